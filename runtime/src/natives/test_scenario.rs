@@ -1,0 +1,308 @@
+//! Natives of `movid::test_scenario`, which simulates a sequence of transactions inside one
+//! Move unit test. Objects that a transaction transfers, shares or freezes go to per-address,
+//! shared and immutable inventories when the transaction ends; later transactions take them
+//! out by ID or type and return them.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use indexmap::IndexMap;
+use move_binary_format::errors::PartialVMResult;
+use move_core_types::account_address::AccountAddress;
+use move_core_types::language_storage::StructTag;
+use move_core_types::value::MoveTypeLayout;
+use move_vm_runtime::native_functions::NativeContext;
+use move_vm_types::loaded_data::runtime_types::Type;
+use move_vm_types::natives::function::NativeResult;
+use move_vm_types::pop_arg;
+use move_vm_types::values::{Struct, Value};
+
+use super::object_runtime::{expect_struct, receive_codes, NativeOutcome, NewOwner, ObjectRuntime};
+use super::{id_struct_address, invariant, runtime, type_tag_and_layout, Native};
+use crate::types::{Address, ObjectID};
+
+/// A shared or immutable object taken in a transaction was neither returned nor deleted.
+const E_INVALID_SHARED_OR_IMMUTABLE_USAGE: u64 = 3;
+/// No object with that ID (or of that type) in the inventory.
+const E_EMPTY_INVENTORY: u64 = 4;
+/// The object exists with another type.
+const E_OBJECT_NOT_FOUND: u64 = 5;
+/// The natives were called outside the unit-test runner.
+const E_NOT_IN_TEST: u64 = 6;
+
+type Stored = (StructTag, Vec<u8>);
+
+/// Objects held between simulated transactions.
+#[derive(Default)]
+pub struct Inventory {
+    by_address: BTreeMap<Address, IndexMap<ObjectID, Stored>>,
+    shared: IndexMap<ObjectID, Stored>,
+    immutable: IndexMap<ObjectID, Stored>,
+    taken_from_address: BTreeMap<ObjectID, Address>,
+    taken_shared: BTreeSet<ObjectID>,
+    taken_immutable: BTreeSet<ObjectID>,
+    /// Every object ID seen, to tell transfers to objects from transfers to accounts.
+    known_objects: BTreeSet<ObjectID>,
+}
+
+pub(super) const NATIVES: &[(&str, &str, Native)] = &[
+    ("test_scenario", "end_transaction", end_transaction),
+    ("test_scenario", "take_from_address_by_id", take_from_address_by_id),
+    ("test_scenario", "most_recent_id_for_address", most_recent_id_for_address),
+    ("test_scenario", "was_taken_from_address", was_taken_from_address),
+    ("test_scenario", "take_immutable_by_id", take_immutable_by_id),
+    ("test_scenario", "most_recent_immutable_id", most_recent_immutable_id),
+    ("test_scenario", "was_taken_immutable", was_taken_immutable),
+    ("test_scenario", "take_shared_by_id", take_shared_by_id),
+    ("test_scenario", "most_recent_id_shared", most_recent_id_shared),
+    ("test_scenario", "was_taken_shared", was_taken_shared),
+    ("test_scenario", "ids_for_address", ids_for_address),
+];
+
+fn id_value(id: ObjectID) -> Value {
+    Value::struct_(Struct::pack(vec![Value::address(AccountAddress::new(id.0))]))
+}
+
+fn ids_value(ids: impl IntoIterator<Item = ObjectID>) -> Value {
+    Value::vector_for_testing_only(ids.into_iter().map(id_value))
+}
+
+fn option_id(id: Option<ObjectID>) -> Value {
+    Value::struct_(Struct::pack(vec![ids_value(id)]))
+}
+
+fn vec_map(entries: Vec<(ObjectID, Address)>) -> Value {
+    let entries = entries.into_iter().map(|(k, v)| {
+        Value::struct_(Struct::pack(vec![id_value(k), Value::address(AccountAddress::new(v.0))]))
+    });
+    Value::struct_(Struct::pack(vec![Value::vector_for_testing_only(entries)]))
+}
+
+fn done(values: impl IntoIterator<Item = Value>) -> PartialVMResult<NativeResult> {
+    Ok(NativeResult::ok(0.into(), values.into_iter().collect()))
+}
+
+fn fail(code: u64) -> PartialVMResult<NativeResult> {
+    Ok(NativeResult::err(0.into(), code))
+}
+
+macro_rules! inventory {
+    ($ctx:expr) => {
+        match runtime($ctx).test.as_deref_mut() {
+            Some(inv) => inv,
+            None => return fail(E_NOT_IN_TEST),
+        }
+    };
+}
+
+fn end_transaction(ctx: &mut NativeContext, _: Vec<Type>, _: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let rt = runtime(ctx);
+    if rt.test.is_none() {
+        return fail(E_NOT_IN_TEST);
+    }
+    let records = rt.take_transaction_records();
+    let inv = rt.test.as_deref_mut().expect("checked");
+    let mut created = vec![];
+    let mut written = vec![];
+    let mut deleted = vec![];
+    let mut to_account = vec![];
+    let mut to_object = vec![];
+    let mut shared = vec![];
+    let mut frozen = vec![];
+    for id in &records.new_ids {
+        inv.known_objects.insert(*id);
+        if !records.deleted_ids.contains(id) {
+            created.push(*id);
+        }
+    }
+    for id in &records.deleted_ids {
+        if !records.new_ids.contains(id) {
+            deleted.push(*id);
+        }
+    }
+    // Shared and immutable objects must come back (or, if shared, be deleted).
+    for id in &inv.taken_shared {
+        let returned = matches!(records.transfers.get(id), Some(t) if t.owner == NewOwner::Shared);
+        if !returned && !records.deleted_ids.contains(id) {
+            return fail(E_INVALID_SHARED_OR_IMMUTABLE_USAGE);
+        }
+    }
+    for id in &inv.taken_immutable {
+        let returned = matches!(records.transfers.get(id), Some(t) if t.owner == NewOwner::Immutable);
+        if !returned {
+            return fail(E_INVALID_SHARED_OR_IMMUTABLE_USAGE);
+        }
+    }
+    for (id, t) in records.transfers {
+        if !records.new_ids.contains(&id) {
+            written.push(id);
+        }
+        let stored = (t.type_, t.contents);
+        match t.owner {
+            NewOwner::Address(a) => {
+                if inv.known_objects.contains(&ObjectID::from(a)) {
+                    to_object.push((id, a));
+                } else {
+                    to_account.push((id, a));
+                }
+                inv.by_address.entry(a).or_default().insert(id, stored);
+            }
+            NewOwner::Shared => {
+                shared.push(id);
+                inv.shared.insert(id, stored);
+            }
+            NewOwner::Immutable => {
+                frozen.push(id);
+                inv.immutable.insert(id, stored);
+            }
+        }
+    }
+    inv.taken_from_address.clear();
+    inv.taken_shared.clear();
+    inv.taken_immutable.clear();
+    let effects = Value::struct_(Struct::pack(vec![
+        ids_value(created),
+        ids_value(written),
+        ids_value(deleted),
+        vec_map(to_account),
+        vec_map(to_object),
+        ids_value(shared),
+        ids_value(frozen),
+        Value::u64(records.events.len() as u64),
+    ]));
+    done([effects])
+}
+
+fn take(
+    ctx: &mut NativeContext,
+    ty: &Type,
+    pick: impl FnOnce(&mut Inventory) -> Option<Stored>,
+    note: impl FnOnce(&mut Inventory),
+) -> PartialVMResult<NativeResult> {
+    let (tag, layout) = type_tag_and_layout(ctx, ty)?;
+    let tag = expect_struct(tag)?;
+    let inv = inventory!(ctx);
+    let Some((stored_tag, bytes)) = pick(inv) else { return fail(E_EMPTY_INVENTORY) };
+    if stored_tag != tag {
+        return fail(E_OBJECT_NOT_FOUND);
+    }
+    note(inv);
+    let value = Value::simple_deserialize(&bytes, &layout).ok_or_else(|| invariant("bad inventory object"))?;
+    done([value])
+}
+
+/// Removes `id` from `map` only when its type is `tag` (so a wrong-type take leaves it there).
+fn take_typed(map: &mut IndexMap<ObjectID, Stored>, id: ObjectID, tag: &StructTag) -> Option<Stored> {
+    match map.get(&id) {
+        Some((t, _)) if t == tag => map.shift_remove(&id),
+        Some((t, b)) => Some((t.clone(), b.clone())),
+        None => None,
+    }
+}
+
+fn take_from_address_by_id(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let account: Address = pop_arg!(args, AccountAddress).into();
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    take(
+        ctx,
+        &tys[0],
+        |inv| inv.by_address.get_mut(&account).and_then(|m| take_typed(m, id, &tag)),
+        |inv| {
+            inv.taken_from_address.insert(id, account);
+        },
+    )
+}
+
+fn most_recent(map: Option<&IndexMap<ObjectID, Stored>>, tag: &StructTag) -> Option<ObjectID> {
+    map?.iter().rev().find(|(_, (t, _))| t == tag).map(|(id, _)| *id)
+}
+
+fn most_recent_id_for_address(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let account: Address = pop_arg!(args, AccountAddress).into();
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    let inv = inventory!(ctx);
+    done([option_id(most_recent(inv.by_address.get(&account), &tag))])
+}
+
+fn was_taken_from_address(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let account: Address = pop_arg!(args, AccountAddress).into();
+    let inv = inventory!(ctx);
+    done([Value::bool(inv.taken_from_address.get(&id) == Some(&account))])
+}
+
+fn take_immutable_by_id(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    take(ctx, &tys[0], |inv| take_typed(&mut inv.immutable, id, &tag), |inv| {
+        inv.taken_immutable.insert(id);
+    })
+}
+
+fn most_recent_immutable_id(ctx: &mut NativeContext, tys: Vec<Type>, _: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    let inv = inventory!(ctx);
+    done([option_id(most_recent(Some(&inv.immutable), &tag))])
+}
+
+fn was_taken_immutable(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let inv = inventory!(ctx);
+    done([Value::bool(inv.taken_immutable.contains(&id))])
+}
+
+fn take_shared_by_id(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    take(ctx, &tys[0], |inv| take_typed(&mut inv.shared, id, &tag), |inv| {
+        inv.taken_shared.insert(id);
+    })
+}
+
+fn most_recent_id_shared(ctx: &mut NativeContext, tys: Vec<Type>, _: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    let inv = inventory!(ctx);
+    done([option_id(most_recent(Some(&inv.shared), &tag))])
+}
+
+fn was_taken_shared(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let inv = inventory!(ctx);
+    done([Value::bool(inv.taken_shared.contains(&id))])
+}
+
+fn ids_for_address(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+    let account: Address = pop_arg!(args, AccountAddress).into();
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    let inv = inventory!(ctx);
+    let ids: Vec<ObjectID> = inv
+        .by_address
+        .get(&account)
+        .map(|m| m.iter().filter(|(_, (t, _))| *t == tag).map(|(id, _)| *id).collect())
+        .unwrap_or_default();
+    done([ids_value(ids)])
+}
+
+/// `transfer::receive` under the unit-test runner: takes the object from the inventory of the
+/// parent's address.
+pub(super) fn receive(
+    rt: &mut ObjectRuntime,
+    parent: ObjectID,
+    id: ObjectID,
+    tag: &StructTag,
+    layout: &MoveTypeLayout,
+) -> PartialVMResult<NativeOutcome<Value>> {
+    let inv = rt.test.as_deref_mut().expect("test mode");
+    let Some(map) = inv.by_address.get_mut(&Address::from(parent)) else {
+        return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
+    };
+    match map.get(&id) {
+        None => Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE)),
+        Some((t, _)) if t != tag => Ok(NativeOutcome::Abort(receive_codes::E_RECEIVE_TYPE_MISMATCH)),
+        Some(_) => {
+            let (_, bytes) = map.shift_remove(&id).expect("present");
+            let v = Value::simple_deserialize(&bytes, layout).ok_or_else(|| invariant("bad inventory object"))?;
+            Ok(NativeOutcome::Ok(v))
+        }
+    }
+}

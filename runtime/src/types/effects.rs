@@ -1,0 +1,235 @@
+//! What a transaction did: status, gas, object changes and events.
+
+use std::fmt;
+
+use move_core_types::language_storage::StructTag;
+use serde::{Deserialize, Serialize};
+
+use super::{Address, Digest, ObjectID, ObjectRef, Owner};
+
+/// Where a Move abort happened, and what it means when the module names the code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveAbort {
+    /// The aborting module's package.
+    pub package: ObjectID,
+    /// The aborting module's name.
+    pub module: String,
+    /// The function, where known.
+    pub function: Option<String>,
+    /// The abort code.
+    pub code: u64,
+    /// The name of the module's error constant with that value, where it declares one.
+    pub constant: Option<String>,
+}
+
+impl fmt::Display for MoveAbort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let module = format!("{}::{}", short_package(&self.package), self.module);
+        match &self.constant {
+            Some(c) => write!(f, "{module}::{c} (code {})", self.code)?,
+            None => write!(f, "{module} abort code {}", self.code)?,
+        }
+        if let Some(func) = &self.function {
+            write!(f, " in {func}")?;
+        }
+        Ok(())
+    }
+}
+
+fn short_package(id: &ObjectID) -> String {
+    match *id {
+        ObjectID::STD => "std".into(),
+        ObjectID::FRAMEWORK => "movid".into(),
+        ObjectID::IDENTITY => "identity".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Why a transaction failed. Failed transactions change nothing but the gas coin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ExecutionFailure {
+    /// The gas budget ran out.
+    #[error("out of gas: the budget of {budget} was not enough")]
+    InsufficientGas {
+        /// The budget, in base units.
+        budget: u64,
+    },
+    /// A Move function aborted.
+    #[error("Move abort: {0}")]
+    MoveAbort(MoveAbort),
+    /// The VM stopped execution (arithmetic error, vector index out of bounds, ...).
+    #[error("Move runtime error {status} in {location}")]
+    MoveRuntimeError {
+        /// The VM status code name.
+        status: String,
+        /// Module and function where it happened.
+        location: String,
+    },
+    /// A module or function named by a command does not exist or cannot be called.
+    #[error("cannot call {target}: {reason}")]
+    FunctionNotCallable {
+        /// `package::module::function`.
+        target: String,
+        /// Why.
+        reason: String,
+    },
+    /// An argument does not fit the parameter it is passed to.
+    #[error("argument {argument} is invalid: {reason}")]
+    InvalidArgument {
+        /// Index of the argument in the command.
+        argument: usize,
+        /// Why.
+        reason: String,
+    },
+    /// A type argument is wrong (unknown type, wrong arity, missing abilities).
+    #[error("type argument error: {0}")]
+    TypeArgumentError(String),
+    /// A value without `drop` (a hot potato) was left unused at the end of the transaction.
+    #[error("result {command}.{index} of type {type_} has no `drop` and was never used")]
+    UnusedValueWithoutDrop {
+        /// The command that produced it.
+        command: usize,
+        /// Its position among that command's results.
+        index: usize,
+        /// Its type.
+        type_: String,
+    },
+    /// An object without `store` was given to `TransferObjects`.
+    #[error("object {id} of type {type_} has no `store` and cannot be transferred by TransferObjects")]
+    TransferWithoutStore {
+        /// The object.
+        id: ObjectID,
+        /// Its type.
+        type_: String,
+    },
+    /// A shared object was wrapped, transferred or frozen; it may only be mutated or deleted.
+    #[error("shared object {0} may only be mutated or deleted")]
+    SharedObjectOperationNotAllowed(ObjectID),
+    /// A coin lacks the balance for a split.
+    #[error("coin {coin} holds {balance}, less than the {requested} requested")]
+    InsufficientCoinBalance {
+        /// The coin.
+        coin: ObjectID,
+        /// What it holds.
+        balance: u64,
+        /// What was asked.
+        requested: u64,
+    },
+    /// A published package broke a publish rule or failed bytecode verification.
+    #[error("publish rejected: {0}")]
+    PublishError(String),
+    /// A limit was exceeded (events, object size, ...).
+    #[error("limit exceeded: {0}")]
+    LimitExceeded(String),
+    /// Anything else the adapter refused, with the reason.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Whether the transaction's commands took effect.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExecutionStatus {
+    /// All commands ran; their effects are committed.
+    Success,
+    /// A command failed; only gas was charged.
+    Failure {
+        /// What went wrong.
+        error: ExecutionFailure,
+        /// The index of the failing command, where one failed.
+        command: Option<usize>,
+    },
+}
+
+impl ExecutionStatus {
+    /// Whether the transaction succeeded.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, ExecutionStatus::Success)
+    }
+}
+
+/// Gas charged, in base units of MOVID.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GasCostSummary {
+    /// Execution: instructions, natives, and argument handling.
+    pub computation_cost: u64,
+    /// Bytes written, at the storage price.
+    pub storage_cost: u64,
+    /// Refunds for objects mutated or deleted (99% of what they were charged).
+    pub storage_rebate: u64,
+    /// The 1% of rebates kept back.
+    pub non_refundable_storage_fee: u64,
+}
+
+impl GasCostSummary {
+    /// What the gas coin actually paid (may be negative when rebates exceed costs).
+    pub fn net_gas_usage(&self) -> i64 {
+        self.computation_cost as i64 + self.storage_cost as i64 - self.storage_rebate as i64
+    }
+}
+
+/// An event emitted by Move code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// The package of the module that was called by the transaction command.
+    pub package_id: ObjectID,
+    /// The module that was called.
+    pub transaction_module: String,
+    /// The transaction's sender.
+    pub sender: Address,
+    /// The event's type.
+    pub type_: StructTag,
+    /// BCS of the event value.
+    pub contents: Vec<u8>,
+}
+
+/// The outcome of a transaction, stored and returned to the sender.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionEffects {
+    /// Success or the failure.
+    pub status: ExecutionStatus,
+    /// The epoch it ran in.
+    pub executed_epoch: u64,
+    /// Gas charged.
+    pub gas_used: GasCostSummary,
+    /// The transaction.
+    pub transaction_digest: Digest,
+    /// The Lamport version every written object took.
+    pub lamport_version: u64,
+    /// New objects.
+    pub created: Vec<(ObjectRef, Owner)>,
+    /// Existing objects written (including the gas coin).
+    pub mutated: Vec<(ObjectRef, Owner)>,
+    /// Objects taken out of another object that now exist on their own again.
+    pub unwrapped: Vec<(ObjectRef, Owner)>,
+    /// Objects deleted.
+    pub deleted: Vec<ObjectRef>,
+    /// Objects unwrapped and deleted in this transaction.
+    pub unwrapped_then_deleted: Vec<ObjectRef>,
+    /// Objects stored inside another object.
+    pub wrapped: Vec<ObjectRef>,
+    /// The gas coin after the transaction.
+    pub gas_object: (ObjectRef, Owner),
+    /// Shared objects the transaction used, at the versions it read.
+    pub shared_objects: Vec<ObjectRef>,
+    /// Digest of the events, if any were emitted.
+    pub events_digest: Option<Digest>,
+    /// Transactions that wrote the inputs.
+    pub dependencies: Vec<Digest>,
+}
+
+impl TransactionEffects {
+    /// `blake2b("TransactionEffects::" ‖ bcs(self))`.
+    pub fn digest(&self) -> Digest {
+        Digest::of("TransactionEffects::", &bcs::to_bytes(self).expect("effects serialize"))
+    }
+
+    /// Every object written, with its new reference and owner.
+    pub fn all_changed(&self) -> impl Iterator<Item = &(ObjectRef, Owner)> {
+        self.created.iter().chain(&self.mutated).chain(&self.unwrapped)
+    }
+}
+
+/// `blake2b("TransactionEvents::" ‖ bcs(events))`.
+pub fn events_digest(events: &[Event]) -> Digest {
+    Digest::of("TransactionEvents::", &bcs::to_bytes(events).expect("events serialize"))
+}

@@ -1,0 +1,13 @@
+//! The data types shared by the runtime, its stores and its clients: plain serde/BCS values.
+
+mod base;
+mod effects;
+mod object;
+mod transaction;
+
+pub use base::*;
+pub use effects::*;
+pub use object::*;
+pub use transaction::*;
+
+pub use move_core_types::language_storage::{StructTag, TypeTag};

@@ -1,0 +1,203 @@
+//! `did:movid` DIDs, DID documents, their on-chain encoding, and resolution.
+//!
+//! - [`Did`] / [`DidUrl`]: `did:movid:<network>:0x<object id>` and DID URLs
+//!   such as `did:movid:local:0x..#key-1` (format: DESIGN §8).
+//! - [`DidDocument`]: a complete W3C DID Core document model that keeps
+//!   unknown properties, with a builder and key lookups.
+//! - [`pack`] / [`unpack`]: the bytes an `Identity` object stores
+//!   (`"DID"` ‖ version ‖ encoding ‖ payload, own DID as `did:0:0`).
+//! - [`resolve`]: a W3C DID Resolution result from an identity's on-chain
+//!   state, without any I/O.
+//!
+//! Everything that reads input returns a [`DidError`] instead of panicking.
+//!
+//! ```
+//! use movid_sdk::did::{pack, resolve, Did, DidDocument, Encoding, IdentityState,
+//!                      KeyFormat, PublicKey, Relationship};
+//!
+//! // The DID of the identity object 0x01..01 on the local chain.
+//! let did: Did = format!("did:movid:local:0x{}", "01".repeat(32)).parse()?;
+//! let doc = DidDocument::builder(did.clone())
+//!     .key("key-1", PublicKey::Ed25519([9; 32]), KeyFormat::Multibase,
+//!          &[Relationship::Authentication])
+//!     .build()?;
+//!
+//! // What the identity stores on chain, and what a resolver makes of it.
+//! let bytes = pack(&doc, Encoding::DeflateJson);
+//! let state = IdentityState { did_doc: Some(bytes), created_ms: 0, updated_ms: 0, version: 1 };
+//! let result = resolve(&did.to_string(), "local", Some(&state));
+//! assert_eq!(result.document().unwrap().ed25519_public_key("key-1")?, [9; 32]);
+//! # Ok::<(), movid_sdk::did::DidError>(())
+//! ```
+
+mod document;
+mod encoding;
+mod id;
+mod resolution;
+
+pub use document::{
+    DidDocument, DidDocumentBuilder, Jwk, KeyFormat, MethodRef, PublicKey, Relationship, Service,
+    ServiceEndpoint, ServiceEndpointEntry, VerificationMethod, DID_CONTEXT_V1, JSON_WEB_KEY_TYPE,
+    MULTIKEY_TYPE,
+};
+pub use encoding::{pack, unpack, Encoding, FORMAT_VERSION, MAGIC, MAX_JSON_SIZE, PLACEHOLDER_DID};
+pub use id::{Did, DidUrl, LOCAL_NETWORK, MAX_NETWORK_LEN, METHOD};
+pub use resolution::{
+    format_timestamp_ms, resolve, resolve_did, resolve_url, DidDocumentMetadata,
+    DidResolutionMetadata, IdentityState, ResolutionError, ResolutionResult, CONTENT_TYPE_DID_JSON,
+    CONTENT_TYPE_DID_LD_JSON, RESOLUTION_CONTEXT,
+};
+
+/// What went wrong reading or using a DID, a DID document or its stored bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DidError {
+    /// The input does not start with `did:`.
+    #[error("`{input}` is not a DID: a DID starts with `did:`")]
+    NotADid {
+        /// The rejected input.
+        input: String,
+    },
+    /// The DID's method is not `movid`.
+    #[error("DID method `{method}` is not supported: movid reads `did:movid:<network>:0x<object id>` only")]
+    MethodNotSupported {
+        /// The method found.
+        method: String,
+    },
+    /// The DID lacks its network or object ID.
+    #[error("`{input}` is incomplete: expected `did:movid:<network>:0x<64 hex digits>`")]
+    MissingSegments {
+        /// The rejected input.
+        input: String,
+    },
+    /// The network name is not `[a-z0-9]{1,32}`.
+    #[error(
+        "network `{network}` is invalid: use 1 to 32 lowercase letters or digits (e.g. `local`)"
+    )]
+    InvalidNetwork {
+        /// The rejected network.
+        network: String,
+    },
+    /// The object ID is not `0x` followed by 64 lowercase hex digits.
+    #[error("object ID `{object_id}` is invalid: {reason}")]
+    InvalidObjectId {
+        /// The rejected object ID.
+        object_id: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A DID was expected but a DID URL (path, query or fragment) was given.
+    #[error("`{input}` is a DID URL (it has a path, query or fragment at byte {position}); give the DID alone")]
+    UnexpectedDidUrl {
+        /// The rejected input.
+        input: String,
+        /// Where the DID ends.
+        position: usize,
+    },
+    /// A DID URL fragment holds characters RFC 3986 does not allow.
+    #[error(
+        "fragment `{fragment}` is invalid: use letters, digits, `-._~!$&'()*+,;=:@/?` or %-escapes"
+    )]
+    InvalidFragment {
+        /// The rejected fragment.
+        fragment: String,
+    },
+    /// A DID URL query holds characters RFC 3986 does not allow.
+    #[error("query `{query}` is invalid: use letters, digits, `-._~!$&'()*+,;=:@/?` or %-escapes")]
+    InvalidQuery {
+        /// The rejected query.
+        query: String,
+    },
+    /// A DID URL path holds characters RFC 3986 does not allow.
+    #[error("path `{path}` is invalid: use letters, digits, `-._~!$&'()*+,;=:@/` or %-escapes")]
+    InvalidPath {
+        /// The rejected path.
+        path: String,
+    },
+    /// A method or service ID is used twice in one document.
+    #[error("ID `{id}` is already used by a method or service of this document; choose another fragment")]
+    DuplicateId {
+        /// The duplicated ID.
+        id: String,
+    },
+    /// No verification method has the given ID.
+    #[error("the document has no verification method `{query}`")]
+    MethodNotFound {
+        /// The ID or fragment looked for.
+        query: String,
+    },
+    /// A verification method's key material cannot be read.
+    #[error("verification method `{method}` has no usable key: {reason}")]
+    InvalidKey {
+        /// The method's ID.
+        method: String,
+        /// What is wrong with its key.
+        reason: String,
+    },
+    /// A string is not a multibase Ed25519 / X25519 public key.
+    #[error("`{value}` is not a multibase public key: {reason}")]
+    InvalidMultibase {
+        /// The rejected string.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A verification method holds another kind of key than asked for.
+    #[error("verification method `{method}` holds an {found} key, not an {expected} key")]
+    WrongKeyType {
+        /// The method's ID.
+        method: String,
+        /// The curve asked for.
+        expected: &'static str,
+        /// The curve found.
+        found: &'static str,
+    },
+    /// The stored bytes are empty: the DID is deactivated, there is no document.
+    #[error(
+        "the stored document is empty: the DID is deactivated (resolve it to get its metadata)"
+    )]
+    EmptyDocument,
+    /// The stored bytes do not start with `"DID"` and two header bytes.
+    #[error("stored document header {found:02x?} is not `DID` + version + encoding")]
+    InvalidHeader {
+        /// The first bytes found (at most 5).
+        found: Vec<u8>,
+    },
+    /// The stored document has a format version this SDK does not read.
+    #[error("stored document format version {version} is not supported (this SDK reads version 1); upgrade the SDK")]
+    UnsupportedVersion {
+        /// The version byte found.
+        version: u8,
+    },
+    /// The stored document has an unknown encoding byte.
+    #[error("stored document encoding {encoding} is unknown (0 = JSON, 1 = deflate JSON)")]
+    UnknownEncoding {
+        /// The encoding byte found.
+        encoding: u8,
+    },
+    /// The deflate payload does not decompress.
+    #[error("stored document does not decompress: {reason}")]
+    Decompression {
+        /// The decompressor's error.
+        reason: String,
+    },
+    /// The JSON payload is larger than [`MAX_JSON_SIZE`].
+    #[error("stored document is larger than {limit} bytes of JSON")]
+    DocumentTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The payload is not a DID document.
+    #[error("stored bytes are not a DID document: {reason}")]
+    InvalidDocument {
+        /// The JSON error.
+        reason: String,
+    },
+    /// The stored document describes another DID than the identity's.
+    #[error("stored document describes {found}, not {expected}; write it with its own DID or the placeholder did:0:0")]
+    DocumentIdMismatch {
+        /// The identity's DID.
+        expected: Did,
+        /// The `id` in the document.
+        found: Did,
+    },
+}

@@ -1,0 +1,387 @@
+//! The identity manager, backends, and the handles it gives out.
+
+use super::agent::{AgentBackend, RemoteBackend};
+use super::crypto::{
+    personal_message_digest, transaction_signing_digest, SealedMessage, Signature,
+};
+use super::protocol::{Request, Response};
+use super::store::{import_request, MemoryBackend};
+use super::{Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme};
+
+/// Where an identity's secret keys live. Cloning is cheap and shares the
+/// same store or endpoint.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// In this process (see [`MemoryBackend`]), optionally persisted to an
+    /// encrypted key file.
+    Memory(MemoryBackend),
+    /// A signer agent on this machine, over a Unix socket.
+    Agent(AgentBackend),
+    /// A remote signer over TCP.
+    Remote(RemoteBackend),
+}
+
+impl Backend {
+    /// A fresh, empty in-memory backend.
+    pub fn memory() -> Backend {
+        Backend::Memory(MemoryBackend::new())
+    }
+
+    /// An in-memory backend persisted to the key file at `path` (see
+    /// [`MemoryBackend::open_keyfile`]).
+    pub fn keyfile(
+        path: impl AsRef<std::path::Path>,
+        password: impl AsRef<[u8]>,
+    ) -> Result<Backend, KeyError> {
+        MemoryBackend::open_keyfile(path, password).map(Backend::Memory)
+    }
+
+    /// The agent listening on the Unix socket at `path` (nothing is
+    /// contacted until the first request).
+    pub fn agent(path: impl Into<std::path::PathBuf>) -> Backend {
+        Backend::Agent(AgentBackend::new(path))
+    }
+
+    /// The remote signer at `addr`, authenticating with `token` if given.
+    pub fn remote(addr: std::net::SocketAddr, token: Option<String>) -> Backend {
+        Backend::Remote(RemoteBackend::new(addr, token))
+    }
+
+    async fn call(&self, request: Request) -> Result<Response, KeyError> {
+        match self {
+            Backend::Memory(memory) => memory.handle(request),
+            Backend::Agent(agent) => agent.call(request).await,
+            Backend::Remote(remote) => remote.call(request).await,
+        }
+    }
+
+    fn unexpected(&self, response: Response) -> KeyError {
+        KeyError::Protocol {
+            reason: format!("the signer answered with an unexpected {response:?}"),
+        }
+    }
+
+    async fn call_identity(&self, request: Request) -> Result<ExternalIdentity, KeyError> {
+        match self.call(request).await? {
+            Response::Identity { identity } => Ok(identity),
+            other => Err(self.unexpected(other)),
+        }
+    }
+}
+
+impl From<MemoryBackend> for Backend {
+    fn from(b: MemoryBackend) -> Backend {
+        Backend::Memory(b)
+    }
+}
+
+impl From<AgentBackend> for Backend {
+    fn from(b: AgentBackend) -> Backend {
+        Backend::Agent(b)
+    }
+}
+
+impl From<RemoteBackend> for Backend {
+    fn from(b: RemoteBackend) -> Backend {
+        Backend::Remote(b)
+    }
+}
+
+/// Creates, connects to and deletes identities in a [`Backend`] (DESIGN §9).
+///
+/// ```
+/// # tokio_test_block(async {
+/// use movid_sdk::keys::{Backend, Capability, IdentityManager, KeyError, Scheme};
+///
+/// let backend = Backend::memory();
+/// let manager = IdentityManager::new();
+/// let (identity, _) = manager.generate(&backend, Scheme::Ed25519, Capability::CommitAndDecrypt).await?;
+///
+/// // A connection asks for what it needs, never more than the identity has.
+/// let handle = manager.connect(&identity, &backend, Capability::Decrypt).await?;
+/// assert!(handle.committer().is_none());
+/// assert!(handle.decryptor().is_some());
+///
+/// manager.delete(&identity, &backend).await?;
+/// assert!(matches!(
+///     manager.connect(&identity, &backend, Capability::Commit).await,
+///     Err(KeyError::ExternalIdentityNotFound { .. })
+/// ));
+/// # Ok::<(), KeyError>(())
+/// # }).unwrap();
+/// # fn tokio_test_block<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdentityManager;
+
+impl IdentityManager {
+    /// A manager.
+    pub fn new() -> IdentityManager {
+        IdentityManager
+    }
+
+    /// Generates a new identity in `backend` with `capabilities`, and a
+    /// handle with all of them.
+    ///
+    /// The identity's ID is the address of its fresh Ed25519 key; its X25519
+    /// key is generated alongside (see [`Scheme::Ed25519`]).
+    pub async fn generate(
+        &self,
+        backend: &Backend,
+        scheme: Scheme,
+        capabilities: Capability,
+    ) -> Result<(ExternalIdentity, Handle), KeyError> {
+        let identity = backend
+            .call_identity(Request::Generate {
+                scheme,
+                capabilities,
+            })
+            .await?;
+        let handle = Handle::new(backend.clone(), identity.clone(), capabilities);
+        Ok((identity, handle))
+    }
+
+    /// Stores existing secret keys in `backend` as an identity with
+    /// `capabilities`, and returns a handle with all of them.
+    ///
+    /// Fails with [`KeyError::IdentityAlreadyExists`] if the backend already
+    /// holds an identity with the same Ed25519 key.
+    pub async fn import(
+        &self,
+        backend: &Backend,
+        scheme: Scheme,
+        material: &KeyMaterial,
+        capabilities: Capability,
+    ) -> Result<(ExternalIdentity, Handle), KeyError> {
+        let identity = backend
+            .call_identity(import_request(scheme, material, capabilities))
+            .await?;
+        let handle = Handle::new(backend.clone(), identity.clone(), capabilities);
+        Ok((identity, handle))
+    }
+
+    /// Connects to an identity held by `backend`, with `capabilities`.
+    ///
+    /// Fails with [`KeyError::ExternalIdentityNotFound`] if the backend does
+    /// not hold it, [`KeyError::CapabilitiesNotAvailable`] if it asks for
+    /// more than the identity was generated with.
+    pub async fn connect(
+        &self,
+        identity: impl AsRef<IdentityId>,
+        backend: &Backend,
+        capabilities: Capability,
+    ) -> Result<Handle, KeyError> {
+        let identity = backend
+            .call_identity(Request::Connect {
+                id: *identity.as_ref(),
+                capabilities,
+            })
+            .await?;
+        Ok(Handle::new(backend.clone(), identity, capabilities))
+    }
+
+    /// Deletes an identity and its secret keys from `backend`; handles to it
+    /// fail with [`KeyError::IdentityDoesNotExist`] from then on.
+    ///
+    /// Fails with [`KeyError::IdentityDoesNotExist`] if the backend does not
+    /// hold it (e.g. it was deleted already).
+    pub async fn delete(
+        &self,
+        identity: impl AsRef<IdentityId>,
+        backend: &Backend,
+    ) -> Result<(), KeyError> {
+        match backend
+            .call(Request::Delete {
+                id: *identity.as_ref(),
+            })
+            .await?
+        {
+            Response::Deleted => Ok(()),
+            other => Err(backend.unexpected(other)),
+        }
+    }
+
+    /// Every identity `backend` holds.
+    pub async fn list(&self, backend: &Backend) -> Result<Vec<ExternalIdentity>, KeyError> {
+        match backend.call(Request::List).await? {
+            Response::Identities { identities } => Ok(identities),
+            other => Err(backend.unexpected(other)),
+        }
+    }
+
+    /// Checks that `backend` answers (for an agent or remote signer: that it
+    /// is up and, for a remote one, that the token is accepted).
+    pub async fn ping(&self, backend: &Backend) -> Result<(), KeyError> {
+        match backend.call(Request::Ping).await? {
+            Response::Pong { .. } => Ok(()),
+            other => Err(backend.unexpected(other)),
+        }
+    }
+}
+
+/// A connection to one identity with some capabilities. It gives out a
+/// [`Committer`] and/or a [`Decryptor`], as its capabilities allow, and
+/// nothing else: no secret key ever leaves the backend.
+#[derive(Debug, Clone)]
+pub struct Handle {
+    backend: Backend,
+    identity: ExternalIdentity,
+    capabilities: Capability,
+}
+
+impl Handle {
+    fn new(backend: Backend, identity: ExternalIdentity, capabilities: Capability) -> Handle {
+        Handle {
+            backend,
+            identity,
+            capabilities,
+        }
+    }
+
+    /// The identity this handle is connected to.
+    pub fn identity(&self) -> &ExternalIdentity {
+        &self.identity
+    }
+
+    /// The identity's ID.
+    pub fn id(&self) -> IdentityId {
+        self.identity.id()
+    }
+
+    /// What this handle may do (a subset of the identity's capabilities).
+    pub fn capabilities(&self) -> Capability {
+        self.capabilities
+    }
+
+    /// A signer, if this handle has [`Capability::Commit`].
+    pub fn committer(&self) -> Option<Committer> {
+        self.capabilities.can_commit().then(|| Committer {
+            backend: self.backend.clone(),
+            identity: self.identity.clone(),
+        })
+    }
+
+    /// A decryptor, if this handle has [`Capability::Decrypt`].
+    pub fn decryptor(&self) -> Option<Decryptor> {
+        self.capabilities.can_decrypt().then(|| Decryptor {
+            backend: self.backend.clone(),
+            identity: self.identity.clone(),
+        })
+    }
+
+    /// The signer, or [`KeyError::NotPermitted`] if this handle may not sign.
+    pub fn require_committer(&self) -> Result<Committer, KeyError> {
+        self.committer().ok_or(KeyError::NotPermitted {
+            required: Capability::Commit,
+            granted: self.capabilities,
+        })
+    }
+
+    /// The decryptor, or [`KeyError::NotPermitted`] if this handle may not
+    /// decrypt.
+    pub fn require_decryptor(&self) -> Result<Decryptor, KeyError> {
+        self.decryptor().ok_or(KeyError::NotPermitted {
+            required: Capability::Decrypt,
+            granted: self.capabilities,
+        })
+    }
+}
+
+/// Signs with an identity's Ed25519 key.
+#[derive(Debug, Clone)]
+pub struct Committer {
+    backend: Backend,
+    identity: ExternalIdentity,
+}
+
+impl Committer {
+    /// The Ed25519 public key that verifies this committer's signatures.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.identity.ed25519_public_key()
+    }
+
+    /// The address of the key (the sender of transactions it signs).
+    pub fn address(&self) -> [u8; 32] {
+        self.identity.address()
+    }
+
+    /// Signs `message` as it is (for transactions: the 32-byte signing
+    /// digest, see [`Committer::sign_transaction`]).
+    pub async fn sign(&self, message: &[u8]) -> Result<Signature, KeyError> {
+        let request = Request::Sign {
+            id: self.identity.id(),
+            message: message.to_vec(),
+        };
+        match self.backend.call(request).await? {
+            Response::Signature {
+                signature,
+                public_key,
+            } => {
+                let signature = Signature::new(signature, public_key);
+                // A signer that signs with another key, or not at all, must
+                // not get a transaction through under this identity's name.
+                if public_key != self.public_key() || !signature.verify(message) {
+                    return Err(KeyError::Protocol {
+                        reason: "the signer returned a signature that does not verify under the identity's key".into(),
+                    });
+                }
+                Ok(signature)
+            }
+            other => Err(self.backend.unexpected(other)),
+        }
+    }
+
+    /// Signs a transaction: Ed25519 over its signing digest
+    /// `blake2b256([0, 0, 0] ‖ transaction_data_bcs)` (DESIGN §4). Send
+    /// [`Signature::to_serialized`] with the transaction.
+    pub async fn sign_transaction(
+        &self,
+        transaction_data_bcs: &[u8],
+    ) -> Result<Signature, KeyError> {
+        self.sign(&transaction_signing_digest(transaction_data_bcs))
+            .await
+    }
+
+    /// Signs an off-chain message: Ed25519 over
+    /// `blake2b256([3, 0, 0] ‖ bcs(message as vector<u8>))` (Sui's personal
+    /// message intent), so it can never pass as a transaction signature.
+    /// Verify with [`Signature::verify`] on
+    /// [`super::personal_message_digest`]`(message)`.
+    pub async fn sign_personal_message(&self, message: &[u8]) -> Result<Signature, KeyError> {
+        self.sign(&personal_message_digest(message)).await
+    }
+}
+
+/// Decrypts messages sealed to an identity's X25519 key
+/// (see [`super::encrypt_to`]).
+#[derive(Debug, Clone)]
+pub struct Decryptor {
+    backend: Backend,
+    identity: ExternalIdentity,
+}
+
+impl Decryptor {
+    /// The X25519 public key messages are sealed to.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.identity.x25519_public_key()
+    }
+
+    /// Opens `sealed` with the same `info` it was sealed with.
+    ///
+    /// Fails with [`KeyError::DecryptionFailed`] if it was sealed to another
+    /// key, with another `info`, or altered.
+    pub async fn decrypt(&self, sealed: &SealedMessage, info: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let request = Request::Decrypt {
+            id: self.identity.id(),
+            encapped_key: sealed.encapped_key,
+            ciphertext: sealed.ciphertext.clone(),
+            info: info.to_vec(),
+        };
+        match self.backend.call(request).await? {
+            Response::Plaintext { plaintext } => Ok(plaintext.0.to_vec()),
+            other => Err(self.backend.unexpected(other)),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Key management: identities whose secret keys stay in a backend, used
+//! through handles that can sign and/or decrypt (DESIGN §9).
+//!
+//! An [`IdentityManager`] generates identities in a [`Backend`], connects
+//! to them with some [`Capability`] (never more than the identity has), and
+//! deletes them. A connection is a [`Handle`]; it gives a [`Committer`]
+//! (Ed25519 signatures over transaction digests and personal messages) and/or
+//! a [`Decryptor`] (HPKE messages sealed to the identity's X25519 key with
+//! [`encrypt_to`]) and nothing else: no API returns a secret key.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! use movid_sdk::keys::{encrypt_to, Backend, Capability, IdentityManager, Scheme};
+//!
+//! let backend = Backend::memory();
+//! let (identity, handle) = IdentityManager::new()
+//!     .generate(&backend, Scheme::Ed25519, Capability::CommitAndDecrypt)
+//!     .await?;
+//!
+//! let signature = handle.committer().unwrap().sign_transaction(b"bcs of TransactionData").await?;
+//! assert_eq!(signature.address(), identity.address());
+//!
+//! let sealed = encrypt_to(&identity.x25519_public_key(), b"hello", b"movid/chat")?;
+//! let plaintext = handle.decryptor().unwrap().decrypt(&sealed, b"movid/chat").await?;
+//! assert_eq!(plaintext, b"hello");
+//! # Ok::<(), movid_sdk::keys::KeyError>(())
+//! # }).unwrap();
+//! ```
+//!
+//! # Identities
+//!
+//! An identity ([`Scheme::Ed25519`]) is an Ed25519 signing key and an
+//! independently generated X25519 key-agreement key, stored together. Its
+//! ID ([`IdentityId`]) is the address of the Ed25519 key,
+//! `blake2b256(0x00 ‖ public key)`, so a handle signs as the sender whose
+//! address is the identity's ID. IDs are not chosen by users, so
+//! [`KeyError::IdentityAlreadyExists`] arises when [`IdentityManager::import`]
+//! is given keys the backend already holds.
+//!
+//! Errors: connecting to an identity the backend does not hold is
+//! [`KeyError::ExternalIdentityNotFound`]; deleting one, or using a handle
+//! after its identity was deleted, is [`KeyError::IdentityDoesNotExist`];
+//! asking for more than the identity was generated with is
+//! [`KeyError::CapabilitiesNotAvailable`]; asking a handle for what it was
+//! not connected with is [`KeyError::NotPermitted`].
+//!
+//! # Backends
+//!
+//! - [`Backend::Memory`]: keys in this process ([`MemoryBackend`]), lost at
+//!   exit unless opened on an encrypted key file
+//!   ([`MemoryBackend::open_keyfile`]: Argon2id + XChaCha20-Poly1305,
+//!   written atomically; a wrong password is [`KeyError::WrongPassword`]).
+//! - [`Backend::Agent`]: a signer agent on this machine, reached over a Unix
+//!   socket; the agent ([`Agent::serve`]) keeps the keys in its own memory
+//!   backend, so other processes sign without ever holding a key. An agent
+//!   that is not running is [`KeyError::AgentUnavailable`].
+//! - [`Backend::Remote`]: the same protocol over TCP to a remote signer
+//!   ([`Agent::serve_tcp`]), with an optional shared token.
+//!
+//! # Signer protocol
+//!
+//! The agent and the remote signer speak the same protocol. A connection
+//! carries frames both ways: a 4-byte big-endian length, then that many
+//! bytes (at most 4 MiB) of UTF-8 JSON. The client sends one request frame
+//! and reads one reply frame, and may repeat; the SDK's clients open one
+//! connection per request. The server closes a connection idle for 60 s.
+//! Byte strings are lowercase hex; IDs are `0x` + 64 hex digits.
+//!
+//! ```text
+//! request:  {"version": 1, "token": null | "<shared token>", "request": REQUEST}
+//! REQUEST:  {"op": "ping"}
+//!           {"op": "generate", "scheme": "ed25519", "capabilities": CAP}
+//!           {"op": "import", "scheme": "ed25519", "capabilities": CAP,
+//!            "ed25519_seed": HEX32, "x25519_secret": HEX32}
+//!           {"op": "connect", "id": ID, "capabilities": CAP}
+//!           {"op": "delete", "id": ID}
+//!           {"op": "list"}
+//!           {"op": "sign", "id": ID, "message": HEX}
+//!           {"op": "decrypt", "id": ID, "encapped_key": HEX32, "ciphertext": HEX, "info": HEX}
+//! CAP:      "commit" | "decrypt" | "commit_and_decrypt"
+//!
+//! reply:    {"ok": RESPONSE} | {"error": ERROR}
+//! RESPONSE: {"result": "pong", "version": 1}
+//!           {"result": "identity", "identity": IDENTITY}      (generate, import, connect)
+//!           {"result": "identities", "identities": [IDENTITY]} (list)
+//!           {"result": "deleted"}
+//!           {"result": "signature", "signature": HEX64, "public_key": HEX32}
+//!           {"result": "plaintext", "plaintext": HEX}
+//! IDENTITY: {"id": ID, "scheme": "ed25519", "ed25519_public_key": HEX32,
+//!            "x25519_public_key": HEX32, "capabilities": CAP}
+//! ERROR:    {"kind": "identity_already_exists", "id": ID}
+//!           {"kind": "external_identity_not_found", "id": ID}
+//!           {"kind": "capabilities_not_available", "requested": CAP, "available": CAP}
+//!           {"kind": "identity_does_not_exist", "id": ID}
+//!           {"kind": "unauthorized"} | {"kind": "decryption_failed"}
+//!           {"kind": "unsupported_version", "supported": 1}
+//!           {"kind": "bad_request", "reason": "..."} | {"kind": "internal", "message": "..."}
+//! ```
+//!
+//! The signer checks capabilities against the identity (a decrypt-only
+//! identity never signs, whatever a client sends); a handle's narrower
+//! capabilities are enforced by the handle. Anyone who can connect can use
+//! every identity the signer holds: the agent's socket is mode 0600, and a
+//! remote signer on a non-loopback address must have a token. The TCP stream
+//! is not encrypted (the token and imported keys cross it in clear), so a
+//! remote signer beyond one machine belongs behind an SSH tunnel or TLS
+//! proxy. Secret bytes in frames and in memory are wiped after use.
+
+mod agent;
+mod crypto;
+mod identity;
+mod keyfile;
+mod manager;
+mod protocol;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use agent::{Agent, AgentBackend, AgentServer, RemoteBackend};
+pub use crypto::{
+    address_of, encrypt_to, personal_message_digest, transaction_signing_digest, SealedMessage,
+    Signature, ED25519_FLAG, PERSONAL_MESSAGE_INTENT, TRANSACTION_INTENT,
+};
+pub use identity::{Capability, ExternalIdentity, IdentityId, KeyMaterial, Scheme};
+pub use manager::{Backend, Committer, Decryptor, Handle, IdentityManager};
+pub use store::MemoryBackend;
+
+/// What went wrong managing or using keys.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The backend already holds an identity with these keys.
+    #[error("identity {id} already exists in this backend; connect to it instead")]
+    IdentityAlreadyExists {
+        /// The identity's ID.
+        id: IdentityId,
+    },
+    /// `connect` named an identity the backend does not hold.
+    #[error("identity {id} is not held by this backend; check the ID and the backend (list its identities)")]
+    ExternalIdentityNotFound {
+        /// The ID asked for.
+        id: IdentityId,
+    },
+    /// A connection asked for more than the identity was generated with.
+    #[error("capabilities {requested} are not available: the identity only has {available}")]
+    CapabilitiesNotAvailable {
+        /// What was asked for.
+        requested: Capability,
+        /// What the identity has.
+        available: Capability,
+    },
+    /// The identity was deleted (or never existed) in this backend.
+    #[error("identity {id} does not exist in this backend (was it deleted?)")]
+    IdentityDoesNotExist {
+        /// The identity's ID.
+        id: IdentityId,
+    },
+    /// A handle was asked for something it was not connected with.
+    #[error("this handle may not {required}: it was connected with {granted} only; connect again with {required}")]
+    NotPermitted {
+        /// The capability needed.
+        required: Capability,
+        /// The handle's capabilities.
+        granted: Capability,
+    },
+    /// The key file did not open with the given password (or was altered).
+    #[error("wrong password for key file {path} (or the file was altered)")]
+    WrongPassword {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// The key file is not a readable movid key file.
+    #[error("key file {path} is not usable: {reason}")]
+    KeyfileCorrupt {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No agent accepts connections on the socket.
+    #[error("no signer agent at {path}: {source}; start one (e.g. `movid keys agent`) or use another backend")]
+    AgentUnavailable {
+        /// The socket path.
+        path: PathBuf,
+        /// Why the connection failed.
+        source: std::io::Error,
+    },
+    /// The remote signer does not accept connections.
+    #[error("no remote signer at {addr}: {source}; check that it runs and the address")]
+    RemoteUnavailable {
+        /// The signer's address.
+        addr: SocketAddr,
+        /// Why the connection failed.
+        source: std::io::Error,
+    },
+    /// The remote signer refused the token.
+    #[error("the signer at {endpoint} refused the token; pass the token it was started with")]
+    Unauthorized {
+        /// The signer's address.
+        endpoint: String,
+    },
+    /// The signer did not answer in time.
+    #[error("the signer at {endpoint} did not answer within {after:?}")]
+    Timeout {
+        /// The signer's address or socket.
+        endpoint: String,
+        /// How long was waited.
+        after: Duration,
+    },
+    /// The signer failed for a reason of its own (e.g. it could not write
+    /// its key file).
+    #[error("the signer at {endpoint} failed: {message}")]
+    Signer {
+        /// The signer's address or socket.
+        endpoint: String,
+        /// The signer's report.
+        message: String,
+    },
+    /// A file or socket operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A message broke the signer protocol.
+    #[error("signer protocol error: {reason}")]
+    Protocol {
+        /// What was wrong.
+        reason: String,
+    },
+    /// A sealed message did not decrypt: sealed to another key, with another
+    /// `info`, or altered.
+    #[error("the message does not decrypt with this identity's key (another recipient, another info, or altered)")]
+    DecryptionFailed,
+    /// A public key cannot be encrypted to.
+    #[error("invalid X25519 public key: {reason}")]
+    InvalidPublicKey {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A string is not an identity ID.
+    #[error("`{input}` is not an identity ID: expected 0x followed by 64 hex digits")]
+    InvalidIdentityId {
+        /// The rejected input.
+        input: String,
+    },
+    /// A remote signer was to listen beyond loopback without a token.
+    #[error("refusing to serve keys on {addr} without a token: anyone reaching it could sign; pass a token or bind 127.0.0.1")]
+    InsecureRemote {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+}
