@@ -44,8 +44,10 @@ module identity::voting_tests {
         assert!(identity::proposal_votes<UpdateDid>(&identity, proposal) == 1, 0);
         assert!(!identity::is_proposal_approved<UpdateDid>(&identity, proposal), 1);
         ts::return_to_address(alice(), a);
+        ts::return_shared(identity);
 
         ts::next_tx(&mut scenario, bob());
+        let identity = common::take_identity(&scenario, id);
         let (b, bob_auth) = common::take_cap(&scenario, bob());
         identity::approve_proposal<UpdateDid>(&mut identity, &bob_auth, proposal, ts::ctx(&mut scenario));
         assert!(identity::proposal_votes<UpdateDid>(&identity, proposal) == 2, 2);
@@ -163,10 +165,12 @@ module identity::voting_tests {
         let open = option::destroy_some(did_proposal::propose_deactivation(
             &mut identity, &alice_auth, option::none(), &clock, ts::ctx(&mut scenario)
         ));
+        ts::return_to_address(alice(), a);
         ts::return_shared(identity);
 
         ts::next_epoch(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
+        let (a, alice_auth) = common::take_cap(&scenario, alice());
         identity::delete_proposal<UpdateDid>(&mut identity, &alice_auth, expiring, ts::ctx(&mut scenario));
         assert!(identity::active_proposals(&identity) == vector[open], 0);
 
