@@ -183,7 +183,9 @@ impl Builtin {
     }
 
     pub(crate) fn dir(self) -> PathBuf {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("move");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join("move");
         match self {
             Builtin::Framework => root.join("framework"),
             Builtin::Identity => root.join("identity"),
@@ -206,7 +208,10 @@ struct Resolved {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
-    move |source| BuildError::Io { path: path.to_path_buf(), source }
+    move |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn read_manifest(dir: &Path) -> Result<RawManifest, BuildError> {
@@ -215,10 +220,15 @@ fn read_manifest(dir: &Path) -> Result<RawManifest, BuildError> {
         return Err(BuildError::ManifestNotFound(dir.to_path_buf()));
     }
     let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
-    let m: RawManifest = toml::from_str(&text)
-        .map_err(|e| BuildError::InvalidManifest { path: path.clone(), reason: e.to_string() })?;
+    let m: RawManifest = toml::from_str(&text).map_err(|e| BuildError::InvalidManifest {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
     if m.package.is_none() {
-        return Err(BuildError::InvalidManifest { path, reason: "missing [package] section".into() });
+        return Err(BuildError::InvalidManifest {
+            path,
+            reason: "missing [package] section".into(),
+        });
     }
     Ok(m)
 }
@@ -246,7 +256,10 @@ fn parse_address(name: &str, value: &str) -> Result<Option<NumericalAddress>, Bu
     }
     NumericalAddress::parse_str(value)
         .map(Some)
-        .map_err(|_| BuildError::InvalidAddress { name: name.into(), value: value.into() })
+        .map_err(|_| BuildError::InvalidAddress {
+            name: name.into(),
+            value: value.into(),
+        })
 }
 
 fn stdlib_files() -> Vec<String> {
@@ -273,7 +286,9 @@ fn add_address(
 
 /// Walks the dependency graph depth-first, collecting sources and addresses.
 fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
-    let root = root.canonicalize().map_err(|_| BuildError::ManifestNotFound(root.to_path_buf()))?;
+    let root = root
+        .canonicalize()
+        .map_err(|_| BuildError::ManifestNotFound(root.to_path_buf()))?;
     let manifest = read_manifest(&root)?;
     let name = manifest.package.as_ref().expect("checked").name.clone();
     let sources = root.join("sources");
@@ -285,12 +300,20 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
         targets.extend(move_files(&root.join("tests"))?);
     }
     let mut addresses = BTreeMap::new();
-    add_address(&mut addresses, "std", NumericalAddress::parse_str("0x1").expect("valid"))?;
+    add_address(
+        &mut addresses,
+        "std",
+        NumericalAddress::parse_str("0x1").expect("valid"),
+    )?;
     let mut own_address = AccountAddress::ZERO;
     for (n, v) in &manifest.addresses {
         let value = match parse_address(n, v)? {
             Some(a) => a,
-            None => match opts.test_mode.then(|| manifest.dev_addresses.get(n)).flatten() {
+            None => match opts
+                .test_mode
+                .then(|| manifest.dev_addresses.get(n))
+                .flatten()
+            {
                 Some(dev) => parse_address(n, dev)?.unwrap_or_else(zero_address),
                 None => zero_address(),
             },
@@ -315,8 +338,10 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
     if opts.test_mode {
         all_deps.extend(manifest.dev_dependencies);
     }
-    let mut stack: Vec<(String, String, PathBuf, RawDependency)> =
-        all_deps.into_iter().map(|(d, raw)| (name.clone(), d, root.clone(), raw)).collect();
+    let mut stack: Vec<(String, String, PathBuf, RawDependency)> = all_deps
+        .into_iter()
+        .map(|(d, raw)| (name.clone(), d, root.clone(), raw))
+        .collect();
     let mut seen_dirs = BTreeSet::new();
     while let Some((parent, dep_name, parent_dir, raw)) = stack.pop() {
         let dir = match (raw.local.as_ref().or(raw.path.as_ref()), raw.builtin) {
@@ -333,11 +358,13 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
                 }
             },
         };
-        let dir = dir.canonicalize().map_err(|_| BuildError::UnknownDependency {
-            package: parent.clone(),
-            dependency: dep_name.clone(),
-            reason: format!("{} does not exist", dir.display()),
-        })?;
+        let dir = dir
+            .canonicalize()
+            .map_err(|_| BuildError::UnknownDependency {
+                package: parent.clone(),
+                dependency: dep_name.clone(),
+                reason: format!("{} does not exist", dir.display()),
+            })?;
         if dir == root {
             return Err(BuildError::DependencyCycle(name));
         }
@@ -369,7 +396,14 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
             stack.push((dep_pkg_name.clone(), d, dir.clone(), r));
         }
     }
-    Ok(Resolved { name, targets, deps, addresses, own_address, dependencies })
+    Ok(Resolved {
+        name,
+        targets,
+        deps,
+        addresses,
+        own_address,
+        dependencies,
+    })
 }
 
 fn zero_address() -> NumericalAddress {
@@ -388,7 +422,9 @@ fn error_constants(named: &NamedCompiledModule) -> Vec<(u64, String)> {
         if !name.starts_with('E') {
             continue;
         }
-        let Some(c) = named.module.constant_pool.get(*idx as usize) else { continue };
+        let Some(c) = named.module.constant_pool.get(*idx as usize) else {
+            continue;
+        };
         if let Some(MoveValue::U64(v)) = c.deserialize_constant() {
             out.push((v, name.to_string()));
         }
@@ -465,13 +501,25 @@ pub fn dependency_order(modules: Vec<CompiledModule>) -> Vec<CompiledModule> {
 /// Compiles the package at `path`.
 pub fn build_package(path: &Path, opts: &BuildOptions) -> Result<CompiledPackage, BuildError> {
     let r = resolve(path, opts)?;
-    let flags = if opts.test_mode { Flags::testing() } else { Flags::empty() };
+    let flags = if opts.test_mode {
+        Flags::testing()
+    } else {
+        Flags::empty()
+    };
     let (files, result) = Compiler::from_files(r.targets, r.deps, r.addresses)
         .set_flags(flags)
         .build()
-        .map_err(|e| BuildError::Compile { report: e.to_string() })?;
-    let (units, warnings) = result.map_err(|d| BuildError::Compile { report: render(&files, d) })?;
-    let warnings = if warnings.is_empty() { String::new() } else { render(&files, warnings) };
+        .map_err(|e| BuildError::Compile {
+            report: e.to_string(),
+        })?;
+    let (units, warnings) = result.map_err(|d| BuildError::Compile {
+        report: render(&files, d),
+    })?;
+    let warnings = if warnings.is_empty() {
+        String::new()
+    } else {
+        render(&files, warnings)
+    };
     Ok(CompiledPackage {
         name: r.name,
         address: r.own_address,
@@ -501,19 +549,28 @@ pub fn build_tests(path: &Path) -> Result<TestBuild, BuildError> {
     let (files, comments_and_compiler) = Compiler::from_files(all, vec![], r.addresses)
         .set_flags(Flags::testing())
         .run::<PASS_CFGIR>()
-        .map_err(|e| BuildError::Compile { report: e.to_string() })?;
-    let (_comments, stepped) =
-        comments_and_compiler.map_err(|d| BuildError::Compile { report: render(&files, d) })?;
+        .map_err(|e| BuildError::Compile {
+            report: e.to_string(),
+        })?;
+    let (_comments, stepped) = comments_and_compiler.map_err(|d| BuildError::Compile {
+        report: render(&files, d),
+    })?;
     let (mut compiler, cfgir) = stepped.into_ast();
     let env = compiler.compilation_env();
     let tests = construct_test_plan(env, None, &cfgir);
-    if let Err(diags) = env.check_diags_at_or_above_severity(move_compiler::diagnostics::codes::Severity::NonblockingError) {
-        return Err(BuildError::Compile { report: render(&files, diags) });
+    if let Err(diags) = env.check_diags_at_or_above_severity(
+        move_compiler::diagnostics::codes::Severity::NonblockingError,
+    ) {
+        return Err(BuildError::Compile {
+            report: render(&files, diags),
+        });
     }
     let (units, _warnings) = compiler
         .at_cfgir(cfgir)
         .build()
-        .map_err(|d| BuildError::Compile { report: render(&files, d) })?;
+        .map_err(|d| BuildError::Compile {
+            report: render(&files, d),
+        })?;
     // Keep only the tests declared in the package's own files.
     let own_modules: BTreeSet<_> = units
         .iter()
@@ -528,7 +585,10 @@ pub fn build_tests(path: &Path) -> Result<TestBuild, BuildError> {
         .into_iter()
         .filter(|t| own_modules.contains(&t.module_id))
         .collect();
-    Ok(TestBuild { plan: TestPlan::new(tests, files, units), name: r.name })
+    Ok(TestBuild {
+        plan: TestPlan::new(tests, files, units),
+        name: r.name,
+    })
 }
 
 fn own_file(files: &FilesSourceText, unit: &AnnotatedCompiledUnit, own: &BTreeSet<String>) -> bool {
@@ -540,10 +600,17 @@ fn own_file(files: &FilesSourceText, unit: &AnnotatedCompiledUnit, own: &BTreeSe
 /// Compiles the Move standard library (at 0x1) from the `mv-stdlib` crate's sources.
 pub fn build_stdlib() -> Result<Vec<CompiledModule>, BuildError> {
     let mut addresses = BTreeMap::new();
-    addresses.insert("std".to_string(), NumericalAddress::parse_str("0x1").expect("valid"));
+    addresses.insert(
+        "std".to_string(),
+        NumericalAddress::parse_str("0x1").expect("valid"),
+    );
     let (files, result) = Compiler::from_files(stdlib_files(), vec![], addresses)
         .build()
-        .map_err(|e| BuildError::Compile { report: e.to_string() })?;
-    let (units, _) = result.map_err(|d| BuildError::Compile { report: render(&files, d) })?;
+        .map_err(|e| BuildError::Compile {
+            report: e.to_string(),
+        })?;
+    let (units, _) = result.map_err(|d| BuildError::Compile {
+        report: render(&files, d),
+    })?;
     Ok(own_modules(units))
 }

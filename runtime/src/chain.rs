@@ -6,9 +6,12 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::error::{RuntimeError, RuntimeResult, TransactionError};
-use crate::execution::{check_transaction, BlockEnv, Executor, ExecutionOutput};
+use crate::execution::{check_transaction, BlockEnv, ExecutionOutput, Executor};
 use crate::genesis::{clock_object, clock_timestamp, gas_coin, genesis_packages, GenesisConfig};
-use crate::store::{ChainMeta, CommitBatch, EventFilter, EventRecord, MemoryStore, ObjectVersion, Store, TransactionRecord};
+use crate::store::{
+    ChainMeta, CommitBatch, EventFilter, EventRecord, MemoryStore, ObjectVersion, Store,
+    TransactionRecord,
+};
 use crate::types::*;
 
 /// What `execute` returns: the effects and events of a transaction.
@@ -63,11 +66,18 @@ impl LocalChain {
             Some(m) => m,
             None => write_genesis(&*store, &executor, &config)?,
         };
-        let clock_ms = store.get_object(&ObjectID::CLOCK)?.map(|o| clock_timestamp(&o)).unwrap_or(config.start_time_ms);
+        let clock_ms = store
+            .get_object(&ObjectID::CLOCK)?
+            .map(|o| clock_timestamp(&o))
+            .unwrap_or(config.start_time_ms);
         Ok(LocalChain {
             store,
             executor,
-            writer: Mutex::new(Writer { meta, clock_ms, faucet_count: 0 }),
+            writer: Mutex::new(Writer {
+                meta,
+                clock_ms,
+                faucet_count: 0,
+            }),
             clock_mode: Mutex::new(ClockMode::Manual),
         })
     }
@@ -88,12 +98,23 @@ impl LocalChain {
         let digest = verify_signatures(&tx)?;
         let mut w = self.writer.lock();
         if let Some(rec) = self.store.get_transaction(&digest)? {
-            return Ok(ExecutionResult { digest, effects: rec.effects, events: rec.events });
+            return Ok(ExecutionResult {
+                digest,
+                effects: rec.effects,
+                events: rec.events,
+            });
         }
         self.tick_clock(&mut w)?;
         let checked = check_transaction(&*self.store, &tx.data, w.meta.epoch)?;
-        let env = BlockEnv { epoch: w.meta.epoch, epoch_start_ms: w.meta.epoch_start_ms };
-        let ExecutionOutput { effects, events, mut writes } = self.executor.execute(&*self.store, &checked, env);
+        let env = BlockEnv {
+            epoch: w.meta.epoch,
+            epoch_start_ms: w.meta.epoch_start_ms,
+        };
+        let ExecutionOutput {
+            effects,
+            events,
+            mut writes,
+        } = self.executor.execute(&*self.store, &checked, env);
         let mut meta = w.meta.clone();
         let record = TransactionRecord {
             sequence: meta.tx_count,
@@ -107,7 +128,11 @@ impl LocalChain {
         writes.meta = Some(meta.clone());
         self.store.commit(writes)?;
         w.meta = meta;
-        Ok(ExecutionResult { digest, effects, events })
+        Ok(ExecutionResult {
+            digest,
+            effects,
+            events,
+        })
     }
 
     /// Runs a transaction without committing it (no signature needed): for gas estimation and
@@ -115,24 +140,43 @@ impl LocalChain {
     pub fn dry_run(&self, data: TransactionData) -> RuntimeResult<ExecutionResult> {
         let w = self.writer.lock();
         let checked = check_transaction(&*self.store, &data, w.meta.epoch)?;
-        let env = BlockEnv { epoch: w.meta.epoch, epoch_start_ms: w.meta.epoch_start_ms };
+        let env = BlockEnv {
+            epoch: w.meta.epoch,
+            epoch_start_ms: w.meta.epoch_start_ms,
+        };
         let out = self.executor.execute(&*self.store, &checked, env);
-        if data.programmable().commands.iter().any(|c| matches!(c, Command::Publish(..))) {
+        if data
+            .programmable()
+            .commands
+            .iter()
+            .any(|c| matches!(c, Command::Publish(..)))
+        {
             // The VM cached the modules of a publish that is not committed.
             self.executor.vm().mark_loader_cache_as_invalid();
         }
-        Ok(ExecutionResult { digest: checked.digest, effects: out.effects, events: out.events })
+        Ok(ExecutionResult {
+            digest: checked.digest,
+            effects: out.effects,
+            events: out.events,
+        })
     }
 
     /// Mints a new gas coin of `amount` for `recipient` (a development faucet).
     pub fn faucet(&self, recipient: Address, amount: u64) -> RuntimeResult<ObjectRef> {
         let mut w = self.writer.lock();
         w.faucet_count += 1;
-        let digest = Digest::of("Faucet::", &bcs::to_bytes(&(recipient, amount, w.meta.tx_count, w.faucet_count)).expect("serializes"));
+        let digest = Digest::of(
+            "Faucet::",
+            &bcs::to_bytes(&(recipient, amount, w.meta.tx_count, w.faucet_count))
+                .expect("serializes"),
+        );
         let id = ObjectID::derive(&digest, 0);
         let coin = gas_coin(id, amount, recipient, digest, 1);
         let r = coin.object_ref();
-        self.store.commit(CommitBatch { written: vec![coin], ..Default::default() })?;
+        self.store.commit(CommitBatch {
+            written: vec![coin],
+            ..Default::default()
+        })?;
         Ok(r)
     }
 
@@ -152,7 +196,10 @@ impl LocalChain {
         let mut meta = w.meta.clone();
         meta.epoch += 1;
         meta.epoch_start_ms = w.clock_ms;
-        self.store.commit(CommitBatch { meta: Some(meta.clone()), ..Default::default() })?;
+        self.store.commit(CommitBatch {
+            meta: Some(meta.clone()),
+            ..Default::default()
+        })?;
         w.meta = meta;
         Ok(w.meta.epoch)
     }
@@ -179,10 +226,19 @@ impl LocalChain {
     }
 
     fn set_clock(&self, w: &mut Writer, t: u64) -> RuntimeResult<()> {
-        let old = self.store.get_object(&ObjectID::CLOCK)?.ok_or(RuntimeError::ObjectNotFound(ObjectID::CLOCK))?;
-        let digest = Digest::of("Clock::", &bcs::to_bytes(&(t, old.version())).expect("serializes"));
+        let old = self
+            .store
+            .get_object(&ObjectID::CLOCK)?
+            .ok_or(RuntimeError::ObjectNotFound(ObjectID::CLOCK))?;
+        let digest = Digest::of(
+            "Clock::",
+            &bcs::to_bytes(&(t, old.version())).expect("serializes"),
+        );
         let clock = clock_object(t, old.version() + 1, digest);
-        self.store.commit(CommitBatch { written: vec![clock], ..Default::default() })?;
+        self.store.commit(CommitBatch {
+            written: vec![clock],
+            ..Default::default()
+        })?;
         w.clock_ms = t;
         Ok(())
     }
@@ -193,7 +249,11 @@ impl LocalChain {
     }
 
     /// An object at a version.
-    pub fn get_object_at(&self, id: &ObjectID, version: SequenceNumber) -> RuntimeResult<Option<Object>> {
+    pub fn get_object_at(
+        &self,
+        id: &ObjectID,
+        version: SequenceNumber,
+    ) -> RuntimeResult<Option<Object>> {
         Ok(self.store.get_object_at(id, version)?)
     }
 
@@ -219,7 +279,11 @@ impl LocalChain {
     /// Gas coins owned by an address.
     pub fn gas_coins(&self, owner: &Address) -> RuntimeResult<Vec<Object>> {
         let t = crate::execution::gas_coin_type();
-        Ok(self.owned_objects(owner)?.into_iter().filter(|o| o.type_() == Some(&t)).collect())
+        Ok(self
+            .owned_objects(owner)?
+            .into_iter()
+            .filter(|o| o.type_() == Some(&t))
+            .collect())
     }
 
     /// The dynamic fields (child objects) of an object.
@@ -273,19 +337,82 @@ pub fn verify_signatures(tx: &SignedTransaction) -> Result<Digest, TransactionEr
     Ok(tx.data.digest())
 }
 
-fn write_genesis(store: &dyn Store, executor: &Executor, config: &GenesisConfig) -> RuntimeResult<ChainMeta> {
+fn write_genesis(
+    store: &dyn Store,
+    executor: &Executor,
+    config: &GenesisConfig,
+) -> RuntimeResult<ChainMeta> {
     let packages = genesis_packages().map_err(RuntimeError::Other)?;
     let digest = Digest::of("Genesis::", &bcs::to_bytes(config).expect("serializes"));
-    let (mut objects, _) = executor.publish_genesis(store, &packages.packages, digest).map_err(RuntimeError::Other)?;
+    let (mut objects, _) = executor
+        .publish_genesis(store, &packages.packages, digest)
+        .map_err(RuntimeError::Other)?;
     objects.push(clock_object(config.start_time_ms, 1, digest));
     let mut index = 0u64;
     for a in &config.accounts {
         for _ in 0..config.coins_per_account {
-            objects.push(gas_coin(ObjectID::derive(&digest, index), config.coin_value, *a, digest, 1));
+            objects.push(gas_coin(
+                ObjectID::derive(&digest, index),
+                config.coin_value,
+                *a,
+                digest,
+                1,
+            ));
             index += 1;
         }
     }
-    let meta = ChainMeta { epoch: 0, epoch_start_ms: config.start_time_ms, tx_count: 0, genesis: digest };
-    store.commit(CommitBatch { written: objects, removed: vec![], record: None, meta: Some(meta.clone()) })?;
+    let meta = ChainMeta {
+        epoch: 0,
+        epoch_start_ms: config.start_time_ms,
+        tx_count: 0,
+        genesis: digest,
+    };
+    store.commit(CommitBatch {
+        written: objects,
+        removed: vec![],
+        record: None,
+        meta: Some(meta.clone()),
+    })?;
     Ok(meta)
+}
+
+impl LocalChain {
+    /// Builds, signs and executes a transaction from `ptb`, paying gas with the sender's first
+    /// gas coin that is not an input of the transaction. A convenience for tests and tools; the
+    /// SDK's builder does the same with dry-run budgeting.
+    pub fn sign_and_execute(
+        &self,
+        key: &crate::crypto::KeyPair,
+        ptb: ProgrammableTransaction,
+        budget: u64,
+    ) -> RuntimeResult<ExecutionResult> {
+        let sender = key.address();
+        let used: std::collections::BTreeSet<ObjectID> = ptb
+            .inputs
+            .iter()
+            .filter_map(|i| match i {
+                CallArg::Object(ObjectArg::ImmOrOwned(r))
+                | CallArg::Object(ObjectArg::Receiving(r)) => Some(r.id),
+                _ => None,
+            })
+            .collect();
+        let gas = self
+            .gas_coins(&sender)?
+            .into_iter()
+            .find(|c| !used.contains(&c.id()))
+            .ok_or(RuntimeError::Transaction(TransactionError::MissingGas))?;
+        let data = TransactionData {
+            kind: TransactionKind::ProgrammableTransaction(ptb),
+            sender,
+            gas_data: GasData {
+                payment: vec![gas.object_ref()],
+                owner: sender,
+                price: self.reference_gas_price(),
+                budget,
+            },
+            expiration: TransactionExpiration::None,
+        };
+        let signatures = vec![key.sign_transaction(&data)];
+        self.execute(SignedTransaction { data, signatures })
+    }
 }

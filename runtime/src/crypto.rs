@@ -46,12 +46,16 @@ impl std::fmt::Debug for KeyPair {
 impl KeyPair {
     /// A fresh random key.
     pub fn generate() -> Self {
-        KeyPair { secret: SigningKey::generate(&mut rand::rngs::OsRng) }
+        KeyPair {
+            secret: SigningKey::generate(&mut rand::rngs::OsRng),
+        }
     }
 
     /// A key from a 32-byte seed (deterministic; for tests and genesis accounts).
     pub fn from_seed(seed: [u8; 32]) -> Self {
-        KeyPair { secret: SigningKey::from_bytes(&seed) }
+        KeyPair {
+            secret: SigningKey::from_bytes(&seed),
+        }
     }
 
     /// The 32-byte seed. Callers that persist keys are responsible for protecting it.
@@ -120,7 +124,9 @@ impl Signature {
     /// The signer's public key.
     pub fn public_key(&self) -> Result<PublicKey, SignatureError> {
         self.check_shape()?;
-        Ok(PublicKey(self.0[65..97].try_into().expect("length checked")))
+        Ok(PublicKey(
+            self.0[65..97].try_into().expect("length checked"),
+        ))
     }
 
     fn check_shape(&self) -> Result<(), SignatureError> {
@@ -137,7 +143,8 @@ impl Signature {
     pub fn verify(&self, msg: &[u8]) -> Result<Address, SignatureError> {
         let pk = self.public_key()?;
         let vk = VerifyingKey::from_bytes(&pk.0).map_err(|_| SignatureError::InvalidPublicKey)?;
-        let sig = ed25519_dalek::Signature::from_bytes(self.0[1..65].try_into().expect("length checked"));
+        let sig =
+            ed25519_dalek::Signature::from_bytes(self.0[1..65].try_into().expect("length checked"));
         vk.verify(msg, &sig).map_err(|_| SignatureError::Invalid)?;
         Ok(pk.address())
     }
@@ -156,7 +163,10 @@ mod tests {
         assert_eq!(sig.verify(b"other"), Err(SignatureError::Invalid));
         let mut bad = sig.clone();
         bad.0[0] = 5;
-        assert!(matches!(bad.verify(b"hello"), Err(SignatureError::Malformed(_))));
+        assert!(matches!(
+            bad.verify(b"hello"),
+            Err(SignatureError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The runtime's error type and the decoding of Move VM errors into named failures.
 
+use move_binary_format::access::ModuleAccess;
 use move_binary_format::errors::{Location, VMError};
 use move_binary_format::file_format::CompiledModule;
-use move_binary_format::access::ModuleAccess;
 use move_core_types::vm_status::StatusCode;
 
 use crate::build::BuildError;
@@ -169,7 +169,9 @@ pub type RuntimeResult<T> = Result<T, RuntimeError>;
 pub(crate) fn decode_vm_error(
     err: &VMError,
     budget: u64,
-    load_module: &dyn Fn(&move_core_types::language_storage::ModuleId) -> Option<std::sync::Arc<CompiledModule>>,
+    load_module: &dyn Fn(
+        &move_core_types::language_storage::ModuleId,
+    ) -> Option<std::sync::Arc<CompiledModule>>,
 ) -> ExecutionFailure {
     let module_id = match err.location() {
         Location::Module(m) => Some(m.clone()),
@@ -179,14 +181,20 @@ pub(crate) fn decode_vm_error(
     let function = err.offsets().first().and_then(|(fidx, _)| {
         let m = module.as_ref()?;
         let fdef = m.function_defs.get(fidx.0 as usize)?;
-        Some(m.identifier_at(m.function_handle_at(fdef.function).name).to_string())
+        Some(
+            m.identifier_at(m.function_handle_at(fdef.function).name)
+                .to_string(),
+        )
     });
     match err.major_status() {
         StatusCode::ABORTED => {
             let code = err.sub_status().unwrap_or(0);
-            let constant = module
-                .as_ref()
-                .and_then(|m| crate::build::error_map(m).into_iter().find(|(v, _)| *v == code).map(|(_, n)| n));
+            let constant = module.as_ref().and_then(|m| {
+                crate::build::error_map(m)
+                    .into_iter()
+                    .find(|(v, _)| *v == code)
+                    .map(|(_, n)| n)
+            });
             match module_id {
                 Some(m) => ExecutionFailure::MoveAbort(MoveAbort {
                     package: ObjectID::from(*m.address()),
@@ -195,13 +203,18 @@ pub(crate) fn decode_vm_error(
                     code,
                     constant,
                 }),
-                None => ExecutionFailure::MoveRuntimeError { status: format!("ABORTED({code})"), location: "script".into() },
+                None => ExecutionFailure::MoveRuntimeError {
+                    status: format!("ABORTED({code})"),
+                    location: "script".into(),
+                },
             }
         }
         StatusCode::OUT_OF_GAS => ExecutionFailure::InsufficientGas { budget },
         status => {
             let location = match (&module_id, &function) {
-                (Some(m), Some(f)) => format!("{}::{}::{f}", ObjectID::from(*m.address()), m.name()),
+                (Some(m), Some(f)) => {
+                    format!("{}::{}::{f}", ObjectID::from(*m.address()), m.name())
+                }
                 (Some(m), None) => format!("{}::{}", ObjectID::from(*m.address()), m.name()),
                 _ => "the adapter".into(),
             };

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{decode_vm_error, TransactionError};
 use crate::gas::{self, GasStatus};
-use crate::natives::object_runtime::{ChildEffect, NewOwner, ObjectResolver, ObjectRuntime, RuntimeLimits};
+use crate::natives::object_runtime::{
+    ChildEffect, NewOwner, ObjectResolver, ObjectRuntime, RuntimeLimits,
+};
 use crate::store::{CommitBatch, Store};
 use crate::types::*;
 use crate::verifier;
@@ -94,7 +96,9 @@ fn is_coin(tag: &StructTag) -> bool {
 
 /// A coin's balance: the u64 after its 32-byte ID.
 pub fn coin_value(contents: &[u8]) -> Option<u64> {
-    contents.get(32..40).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+    contents
+        .get(32..40)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
 }
 
 fn set_coin_value(contents: &mut [u8], value: u64) {
@@ -131,7 +135,11 @@ impl ModuleResolver for StoreResolver<'_> {
 
 impl ResourceResolver for StoreResolver<'_> {
     type Error = crate::store::StoreError;
-    fn get_resource(&self, _: &AccountAddress, _: &StructTag) -> Result<Option<Vec<u8>>, Self::Error> {
+    fn get_resource(
+        &self,
+        _: &AccountAddress,
+        _: &StructTag,
+    ) -> Result<Option<Vec<u8>>, Self::Error> {
         // movid has no global storage: the publish verifier rejects its instructions.
         Ok(None)
     }
@@ -144,7 +152,10 @@ impl ObjectResolver for StoreResolver<'_> {
 
     fn is_drop_only(&self, tag: &StructTag) -> Option<bool> {
         let m = self.module(&ModuleId::new(tag.address, tag.module.clone()))?;
-        let h = m.struct_handles.iter().find(|h| m.identifier_at(h.name) == tag.name.as_ident_str())?;
+        let h = m
+            .struct_handles
+            .iter()
+            .find(|h| m.identifier_at(h.name) == tag.name.as_ident_str())?;
         Some(h.abilities == (AbilitySet::EMPTY | move_binary_format::file_format::Ability::Drop))
     }
 }
@@ -179,7 +190,12 @@ pub struct CheckedTransaction {
 impl CheckedTransaction {
     /// IDs of the objects the transaction reads or writes (for scheduling).
     pub fn input_ids(&self) -> Vec<ObjectID> {
-        self.inputs.iter().flatten().map(|i| i.object.id()).chain(self.gas.iter().map(Object::id)).collect()
+        self.inputs
+            .iter()
+            .flatten()
+            .map(|i| i.object.id())
+            .chain(self.gas.iter().map(Object::id))
+            .collect()
     }
 }
 
@@ -202,28 +218,49 @@ pub fn check_transaction(
 ) -> Result<CheckedTransaction, TransactionError> {
     let ptb = data.programmable();
     if ptb.commands.len() > limits::MAX_COMMANDS {
-        return Err(TransactionError::LimitExceeded(format!("{} commands (at most {})", ptb.commands.len(), limits::MAX_COMMANDS)));
+        return Err(TransactionError::LimitExceeded(format!(
+            "{} commands (at most {})",
+            ptb.commands.len(),
+            limits::MAX_COMMANDS
+        )));
     }
     if ptb.inputs.len() > limits::MAX_INPUTS {
-        return Err(TransactionError::LimitExceeded(format!("{} inputs (at most {})", ptb.inputs.len(), limits::MAX_INPUTS)));
+        return Err(TransactionError::LimitExceeded(format!(
+            "{} inputs (at most {})",
+            ptb.inputs.len(),
+            limits::MAX_INPUTS
+        )));
     }
     if let TransactionExpiration::Epoch(e) = data.expiration {
         if epoch > e {
-            return Err(TransactionError::Expired { expiration: e, epoch });
+            return Err(TransactionError::Expired {
+                expiration: e,
+                epoch,
+            });
         }
     }
     let g = &data.gas_data;
     if g.budget < gas::MIN_GAS_BUDGET || g.budget > gas::MAX_GAS_BUDGET {
-        return Err(TransactionError::GasBudgetOutOfRange { budget: g.budget, min: gas::MIN_GAS_BUDGET, max: gas::MAX_GAS_BUDGET });
+        return Err(TransactionError::GasBudgetOutOfRange {
+            budget: g.budget,
+            min: gas::MIN_GAS_BUDGET,
+            max: gas::MAX_GAS_BUDGET,
+        });
     }
     if g.price < gas::MIN_GAS_PRICE {
-        return Err(TransactionError::GasPriceTooLow { price: g.price, min: gas::MIN_GAS_PRICE });
+        return Err(TransactionError::GasPriceTooLow {
+            price: g.price,
+            min: gas::MIN_GAS_PRICE,
+        });
     }
     if g.payment.is_empty() {
         return Err(TransactionError::MissingGas);
     }
     if g.payment.len() > limits::MAX_GAS_PAYMENT_OBJECTS {
-        return Err(TransactionError::LimitExceeded(format!("{} gas coins", g.payment.len())));
+        return Err(TransactionError::LimitExceeded(format!(
+            "{} gas coins",
+            g.payment.len()
+        )));
     }
     let mut seen = BTreeSet::new();
     let load = |id: &ObjectID| -> Result<Object, TransactionError> {
@@ -237,16 +274,27 @@ pub fn check_transaction(
         let current = obj.object_ref();
         match obj.owner {
             Owner::AddressOwner(a) if a != owner_ok => {
-                return Err(TransactionError::NotOwner { id: oref.id, owner: a.to_string(), sender: owner_ok })
+                return Err(TransactionError::NotOwner {
+                    id: oref.id,
+                    owner: a.to_string(),
+                    sender: owner_ok,
+                })
             }
             Owner::ObjectOwner(_) => return Err(TransactionError::ObjectOwnedByObject(oref.id)),
             Owner::Shared { .. } => {
-                return Err(TransactionError::WrongOwnershipKind { id: oref.id, actual: "shared", named: "owned" })
+                return Err(TransactionError::WrongOwnershipKind {
+                    id: oref.id,
+                    actual: "shared",
+                    named: "owned",
+                })
             }
             _ => {}
         }
         if current.version != oref.version || current.digest != oref.digest {
-            return Err(TransactionError::StaleObject { given: *oref, current });
+            return Err(TransactionError::StaleObject {
+                given: *oref,
+                current,
+            });
         }
         Ok(obj)
     };
@@ -255,7 +303,10 @@ pub fn check_transaction(
         match input {
             CallArg::Pure(b) => {
                 if b.len() > limits::MAX_PURE_SIZE {
-                    return Err(TransactionError::LimitExceeded(format!("pure input of {} bytes", b.len())));
+                    return Err(TransactionError::LimitExceeded(format!(
+                        "pure input of {} bytes",
+                        b.len()
+                    )));
                 }
                 inputs.push(None)
             }
@@ -270,21 +321,41 @@ pub fn check_transaction(
                 match arg {
                     ObjectArg::ImmOrOwned(r) => {
                         let obj = check_owned(r, data.sender)?;
-                        let mode = if obj.owner == Owner::Immutable { Mode::Immutable } else { Mode::Owned };
+                        let mode = if obj.owner == Owner::Immutable {
+                            Mode::Immutable
+                        } else {
+                            Mode::Owned
+                        };
                         inputs.push(Some(LoadedInput { object: obj, mode }));
                     }
-                    ObjectArg::Shared { id, initial_shared_version, mutable } => {
+                    ObjectArg::Shared {
+                        id,
+                        initial_shared_version,
+                        mutable,
+                    } => {
                         let obj = load(id)?;
                         match obj.owner {
-                            Owner::Shared { initial_shared_version: actual } => {
+                            Owner::Shared {
+                                initial_shared_version: actual,
+                            } => {
                                 if actual != *initial_shared_version {
-                                    return Err(TransactionError::SharedVersionMismatch { id: *id, given: *initial_shared_version, actual });
+                                    return Err(TransactionError::SharedVersionMismatch {
+                                        id: *id,
+                                        given: *initial_shared_version,
+                                        actual,
+                                    });
                                 }
                             }
-                            Owner::Immutable if *mutable => return Err(TransactionError::ImmutableUsedMutably(*id)),
+                            Owner::Immutable if *mutable => {
+                                return Err(TransactionError::ImmutableUsedMutably(*id))
+                            }
                             Owner::Immutable => {}
                             other => {
-                                return Err(TransactionError::WrongOwnershipKind { id: *id, actual: owner_kind(&other), named: "shared" })
+                                return Err(TransactionError::WrongOwnershipKind {
+                                    id: *id,
+                                    actual: owner_kind(&other),
+                                    named: "shared",
+                                })
                             }
                         }
                         let mode = match (obj.owner, mutable) {
@@ -302,7 +373,11 @@ pub fn check_transaction(
                             return Err(TransactionError::StaleObject { given: *r, current });
                         }
                         if !matches!(obj.owner, Owner::AddressOwner(_)) {
-                            return Err(TransactionError::WrongOwnershipKind { id: r.id, actual: owner_kind(&obj.owner), named: "receivable" });
+                            return Err(TransactionError::WrongOwnershipKind {
+                                id: r.id,
+                                actual: owner_kind(&obj.owner),
+                                named: "receivable",
+                            });
                         }
                         inputs.push(None);
                     }
@@ -318,17 +393,31 @@ pub fn check_transaction(
         }
         let obj = load(&r.id)?;
         if obj.owner != Owner::AddressOwner(g.owner) {
-            return Err(TransactionError::GasNotOwned { id: r.id, gas_owner: g.owner });
+            return Err(TransactionError::GasNotOwned {
+                id: r.id,
+                gas_owner: g.owner,
+            });
         }
         let obj = check_owned(r, g.owner)?;
-        let m = obj.as_move().filter(|m| m.type_ == gas_coin_type()).ok_or(TransactionError::NotAGasCoin(r.id))?;
+        let m = obj
+            .as_move()
+            .filter(|m| m.type_ == gas_coin_type())
+            .ok_or(TransactionError::NotAGasCoin(r.id))?;
         balance = balance.saturating_add(coin_value(&m.contents).unwrap_or(0));
         gas_objects.push(obj);
     }
     if balance < g.budget {
-        return Err(TransactionError::InsufficientGasBalance { balance, budget: g.budget });
+        return Err(TransactionError::InsufficientGasBalance {
+            balance,
+            budget: g.budget,
+        });
     }
-    Ok(CheckedTransaction { data: data.clone(), digest: data.digest(), inputs, gas: gas_objects })
+    Ok(CheckedTransaction {
+        data: data.clone(),
+        digest: data.digest(),
+        inputs,
+        gas: gas_objects,
+    })
 }
 
 /// What executing a transaction produced.
@@ -378,9 +467,16 @@ impl Val {
 
 enum Slot {
     Pure(Vec<u8>),
-    Object { id: ObjectID, mode: Mode, val: Option<Val> },
+    Object {
+        id: ObjectID,
+        mode: Mode,
+        val: Option<Val>,
+    },
     Receiving(ObjectRef),
-    Result { val: Option<Val>, used: bool },
+    Result {
+        val: Option<Val>,
+        used: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -401,7 +497,10 @@ fn fail<T>(error: ExecutionFailure) -> Result<T, ExecutionFailure> {
 }
 
 fn arg_err(i: usize, reason: impl Into<String>) -> ExecutionFailure {
-    ExecutionFailure::InvalidArgument { argument: i, reason: reason.into() }
+    ExecutionFailure::InvalidArgument {
+        argument: i,
+        reason: reason.into(),
+    }
 }
 
 struct CommandInfo {
@@ -429,7 +528,10 @@ impl Executor {
     /// An executor with the framework natives.
     pub fn new() -> Self {
         let vm = MoveVM::new(crate::natives::all_natives()).expect("natives are well-formed");
-        Executor { vm, limits: RuntimeLimits::default() }
+        Executor {
+            vm,
+            limits: RuntimeLimits::default(),
+        }
     }
 
     /// The underlying VM.
@@ -438,7 +540,12 @@ impl Executor {
     }
 
     /// Executes a checked transaction against `store` (which it reads but does not write).
-    pub fn execute(&self, store: &dyn Store, tx: &CheckedTransaction, env: BlockEnv) -> ExecutionOutput {
+    pub fn execute(
+        &self,
+        store: &dyn Store,
+        tx: &CheckedTransaction,
+        env: BlockEnv,
+    ) -> ExecutionOutput {
         self.vm.flush_loader_cache_if_invalidated();
         let resolver = StoreResolver::new(store);
         let data = &tx.data;
@@ -508,7 +615,11 @@ impl Executor {
                 map.insert(m.self_id().name().to_string(), b);
             }
             package_objects.push(Object {
-                data: Data::Package(MovePackage { id: *id, version: 1, modules: map }),
+                data: Data::Package(MovePackage {
+                    id: *id,
+                    version: 1,
+                    modules: map,
+                }),
                 owner: Owner::Immutable,
                 previous_transaction: digest,
                 storage_rebate: 0,
@@ -520,7 +631,12 @@ impl Executor {
     }
 }
 
-fn failed_output(tx: &CheckedTransaction, env: BlockEnv, failure: Failure, computation: u64) -> ExecutionOutput {
+fn failed_output(
+    tx: &CheckedTransaction,
+    env: BlockEnv,
+    failure: Failure,
+    computation: u64,
+) -> ExecutionOutput {
     let data = &tx.data;
     let lamport = tx.gas.iter().map(Object::version).max().unwrap_or(0) + 1;
     let (mut gas_coin, removed, rebate_total) = smash_gas(tx);
@@ -528,21 +644,42 @@ fn failed_output(tx: &CheckedTransaction, env: BlockEnv, failure: Failure, compu
     let size = gas_coin.storage_size();
     let storage = gas::storage_cost(size);
     let (refund, kept) = gas::split_rebate(rebate_total);
-    finalize_gas(&mut gas_coin, computation, storage, refund, data.gas_data.budget);
+    finalize_gas(
+        &mut gas_coin,
+        computation,
+        storage,
+        refund,
+        data.gas_data.budget,
+    );
     gas_coin.set_version(lamport);
     gas_coin.previous_transaction = tx.digest;
     gas_coin.storage_rebate = storage;
     let gas_ref = (gas_coin.object_ref(), gas_coin.owner);
     let effects = TransactionEffects {
-        status: ExecutionStatus::Failure { error: failure.error, command: failure.command },
+        status: ExecutionStatus::Failure {
+            error: failure.error,
+            command: failure.command,
+        },
         executed_epoch: env.epoch,
-        gas_used: GasCostSummary { computation_cost: computation, storage_cost: storage, storage_rebate: refund, non_refundable_storage_fee: kept },
+        gas_used: GasCostSummary {
+            computation_cost: computation,
+            storage_cost: storage,
+            storage_rebate: refund,
+            non_refundable_storage_fee: kept,
+        },
         transaction_digest: tx.digest,
         lamport_version: lamport,
         created: vec![],
         mutated: vec![gas_ref],
         unwrapped: vec![],
-        deleted: removed.iter().map(|o| ObjectRef { id: o.id(), version: lamport, digest: Digest::ZERO }).collect(),
+        deleted: removed
+            .iter()
+            .map(|o| ObjectRef {
+                id: o.id(),
+                version: lamport,
+                digest: Digest::ZERO,
+            })
+            .collect(),
         unwrapped_then_deleted: vec![],
         wrapped: vec![],
         gas_object: gas_ref,
@@ -556,7 +693,11 @@ fn failed_output(tx: &CheckedTransaction, env: BlockEnv, failure: Failure, compu
         record: None,
         meta: None,
     };
-    ExecutionOutput { effects, events: vec![], writes }
+    ExecutionOutput {
+        effects,
+        events: vec![],
+        writes,
+    }
 }
 
 /// Merges the payment coins into the first; returns it, the merged-away coins, and the total
@@ -596,13 +737,21 @@ fn shared_refs(tx: &CheckedTransaction) -> Vec<ObjectRef> {
 }
 
 fn dependencies(tx: &CheckedTransaction) -> Vec<Digest> {
-    let mut d: BTreeSet<Digest> = tx.inputs.iter().flatten().map(|i| i.object.previous_transaction).collect();
+    let mut d: BTreeSet<Digest> = tx
+        .inputs
+        .iter()
+        .flatten()
+        .map(|i| i.object.previous_transaction)
+        .collect();
     d.extend(tx.gas.iter().map(|o| o.previous_transaction));
     d.remove(&Digest::ZERO);
     d.into_iter().collect()
 }
 
-fn type_to_tag(session: &Session<'_, '_, StoreResolver<'_>>, ty: &Type) -> Result<TypeTag, ExecutionFailure> {
+fn type_to_tag(
+    session: &Session<'_, '_, StoreResolver<'_>>,
+    ty: &Type,
+) -> Result<TypeTag, ExecutionFailure> {
     Ok(match ty {
         Type::Bool => TypeTag::Bool,
         Type::U8 => TypeTag::U8,
@@ -616,9 +765,10 @@ fn type_to_tag(session: &Session<'_, '_, StoreResolver<'_>>, ty: &Type) -> Resul
                 .get_struct_type(*idx)
                 .ok_or_else(|| ExecutionFailure::Other("unknown struct type".into()))?;
             let type_params = match ty {
-                Type::StructInstantiation(_, args) => {
-                    args.iter().map(|a| type_to_tag(session, a)).collect::<Result<_, _>>()?
-                }
+                Type::StructInstantiation(_, args) => args
+                    .iter()
+                    .map(|a| type_to_tag(session, a))
+                    .collect::<Result<_, _>>()?,
                 _ => vec![],
             };
             TypeTag::Struct(StructTag {
@@ -629,7 +779,9 @@ fn type_to_tag(session: &Session<'_, '_, StoreResolver<'_>>, ty: &Type) -> Resul
             })
         }
         Type::Reference(_) | Type::MutableReference(_) | Type::TyParam(_) => {
-            return fail(ExecutionFailure::Other("reference or type parameter where a value type was expected".into()))
+            return fail(ExecutionFailure::Other(
+                "reference or type parameter where a value type was expected".into(),
+            ))
         }
     })
 }
@@ -666,10 +818,14 @@ fn pure_type_ok(tag: &TypeTag) -> bool {
 /// Extra validation of pure bytes beyond their layout: UTF-8 and ASCII strings.
 fn pure_content_ok(tag: &TypeTag, bytes: &[u8]) -> bool {
     if is_struct(tag, ObjectID::STD, "string", "String") {
-        return bcs::from_bytes::<Vec<u8>>(bytes).ok().is_some_and(|b| std::str::from_utf8(&b).is_ok());
+        return bcs::from_bytes::<Vec<u8>>(bytes)
+            .ok()
+            .is_some_and(|b| std::str::from_utf8(&b).is_ok());
     }
     if is_struct(tag, ObjectID::STD, "ascii", "String") {
-        return bcs::from_bytes::<Vec<u8>>(bytes).ok().is_some_and(|b| b.is_ascii());
+        return bcs::from_bytes::<Vec<u8>>(bytes)
+            .ok()
+            .is_some_and(|b| b.is_ascii());
     }
     true
 }
@@ -688,12 +844,18 @@ fn uleb128(mut n: usize, out: &mut Vec<u8>) {
 
 impl<'r, 'l> Run<'r, 'l> {
     fn runtime(&mut self) -> &mut ObjectRuntime<'r> {
-        self.session.get_native_extensions().get_mut::<ObjectRuntime>()
+        self.session
+            .get_native_extensions()
+            .get_mut::<ObjectRuntime>()
     }
 
     fn abilities(&self, tag: &TypeTag) -> Result<AbilitySet, ExecutionFailure> {
-        let ty = self.session.load_type(tag).map_err(|e| ExecutionFailure::TypeArgumentError(format!("{tag}: {:?}", e.major_status())))?;
-        self.session.get_type_abilities(&ty).map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))
+        let ty = self.session.load_type(tag).map_err(|e| {
+            ExecutionFailure::TypeArgumentError(format!("{tag}: {:?}", e.major_status()))
+        })?;
+        self.session
+            .get_type_abilities(&ty)
+            .map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))
     }
 
     fn load_module(&self, id: &ModuleId) -> Option<Arc<CompiledModule>> {
@@ -707,23 +869,34 @@ impl<'r, 'l> Run<'r, 'l> {
     fn run_all(&mut self, tx: &CheckedTransaction) -> Result<(), Failure> {
         let ptb = tx.data.programmable().clone();
         let setup = |run: &mut Self| -> Result<(), ExecutionFailure> {
-            run.gas.charge(gas::BASE_TX_UNITS).map_err(|_| ExecutionFailure::InsufficientGas { budget: run.budget })?;
+            run.gas
+                .charge(gas::BASE_TX_UNITS)
+                .map_err(|_| ExecutionFailure::InsufficientGas { budget: run.budget })?;
             for (i, input) in ptb.inputs.iter().enumerate() {
                 let slot = match (input, &tx.inputs[i]) {
                     (CallArg::Pure(b), _) => Slot::Pure(b.clone()),
                     (CallArg::Object(ObjectArg::Receiving(r)), _) => Slot::Receiving(*r),
                     (CallArg::Object(_), Some(loaded)) => {
-                        let m = loaded.object.as_move().ok_or_else(|| arg_err(i, "packages cannot be arguments"))?;
+                        let m = loaded
+                            .object
+                            .as_move()
+                            .ok_or_else(|| arg_err(i, "packages cannot be arguments"))?;
                         let ty = TypeTag::Struct(m.type_.clone());
                         let abilities = run.abilities(&ty)?;
                         run.charge_bytes(m.contents.len())?;
                         Slot::Object {
                             id: loaded.object.id(),
                             mode: loaded.mode,
-                            val: Some(Val { ty, bytes: m.contents.clone(), abilities }),
+                            val: Some(Val {
+                                ty,
+                                bytes: m.contents.clone(),
+                                abilities,
+                            }),
                         }
                     }
-                    (CallArg::Object(_), None) => return fail(ExecutionFailure::Other("input not loaded".into())),
+                    (CallArg::Object(_), None) => {
+                        return fail(ExecutionFailure::Other("input not loaded".into()))
+                    }
                 };
                 run.inputs.push(slot);
             }
@@ -731,30 +904,65 @@ impl<'r, 'l> Run<'r, 'l> {
             let m = coin.as_move().expect("coin");
             let ty = TypeTag::Struct(m.type_.clone());
             let abilities = run.abilities(&ty)?;
-            run.gas_slot = Slot::Object { id: coin.id(), mode: Mode::Owned, val: Some(Val { ty, bytes: m.contents.clone(), abilities }) };
+            run.gas_slot = Slot::Object {
+                id: coin.id(),
+                mode: Mode::Owned,
+                val: Some(Val {
+                    ty,
+                    bytes: m.contents.clone(),
+                    abilities,
+                }),
+            };
             Ok(())
         };
-        setup(self).map_err(|error| Failure { error, command: None })?;
+        setup(self).map_err(|error| Failure {
+            error,
+            command: None,
+        })?;
         for (i, cmd) in ptb.commands.iter().enumerate() {
             self.runtime().current_command = i;
-            let results = self.command(cmd).map_err(|error| Failure { error, command: Some(i) })?;
-            self.results.push(results.into_iter().map(|v| Slot::Result { val: Some(v), used: false }).collect());
+            let results = self.command(cmd).map_err(|error| Failure {
+                error,
+                command: Some(i),
+            })?;
+            self.results.push(
+                results
+                    .into_iter()
+                    .map(|v| Slot::Result {
+                        val: Some(v),
+                        used: false,
+                    })
+                    .collect(),
+            );
         }
         Ok(())
     }
 
     fn charge_bytes(&mut self, n: usize) -> Result<(), ExecutionFailure> {
-        self.gas.charge(1 + n as u64 / 64).map_err(|_| ExecutionFailure::InsufficientGas { budget: self.budget })
+        self.gas
+            .charge(1 + n as u64 / 64)
+            .map_err(|_| ExecutionFailure::InsufficientGas {
+                budget: self.budget,
+            })
     }
 
     fn slot_mut(&mut self, arg: Argument, i: usize) -> Result<&mut Slot, ExecutionFailure> {
         match arg {
             Argument::GasCoin => Ok(&mut self.gas_slot),
-            Argument::Input(n) => self.inputs.get_mut(n as usize).ok_or_else(|| arg_err(i, format!("input {n} does not exist"))),
+            Argument::Input(n) => self
+                .inputs
+                .get_mut(n as usize)
+                .ok_or_else(|| arg_err(i, format!("input {n} does not exist"))),
             Argument::Result(c) => {
-                let r = self.results.get_mut(c as usize).ok_or_else(|| arg_err(i, format!("command {c} has not run yet")))?;
+                let r = self
+                    .results
+                    .get_mut(c as usize)
+                    .ok_or_else(|| arg_err(i, format!("command {c} has not run yet")))?;
                 if r.len() != 1 {
-                    return fail(arg_err(i, format!("command {c} returned {} values; use NestedResult", r.len())));
+                    return fail(arg_err(
+                        i,
+                        format!("command {c} returned {} values; use NestedResult", r.len()),
+                    ));
                 }
                 Ok(&mut r[0])
             }
@@ -767,33 +975,64 @@ impl<'r, 'l> Run<'r, 'l> {
     }
 
     /// Fetches an argument's bytes for a parameter of type `expected` used as `usage`.
-    fn take(&mut self, arg: Argument, i: usize, usage: Use, expected: Option<&TypeTag>) -> Result<Val, ExecutionFailure> {
+    fn take(
+        &mut self,
+        arg: Argument,
+        i: usize,
+        usage: Use,
+        expected: Option<&TypeTag>,
+    ) -> Result<Val, ExecutionFailure> {
         let is_gas = arg == Argument::GasCoin;
         let slot = self.slot_mut(arg, i)?;
         let v = match slot {
             Slot::Pure(bytes) => {
-                let Some(ty) = expected else { return fail(arg_err(i, "a pure input needs a typed parameter")) };
+                let Some(ty) = expected else {
+                    return fail(arg_err(i, "a pure input needs a typed parameter"));
+                };
                 let bytes = bytes.clone();
                 return self.typed_pure(i, ty, bytes);
             }
             Slot::Receiving(r) => {
-                let Some(ty) = expected else { return fail(arg_err(i, "a receiving input needs a typed parameter")) };
-                if !is_struct(ty, ObjectID::FRAMEWORK, "transfer", "Receiving") || usage != Use::Value {
-                    return fail(arg_err(i, "a receiving input can only be passed as transfer::Receiving<T> by value"));
+                let Some(ty) = expected else {
+                    return fail(arg_err(i, "a receiving input needs a typed parameter"));
+                };
+                if !is_struct(ty, ObjectID::FRAMEWORK, "transfer", "Receiving")
+                    || usage != Use::Value
+                {
+                    return fail(arg_err(
+                        i,
+                        "a receiving input can only be passed as transfer::Receiving<T> by value",
+                    ));
                 }
                 let mut bytes = r.id.0.to_vec();
                 bytes.extend_from_slice(&r.version.to_le_bytes());
-                return Ok(Val { ty: ty.clone(), bytes, abilities: (AbilitySet::EMPTY | move_binary_format::file_format::Ability::Drop) });
+                return Ok(Val {
+                    ty: ty.clone(),
+                    bytes,
+                    abilities: (AbilitySet::EMPTY | move_binary_format::file_format::Ability::Drop),
+                });
             }
             Slot::Object { id, mode, val } => {
                 let Some(v) = val.as_ref() else {
-                    return fail(arg_err(i, format!("object {id} was moved by an earlier command")));
+                    return fail(arg_err(
+                        i,
+                        format!("object {id} was moved by an earlier command"),
+                    ));
                 };
                 match (usage, *mode) {
-                    (Use::Value, Mode::Immutable | Mode::SharedReadOnly) | (Use::MutRef, Mode::Immutable | Mode::SharedReadOnly) => {
-                        return fail(arg_err(i, format!("object {id} is read-only in this transaction")));
+                    (Use::Value, Mode::Immutable | Mode::SharedReadOnly)
+                    | (Use::MutRef, Mode::Immutable | Mode::SharedReadOnly) => {
+                        return fail(arg_err(
+                            i,
+                            format!("object {id} is read-only in this transaction"),
+                        ));
                     }
-                    (Use::Value, _) if is_gas => return fail(arg_err(i, "the gas coin can only be borrowed, split or transferred")),
+                    (Use::Value, _) if is_gas => {
+                        return fail(arg_err(
+                            i,
+                            "the gas coin can only be borrowed, split or transferred",
+                        ))
+                    }
                     _ => {}
                 }
                 let v = v.clone();
@@ -804,7 +1043,9 @@ impl<'r, 'l> Run<'r, 'l> {
             }
             Slot::Result { val, used } => {
                 *used = true;
-                let Some(v) = val.as_ref() else { return fail(arg_err(i, "the value was moved by an earlier command")) };
+                let Some(v) = val.as_ref() else {
+                    return fail(arg_err(i, "the value was moved by an earlier command"));
+                };
                 let v = v.clone();
                 if usage == Use::Value && !v.abilities.has_copy() {
                     *val = None;
@@ -820,23 +1061,39 @@ impl<'r, 'l> Run<'r, 'l> {
         Ok(v)
     }
 
-    fn typed_pure(&mut self, i: usize, ty: &TypeTag, bytes: Vec<u8>) -> Result<Val, ExecutionFailure> {
+    fn typed_pure(
+        &mut self,
+        i: usize,
+        ty: &TypeTag,
+        bytes: Vec<u8>,
+    ) -> Result<Val, ExecutionFailure> {
         if !pure_type_ok(ty) {
             return fail(arg_err(i, format!("a pure input cannot be passed as {ty}")));
         }
-        let layout = self.session.get_type_layout(ty).map_err(|_| arg_err(i, format!("no layout for {ty}")))?;
-        if move_vm_types::values::Value::simple_deserialize(&bytes, &layout).is_none() || !pure_content_ok(ty, &bytes) {
+        let layout = self
+            .session
+            .get_type_layout(ty)
+            .map_err(|_| arg_err(i, format!("no layout for {ty}")))?;
+        if move_vm_types::values::Value::simple_deserialize(&bytes, &layout).is_none()
+            || !pure_content_ok(ty, &bytes)
+        {
             return fail(arg_err(i, format!("the bytes are not a valid BCS {ty}")));
         }
         let abilities = self.abilities(ty)?;
-        Ok(Val { ty: ty.clone(), bytes, abilities })
+        Ok(Val {
+            ty: ty.clone(),
+            bytes,
+            abilities,
+        })
     }
 
     /// Writes a `&mut` argument back after a call.
     fn write_back(&mut self, arg: Argument, bytes: Vec<u8>) {
         if let Ok(slot) = self.slot_mut(arg, 0) {
             match slot {
-                Slot::Object { val: Some(v), .. } | Slot::Result { val: Some(v), .. } => v.bytes = bytes,
+                Slot::Object { val: Some(v), .. } | Slot::Result { val: Some(v), .. } => {
+                    v.bytes = bytes
+                }
                 // A pure input passed by `&mut` keeps its new bytes for later commands.
                 Slot::Pure(b) => *b = bytes,
                 _ => {}
@@ -847,22 +1104,35 @@ impl<'r, 'l> Run<'r, 'l> {
     fn command(&mut self, cmd: &Command) -> Result<Vec<Val>, ExecutionFailure> {
         match cmd {
             Command::MoveCall(call) => {
-                self.commands.push(CommandInfo { package: call.package, module: call.module.clone() });
+                self.commands.push(CommandInfo {
+                    package: call.package,
+                    module: call.module.clone(),
+                });
                 self.move_call(call)
             }
             Command::TransferObjects(objs, to) => {
-                self.commands.push(CommandInfo { package: ObjectID::ZERO, module: String::new() });
+                self.commands.push(CommandInfo {
+                    package: ObjectID::ZERO,
+                    module: String::new(),
+                });
                 let recipient = self.take(*to, objs.len(), Use::Value, Some(&TypeTag::Address))?;
-                let recipient = Address::from_bytes(&recipient.bytes).ok_or_else(|| arg_err(objs.len(), "not an address"))?;
+                let recipient = Address::from_bytes(&recipient.bytes)
+                    .ok_or_else(|| arg_err(objs.len(), "not an address"))?;
                 for (i, a) in objs.iter().enumerate() {
                     let v = self.take(*a, i, Use::Value, None)?;
-                    let TypeTag::Struct(tag) = &v.ty else { return fail(arg_err(i, "not an object")) };
-                    let id = ObjectID::from_bytes(&v.bytes[..32.min(v.bytes.len())]).unwrap_or_default();
+                    let TypeTag::Struct(tag) = &v.ty else {
+                        return fail(arg_err(i, "not an object"));
+                    };
+                    let id =
+                        ObjectID::from_bytes(&v.bytes[..32.min(v.bytes.len())]).unwrap_or_default();
                     if !v.is_object() {
                         return fail(arg_err(i, format!("{} is not an object", v.ty)));
                     }
                     if !v.abilities.has_store() {
-                        return fail(ExecutionFailure::TransferWithoutStore { id, type_: v.ty.to_string() });
+                        return fail(ExecutionFailure::TransferWithoutStore {
+                            id,
+                            type_: v.ty.to_string(),
+                        });
                     }
                     if *a == Argument::GasCoin {
                         if let Slot::Object { val, .. } = &mut self.gas_slot {
@@ -874,27 +1144,47 @@ impl<'r, 'l> Run<'r, 'l> {
                 Ok(vec![])
             }
             Command::SplitCoins(coin, amounts) => {
-                self.commands.push(CommandInfo { package: ObjectID::ZERO, module: String::new() });
+                self.commands.push(CommandInfo {
+                    package: ObjectID::ZERO,
+                    module: String::new(),
+                });
                 let c = self.take(*coin, 0, Use::MutRef, None)?;
-                let TypeTag::Struct(tag) = &c.ty else { return fail(arg_err(0, "not a coin")) };
+                let TypeTag::Struct(tag) = &c.ty else {
+                    return fail(arg_err(0, "not a coin"));
+                };
                 if !is_coin(tag) {
                     return fail(arg_err(0, format!("{} is not a coin", c.ty)));
                 }
-                let mut balance = coin_value(&c.bytes).ok_or_else(|| arg_err(0, "malformed coin"))?;
+                let mut balance =
+                    coin_value(&c.bytes).ok_or_else(|| arg_err(0, "malformed coin"))?;
                 let coin_id = ObjectID::from_bytes(&c.bytes[..32]).unwrap_or_default();
                 let mut out = vec![];
                 for (i, a) in amounts.iter().enumerate() {
                     let amount = self.take(*a, i + 1, Use::Value, Some(&TypeTag::U64))?;
-                    let amount = u64::from_le_bytes(amount.bytes.as_slice().try_into().map_err(|_| arg_err(i + 1, "not a u64"))?);
+                    let amount = u64::from_le_bytes(
+                        amount
+                            .bytes
+                            .as_slice()
+                            .try_into()
+                            .map_err(|_| arg_err(i + 1, "not a u64"))?,
+                    );
                     if amount > balance {
-                        return fail(ExecutionFailure::InsufficientCoinBalance { coin: coin_id, balance, requested: amount });
+                        return fail(ExecutionFailure::InsufficientCoinBalance {
+                            coin: coin_id,
+                            balance,
+                            requested: amount,
+                        });
                     }
                     balance -= amount;
                     let id = self.ctx.fresh_id();
                     self.runtime().record_new_id(id);
                     let mut bytes = id.0.to_vec();
                     bytes.extend_from_slice(&amount.to_le_bytes());
-                    out.push(Val { ty: c.ty.clone(), bytes, abilities: c.abilities });
+                    out.push(Val {
+                        ty: c.ty.clone(),
+                        bytes,
+                        abilities: c.abilities,
+                    });
                 }
                 let mut bytes = c.bytes;
                 set_coin_value(&mut bytes, balance);
@@ -902,9 +1192,14 @@ impl<'r, 'l> Run<'r, 'l> {
                 Ok(out)
             }
             Command::MergeCoins(target, sources) => {
-                self.commands.push(CommandInfo { package: ObjectID::ZERO, module: String::new() });
+                self.commands.push(CommandInfo {
+                    package: ObjectID::ZERO,
+                    module: String::new(),
+                });
                 let t = self.take(*target, 0, Use::MutRef, None)?;
-                let TypeTag::Struct(tag) = &t.ty else { return fail(arg_err(0, "not a coin")) };
+                let TypeTag::Struct(tag) = &t.ty else {
+                    return fail(arg_err(0, "not a coin"));
+                };
                 if !is_coin(tag) {
                     return fail(arg_err(0, format!("{} is not a coin", t.ty)));
                 }
@@ -914,7 +1209,9 @@ impl<'r, 'l> Run<'r, 'l> {
                         return fail(arg_err(i + 1, "a coin cannot be merged into itself"));
                     }
                     let v = self.take(*s, i + 1, Use::Value, Some(&t.ty))?;
-                    total = total.checked_add(coin_value(&v.bytes).unwrap_or(0)).ok_or_else(|| arg_err(i + 1, "balance overflow"))?;
+                    total = total
+                        .checked_add(coin_value(&v.bytes).unwrap_or(0))
+                        .ok_or_else(|| arg_err(i + 1, "balance overflow"))?;
                     let id = ObjectID::from_bytes(&v.bytes[..32]).unwrap_or_default();
                     self.runtime().record_deleted_id(id);
                 }
@@ -924,7 +1221,10 @@ impl<'r, 'l> Run<'r, 'l> {
                 Ok(vec![])
             }
             Command::MakeMoveVec(ty, elems) => {
-                self.commands.push(CommandInfo { package: ObjectID::ZERO, module: String::new() });
+                self.commands.push(CommandInfo {
+                    package: ObjectID::ZERO,
+                    module: String::new(),
+                });
                 let mut elem_ty = ty.clone();
                 let mut vals = vec![];
                 for (i, a) in elems.iter().enumerate() {
@@ -935,7 +1235,9 @@ impl<'r, 'l> Run<'r, 'l> {
                     vals.push(v);
                 }
                 let Some(elem_ty) = elem_ty else {
-                    return fail(ExecutionFailure::TypeArgumentError("an empty MakeMoveVec needs a type".into()));
+                    return fail(ExecutionFailure::TypeArgumentError(
+                        "an empty MakeMoveVec needs a type".into(),
+                    ));
                 };
                 let abilities = self.abilities(&TypeTag::Vector(Box::new(elem_ty.clone())))?;
                 let mut bytes = vec![];
@@ -944,7 +1246,11 @@ impl<'r, 'l> Run<'r, 'l> {
                     bytes.extend(v.bytes);
                 }
                 self.charge_bytes(bytes.len())?;
-                Ok(vec![Val { ty: TypeTag::Vector(Box::new(elem_ty)), bytes, abilities }])
+                Ok(vec![Val {
+                    ty: TypeTag::Vector(Box::new(elem_ty)),
+                    bytes,
+                    abilities,
+                }])
             }
             Command::Publish(modules, deps) => self.publish(modules, deps),
         }
@@ -952,29 +1258,45 @@ impl<'r, 'l> Run<'r, 'l> {
 
     fn move_call(&mut self, call: &MoveCall) -> Result<Vec<Val>, ExecutionFailure> {
         let target = format!("{}::{}::{}", call.package, call.module, call.function);
-        let not_callable = |reason: &str| ExecutionFailure::FunctionNotCallable { target: target.clone(), reason: reason.into() };
-        let module_name = Identifier::new(call.module.as_str()).map_err(|_| not_callable("invalid module name"))?;
-        let function = Identifier::new(call.function.as_str()).map_err(|_| not_callable("invalid function name"))?;
+        let not_callable = |reason: &str| ExecutionFailure::FunctionNotCallable {
+            target: target.clone(),
+            reason: reason.into(),
+        };
+        let module_name = Identifier::new(call.module.as_str())
+            .map_err(|_| not_callable("invalid module name"))?;
+        let function = Identifier::new(call.function.as_str())
+            .map_err(|_| not_callable("invalid function name"))?;
         let module_id = ModuleId::new(call.package.into(), module_name);
-        let module = self.load_module(&module_id).ok_or_else(|| not_callable("no such module"))?;
+        let module = self
+            .load_module(&module_id)
+            .ok_or_else(|| not_callable("no such module"))?;
         let fdef = module
             .function_defs
             .iter()
-            .find(|f| module.identifier_at(module.function_handle_at(f.function).name) == function.as_ident_str())
+            .find(|f| {
+                module.identifier_at(module.function_handle_at(f.function).name)
+                    == function.as_ident_str()
+            })
             .ok_or_else(|| not_callable("no such function"))?;
         if call.function == "init" {
             return fail(not_callable("init runs only at publish"));
         }
         if !(fdef.is_entry || fdef.visibility == Visibility::Public) {
-            return fail(not_callable("only public and entry functions can be called"));
+            return fail(not_callable(
+                "only public and entry functions can be called",
+            ));
         }
         let inst = self
             .session
             .load_function(&module_id, &function, &call.type_arguments)
-            .map_err(|e| ExecutionFailure::TypeArgumentError(format!("{target}: {:?}", e.major_status())))?;
+            .map_err(|e| {
+                ExecutionFailure::TypeArgumentError(format!("{target}: {:?}", e.major_status()))
+            })?;
         let mut params = vec![];
         for p in &inst.parameters {
-            let p = p.subst(&inst.type_arguments).map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))?;
+            let p = p
+                .subst(&inst.type_arguments)
+                .map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))?;
             let (usage, inner) = match &p {
                 Type::Reference(t) => (Use::Ref, (**t).clone()),
                 Type::MutableReference(t) => (Use::MutRef, (**t).clone()),
@@ -984,18 +1306,33 @@ impl<'r, 'l> Run<'r, 'l> {
         }
         let mut returns = vec![];
         for r in &inst.return_ {
-            let r = r.subst(&inst.type_arguments).map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))?;
+            let r = r
+                .subst(&inst.type_arguments)
+                .map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))?;
             if matches!(r, Type::Reference(_) | Type::MutableReference(_)) {
-                return fail(not_callable("functions returning references cannot be called from a transaction"));
+                return fail(not_callable(
+                    "functions returning references cannot be called from a transaction",
+                ));
             }
             let tag = type_to_tag(&self.session, &r)?;
-            let abilities = self.session.get_type_abilities(&r).map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))?;
+            let abilities = self
+                .session
+                .get_type_abilities(&r)
+                .map_err(|e| ExecutionFailure::Other(format!("{:?}", e.major_status())))?;
             returns.push((tag, abilities));
         }
-        let takes_ctx = params.last().is_some_and(|(u, t)| *u != Use::Value && is_tx_context(t));
+        let takes_ctx = params
+            .last()
+            .is_some_and(|(u, t)| *u != Use::Value && is_tx_context(t));
         let n_args = params.len() - usize::from(takes_ctx);
         if call.arguments.len() != n_args {
-            return fail(arg_err(call.arguments.len(), format!("{target} takes {n_args} arguments, {} given", call.arguments.len())));
+            return fail(arg_err(
+                call.arguments.len(),
+                format!(
+                    "{target} takes {n_args} arguments, {} given",
+                    call.arguments.len()
+                ),
+            ));
         }
         let mut args = Vec::with_capacity(params.len());
         let mut mut_args = vec![];
@@ -1009,9 +1346,13 @@ impl<'r, 'l> Run<'r, 'l> {
         if takes_ctx {
             args.push(bcs::to_bytes(&self.ctx).expect("serializes"));
         }
-        let result = self
-            .session
-            .execute_function_bypass_visibility(&module_id, &function, call.type_arguments.clone(), args, &mut self.gas);
+        let result = self.session.execute_function_bypass_visibility(
+            &module_id,
+            &function,
+            call.type_arguments.clone(),
+            args,
+            &mut self.gas,
+        );
         let values = result.map_err(|e| self.vm_failure(&e))?;
         for (local, bytes, _layout) in values.mutable_reference_outputs {
             let local = local as usize;
@@ -1029,26 +1370,46 @@ impl<'r, 'l> Run<'r, 'l> {
             .return_values
             .into_iter()
             .zip(returns)
-            .map(|((bytes, _), (ty, abilities))| Val { ty, bytes, abilities })
+            .map(|((bytes, _), (ty, abilities))| Val {
+                ty,
+                bytes,
+                abilities,
+            })
             .collect())
     }
 
-    fn publish(&mut self, modules: &[Vec<u8>], deps: &[ObjectID]) -> Result<Vec<Val>, ExecutionFailure> {
+    fn publish(
+        &mut self,
+        modules: &[Vec<u8>],
+        deps: &[ObjectID],
+    ) -> Result<Vec<Val>, ExecutionFailure> {
         let perr = |e: verifier::PublishError| ExecutionFailure::PublishError(e.to_string());
         let size: usize = modules.iter().map(Vec::len).sum();
         if modules.is_empty() {
-            return fail(ExecutionFailure::PublishError("a package needs at least one module".into()));
+            return fail(ExecutionFailure::PublishError(
+                "a package needs at least one module".into(),
+            ));
         }
         if size > limits::MAX_PACKAGE_SIZE {
-            return fail(ExecutionFailure::PublishError(format!("package of {size} bytes exceeds {}", limits::MAX_PACKAGE_SIZE)));
+            return fail(ExecutionFailure::PublishError(format!(
+                "package of {size} bytes exceeds {}",
+                limits::MAX_PACKAGE_SIZE
+            )));
         }
         self.charge_bytes(size * 4)?;
         let package_id = self.ctx.fresh_id();
-        self.commands.push(CommandInfo { package: package_id, module: String::new() });
+        self.commands.push(CommandInfo {
+            package: package_id,
+            module: String::new(),
+        });
         let mut compiled = vec![];
         for (index, bytes) in modules.iter().enumerate() {
-            let mut m = CompiledModule::deserialize(bytes)
-                .map_err(|e| perr(verifier::PublishError::Malformed { index, reason: format!("{:?}", e.major_status()) }))?;
+            let mut m = CompiledModule::deserialize(bytes).map_err(|e| {
+                perr(verifier::PublishError::Malformed {
+                    index,
+                    reason: format!("{:?}", e.major_status()),
+                })
+            })?;
             let self_addr = *m.address();
             if self_addr != AccountAddress::ZERO {
                 return fail(perr(verifier::PublishError::Linkage(format!(
@@ -1066,7 +1427,11 @@ impl<'r, 'l> Run<'r, 'l> {
         for m in &compiled {
             for dep in m.immediate_dependencies() {
                 let dep_pkg = ObjectID::from(*dep.address());
-                if dep_pkg != package_id && !deps.contains(&dep_pkg) && dep_pkg != ObjectID::STD && dep_pkg != ObjectID::FRAMEWORK {
+                if dep_pkg != package_id
+                    && !deps.contains(&dep_pkg)
+                    && dep_pkg != ObjectID::STD
+                    && dep_pkg != ObjectID::FRAMEWORK
+                {
                     return fail(perr(verifier::PublishError::Linkage(format!(
                         "module {} uses {dep}, whose package {dep_pkg} is not among the dependencies",
                         m.self_id().name()
@@ -1078,7 +1443,11 @@ impl<'r, 'l> Run<'r, 'l> {
         for d in deps {
             match self.resolver.get_object(d) {
                 Some(o) if o.as_package().is_some() => {}
-                _ => return fail(perr(verifier::PublishError::Linkage(format!("dependency {d} is not a published package")))),
+                _ => {
+                    return fail(perr(verifier::PublishError::Linkage(format!(
+                        "dependency {d} is not a published package"
+                    ))))
+                }
             }
         }
         let compiled = crate::build::dependency_order(compiled);
@@ -1086,16 +1455,29 @@ impl<'r, 'l> Run<'r, 'l> {
         let mut map = BTreeMap::new();
         for m in &compiled {
             let mut b = vec![];
-            m.serialize(&mut b).map_err(|e| ExecutionFailure::PublishError(e.to_string()))?;
+            m.serialize(&mut b)
+                .map_err(|e| ExecutionFailure::PublishError(e.to_string()))?;
             map.insert(m.self_id().name().to_string(), b.clone());
             bundle.push(b);
         }
-        self.published.push(MovePackage { id: package_id, version: 1, modules: map });
+        self.published.push(MovePackage {
+            id: package_id,
+            version: 1,
+            modules: map,
+        });
         self.session
             .publish_module_bundle(bundle, package_id.into(), &mut self.gas)
-            .map_err(|e| ExecutionFailure::PublishError(format!("{:?}: {}", e.major_status(), e.message().cloned().unwrap_or_default())))?;
+            .map_err(|e| {
+                ExecutionFailure::PublishError(format!(
+                    "{:?}: {}",
+                    e.major_status(),
+                    e.message().cloned().unwrap_or_default()
+                ))
+            })?;
         for m in &compiled {
-            let Some(with_witness) = verifier::init_takes_witness(m) else { continue };
+            let Some(with_witness) = verifier::init_takes_witness(m) else {
+                continue;
+            };
             let mut args = vec![];
             if with_witness {
                 args.push(vec![1u8]);
@@ -1104,7 +1486,13 @@ impl<'r, 'l> Run<'r, 'l> {
             let id = m.self_id();
             let r = self
                 .session
-                .execute_function_bypass_visibility(&id, IdentStr::new("init").expect("valid"), vec![], args, &mut self.gas)
+                .execute_function_bypass_visibility(
+                    &id,
+                    IdentStr::new("init").expect("valid"),
+                    vec![],
+                    args,
+                    &mut self.gas,
+                )
                 .map_err(|e| self.vm_failure(&e))?;
             for (_, bytes, _) in r.mutable_reference_outputs {
                 if let Ok(ctx) = bcs::from_bytes::<TxContext>(&bytes) {
@@ -1126,51 +1514,90 @@ impl<'r, 'l> Run<'r, 'l> {
             type_params: vec![],
         });
         let abilities = self.abilities(&ty)?;
-        Ok(vec![Val { ty, bytes, abilities }])
+        Ok(vec![Val {
+            ty,
+            bytes,
+            abilities,
+        }])
     }
 
     /// Turns the run into writes and effects.
     fn finish(&mut self, tx: &CheckedTransaction) -> Result<ExecutionOutput, Failure> {
-        let failure = |error| Failure { error, command: None };
+        let failure = |error| Failure {
+            error,
+            command: None,
+        };
         // Hot potatoes: every result without `drop` must have been used by value.
         for (c, results) in self.results.iter().enumerate() {
             for (j, slot) in results.iter().enumerate() {
                 if let Slot::Result { val: Some(v), .. } = slot {
                     if !v.abilities.has_drop() {
-                        return Err(failure(ExecutionFailure::UnusedValueWithoutDrop { command: c, index: j, type_: v.ty.to_string() }));
+                        return Err(failure(ExecutionFailure::UnusedValueWithoutDrop {
+                            command: c,
+                            index: j,
+                            type_: v.ty.to_string(),
+                        }));
                     }
                 }
             }
         }
         let data = &tx.data;
-        let rt: ObjectRuntime = self.session.get_native_extensions().remove::<ObjectRuntime>();
+        let rt: ObjectRuntime = self
+            .session
+            .get_native_extensions()
+            .remove::<ObjectRuntime>();
         let mut rt = rt;
-        let children = rt.finish_children().map_err(|e| failure(ExecutionFailure::Other(format!("{:?}", e.major_status()))))?;
+        let children = rt
+            .finish_children()
+            .map_err(|e| failure(ExecutionFailure::Other(format!("{:?}", e.major_status()))))?;
 
         // Objects that existed before, by ID: inputs, gas, loaded children and received objects.
         let mut before: BTreeMap<ObjectID, (ObjectRef, Owner, u64)> = BTreeMap::new();
         for i in tx.inputs.iter().flatten() {
-            before.insert(i.object.id(), (i.object.object_ref(), i.object.owner, i.object.storage_rebate));
+            before.insert(
+                i.object.id(),
+                (
+                    i.object.object_ref(),
+                    i.object.owner,
+                    i.object.storage_rebate,
+                ),
+            );
         }
         let (gas_coin, smashed, _) = smash_gas(tx);
-        before.insert(gas_coin.id(), (tx.gas[0].object_ref(), gas_coin.owner, tx.gas[0].storage_rebate));
+        before.insert(
+            gas_coin.id(),
+            (
+                tx.gas[0].object_ref(),
+                gas_coin.owner,
+                tx.gas[0].storage_rebate,
+            ),
+        );
         for (id, l) in &rt.loaded {
             before.insert(*id, (l.object_ref, l.owner, l.storage_rebate));
         }
-        let lamport = before.values().map(|(r, _, _)| r.version).max().unwrap_or(0) + 1;
+        let lamport = before
+            .values()
+            .map(|(r, _, _)| r.version)
+            .max()
+            .unwrap_or(0)
+            + 1;
 
         // Final contents and owner of every object written.
         let mut writes: Vec<(ObjectID, StructTag, Vec<u8>, Owner)> = vec![];
         let mut taken: BTreeSet<ObjectID> = BTreeSet::new();
         let mut gas_final: Option<(Vec<u8>, Owner)> = None;
         for (slot, loaded) in self.inputs.iter().zip(&tx.inputs) {
-            let (Slot::Object { id, mode, val }, Some(l)) = (slot, loaded) else { continue };
+            let (Slot::Object { id, mode, val }, Some(l)) = (slot, loaded) else {
+                continue;
+            };
             match (val, mode) {
                 (None, _) => {
                     taken.insert(*id);
                 }
                 (Some(v), Mode::Owned | Mode::SharedMutable) => {
-                    let TypeTag::Struct(tag) = &v.ty else { continue };
+                    let TypeTag::Struct(tag) = &v.ty else {
+                        continue;
+                    };
                     writes.push((*id, tag.clone(), v.bytes.clone(), l.object.owner));
                 }
                 _ => {}
@@ -1185,9 +1612,16 @@ impl<'r, 'l> Run<'r, 'l> {
             }
         }
         taken.extend(rt.received.iter().copied());
-        let mut transfers: Vec<(ObjectID, NewOwner, StructTag, Vec<u8>)> =
-            rt.transfers.iter().map(|(id, t)| (*id, t.owner, t.type_.clone(), t.contents.clone())).collect();
-        transfers.extend(self.transfers.iter().map(|(id, a, t, b)| (*id, NewOwner::Address(*a), t.clone(), b.clone())));
+        let mut transfers: Vec<(ObjectID, NewOwner, StructTag, Vec<u8>)> = rt
+            .transfers
+            .iter()
+            .map(|(id, t)| (*id, t.owner, t.type_.clone(), t.contents.clone()))
+            .collect();
+        transfers.extend(
+            self.transfers
+                .iter()
+                .map(|(id, a, t, b)| (*id, NewOwner::Address(*a), t.clone(), b.clone())),
+        );
         let mut placed: BTreeSet<ObjectID> = BTreeSet::new();
         for (id, owner, tag, bytes) in transfers {
             let prev = before.get(&id).map(|(_, o, _)| *o);
@@ -1195,13 +1629,25 @@ impl<'r, 'l> Run<'r, 'l> {
                 NewOwner::Address(a) => Owner::AddressOwner(a),
                 NewOwner::Immutable => Owner::Immutable,
                 NewOwner::Shared => match prev {
-                    Some(Owner::Shared { initial_shared_version }) => Owner::Shared { initial_shared_version },
-                    Some(_) => return Err(failure(ExecutionFailure::SharedObjectOperationNotAllowed(id))),
-                    None => Owner::Shared { initial_shared_version: lamport },
+                    Some(Owner::Shared {
+                        initial_shared_version,
+                    }) => Owner::Shared {
+                        initial_shared_version,
+                    },
+                    Some(_) => {
+                        return Err(failure(ExecutionFailure::SharedObjectOperationNotAllowed(
+                            id,
+                        )))
+                    }
+                    None => Owner::Shared {
+                        initial_shared_version: lamport,
+                    },
                 },
             };
             if matches!(prev, Some(Owner::Shared { .. })) && !owner.is_shared() {
-                return Err(failure(ExecutionFailure::SharedObjectOperationNotAllowed(id)));
+                return Err(failure(ExecutionFailure::SharedObjectOperationNotAllowed(
+                    id,
+                )));
             }
             placed.insert(id);
             if id == gas_coin.id() {
@@ -1214,11 +1660,19 @@ impl<'r, 'l> Run<'r, 'l> {
         let mut removed_children = BTreeSet::new();
         for c in children {
             match c {
-                ChildEffect::Write { id, parent, type_, contents, changed } => {
+                ChildEffect::Write {
+                    id,
+                    parent,
+                    type_,
+                    contents,
+                    changed,
+                } => {
                     placed.insert(id);
                     if changed || !before.contains_key(&id) {
                         if matches!(before.get(&id), Some((_, Owner::Shared { .. }, _))) {
-                            return Err(failure(ExecutionFailure::SharedObjectOperationNotAllowed(id)));
+                            return Err(failure(
+                                ExecutionFailure::SharedObjectOperationNotAllowed(id),
+                            ));
                         }
                         writes.retain(|w| w.0 != id);
                         writes.push((id, type_, contents, Owner::ObjectOwner(parent.into())));
@@ -1247,7 +1701,9 @@ impl<'r, 'l> Run<'r, 'l> {
         for id in taken.iter().chain(&removed_children) {
             if !placed.contains(id) && !deleted_set.contains(id) && *id != gas_coin.id() {
                 if matches!(before.get(id), Some((_, Owner::Shared { .. }, _))) {
-                    return Err(failure(ExecutionFailure::SharedObjectOperationNotAllowed(*id)));
+                    return Err(failure(ExecutionFailure::SharedObjectOperationNotAllowed(
+                        *id,
+                    )));
                 }
                 if !wrapped.contains(id) {
                     wrapped.push(*id);
@@ -1263,11 +1719,21 @@ impl<'r, 'l> Run<'r, 'l> {
         let mut unwrapped = vec![];
         for (id, tag, contents, owner) in writes {
             if contents.len() > limits::MAX_OBJECT_SIZE {
-                return Err(failure(ExecutionFailure::LimitExceeded(format!("object {id} is {} bytes", contents.len()))));
+                return Err(failure(ExecutionFailure::LimitExceeded(format!(
+                    "object {id} is {} bytes",
+                    contents.len()
+                ))));
             }
-            let abilities = self.abilities(&TypeTag::Struct(tag.clone())).map_err(failure)?;
+            let abilities = self
+                .abilities(&TypeTag::Struct(tag.clone()))
+                .map_err(failure)?;
             let mut obj = Object::new_move(
-                MoveObject { type_: tag, has_public_transfer: abilities.has_store(), version: lamport, contents },
+                MoveObject {
+                    type_: tag,
+                    has_public_transfer: abilities.has_store(),
+                    version: lamport,
+                    contents,
+                },
                 owner,
                 tx.digest,
             );
@@ -1300,7 +1766,12 @@ impl<'r, 'l> Run<'r, 'l> {
             removed.push((o.id(), lamport));
         }
         // Gas coin.
-        let (gas_bytes, gas_owner) = gas_final.unwrap_or_else(|| (gas_coin.as_move().expect("coin").contents.clone(), gas_coin.owner));
+        let (gas_bytes, gas_owner) = gas_final.unwrap_or_else(|| {
+            (
+                gas_coin.as_move().expect("coin").contents.clone(),
+                gas_coin.owner,
+            )
+        });
         let mut gas_obj = gas_coin.clone();
         if let Data::Move(m) = &mut gas_obj.data {
             m.contents = gas_bytes;
@@ -1313,10 +1784,18 @@ impl<'r, 'l> Run<'r, 'l> {
         rebate_total += tx.gas[0].storage_rebate;
         let computation = self.gas.computation_cost();
         if computation.saturating_add(storage_cost) > data.gas_data.budget {
-            return Err(failure(ExecutionFailure::InsufficientGas { budget: data.gas_data.budget }));
+            return Err(failure(ExecutionFailure::InsufficientGas {
+                budget: data.gas_data.budget,
+            }));
         }
         let (refund, kept) = gas::split_rebate(rebate_total);
-        finalize_gas(&mut gas_obj, computation, storage_cost, refund, data.gas_data.budget);
+        finalize_gas(
+            &mut gas_obj,
+            computation,
+            storage_cost,
+            refund,
+            data.gas_data.budget,
+        );
         gas_obj.storage_rebate = gas_storage;
         let gas_ref = (gas_obj.object_ref(), gas_obj.owner);
         mutated.push(gas_ref);
@@ -1349,20 +1828,55 @@ impl<'r, 'l> Run<'r, 'l> {
         let effects = TransactionEffects {
             status: ExecutionStatus::Success,
             executed_epoch: self.ctx.epoch,
-            gas_used: GasCostSummary { computation_cost: computation, storage_cost, storage_rebate: refund, non_refundable_storage_fee: kept },
+            gas_used: GasCostSummary {
+                computation_cost: computation,
+                storage_cost,
+                storage_rebate: refund,
+                non_refundable_storage_fee: kept,
+            },
             transaction_digest: tx.digest,
             lamport_version: lamport,
             created,
             mutated,
             unwrapped,
-            deleted: deleted.iter().map(|id| ObjectRef { id: *id, version: lamport, digest: Digest::ZERO }).collect(),
-            unwrapped_then_deleted: unwrapped_then_deleted.iter().map(|id| ObjectRef { id: *id, version: lamport, digest: Digest::ZERO }).collect(),
-            wrapped: wrapped.iter().map(|id| ObjectRef { id: *id, version: lamport, digest: Digest::ZERO }).collect(),
+            deleted: deleted
+                .iter()
+                .map(|id| ObjectRef {
+                    id: *id,
+                    version: lamport,
+                    digest: Digest::ZERO,
+                })
+                .collect(),
+            unwrapped_then_deleted: unwrapped_then_deleted
+                .iter()
+                .map(|id| ObjectRef {
+                    id: *id,
+                    version: lamport,
+                    digest: Digest::ZERO,
+                })
+                .collect(),
+            wrapped: wrapped
+                .iter()
+                .map(|id| ObjectRef {
+                    id: *id,
+                    version: lamport,
+                    digest: Digest::ZERO,
+                })
+                .collect(),
             gas_object: gas_ref,
             shared_objects: shared_refs(tx),
             events_digest: (!events.is_empty()).then(|| events_digest(&events)),
             dependencies: dependencies(tx),
         };
-        Ok(ExecutionOutput { effects, events, writes: CommitBatch { written: objects, removed, record: None, meta: None } })
+        Ok(ExecutionOutput {
+            effects,
+            events,
+            writes: CommitBatch {
+                written: objects,
+                removed,
+                record: None,
+                meta: None,
+            },
+        })
     }
 }

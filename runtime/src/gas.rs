@@ -40,12 +40,20 @@ impl GasStatus {
     /// A meter allowing `budget / price` units (capped at [`MAX_GAS_UNITS`]).
     pub fn new(budget: u64, price: u64) -> Self {
         let price = price.max(1);
-        GasStatus { limit: (budget / price).min(MAX_GAS_UNITS), used: 0, price }
+        GasStatus {
+            limit: (budget / price).min(MAX_GAS_UNITS),
+            used: 0,
+            price,
+        }
     }
 
     /// A meter with no practical limit (genesis).
     pub fn unmetered() -> Self {
-        GasStatus { limit: u64::MAX, used: 0, price: 0 }
+        GasStatus {
+            limit: u64::MAX,
+            used: 0,
+            price: 0,
+        }
     }
 
     /// Units used so far.
@@ -119,11 +127,19 @@ impl GasMeter for GasStatus {
         self.charge(1)
     }
 
-    fn charge_pack(&mut self, _is_generic: bool, args: impl ExactSizeIterator<Item = impl ValueView>) -> PartialVMResult<()> {
+    fn charge_pack(
+        &mut self,
+        _is_generic: bool,
+        args: impl ExactSizeIterator<Item = impl ValueView>,
+    ) -> PartialVMResult<()> {
         self.charge(2 + args.len() as u64)
     }
 
-    fn charge_unpack(&mut self, _is_generic: bool, args: impl ExactSizeIterator<Item = impl ValueView>) -> PartialVMResult<()> {
+    fn charge_unpack(
+        &mut self,
+        _is_generic: bool,
+        args: impl ExactSizeIterator<Item = impl ValueView>,
+    ) -> PartialVMResult<()> {
         self.charge(2 + args.len() as u64)
     }
 
@@ -143,7 +159,13 @@ impl GasMeter for GasStatus {
         self.charge(Self::size(lhs) + Self::size(rhs))
     }
 
-    fn charge_borrow_global(&mut self, _: bool, _: bool, _: impl TypeView, _: bool) -> PartialVMResult<()> {
+    fn charge_borrow_global(
+        &mut self,
+        _: bool,
+        _: bool,
+        _: impl TypeView,
+        _: bool,
+    ) -> PartialVMResult<()> {
         self.charge(10)
     }
 
@@ -151,15 +173,30 @@ impl GasMeter for GasStatus {
         self.charge(10)
     }
 
-    fn charge_move_from(&mut self, _: bool, _: impl TypeView, _: Option<impl ValueView>) -> PartialVMResult<()> {
+    fn charge_move_from(
+        &mut self,
+        _: bool,
+        _: impl TypeView,
+        _: Option<impl ValueView>,
+    ) -> PartialVMResult<()> {
         self.charge(10)
     }
 
-    fn charge_move_to(&mut self, _: bool, _: impl TypeView, _: impl ValueView, _: bool) -> PartialVMResult<()> {
+    fn charge_move_to(
+        &mut self,
+        _: bool,
+        _: impl TypeView,
+        _: impl ValueView,
+        _: bool,
+    ) -> PartialVMResult<()> {
         self.charge(10)
     }
 
-    fn charge_vec_pack<'a>(&mut self, _ty: impl TypeView + 'a, args: impl ExactSizeIterator<Item = impl ValueView>) -> PartialVMResult<()> {
+    fn charge_vec_pack<'a>(
+        &mut self,
+        _ty: impl TypeView + 'a,
+        args: impl ExactSizeIterator<Item = impl ValueView>,
+    ) -> PartialVMResult<()> {
         self.charge(2 + args.len() as u64)
     }
 
@@ -171,15 +208,27 @@ impl GasMeter for GasStatus {
         self.charge(2)
     }
 
-    fn charge_vec_push_back(&mut self, _ty: impl TypeView, val: impl ValueView) -> PartialVMResult<()> {
+    fn charge_vec_push_back(
+        &mut self,
+        _ty: impl TypeView,
+        val: impl ValueView,
+    ) -> PartialVMResult<()> {
         self.charge(1 + Self::size(val))
     }
 
-    fn charge_vec_pop_back(&mut self, _ty: impl TypeView, _val: Option<impl ValueView>) -> PartialVMResult<()> {
+    fn charge_vec_pop_back(
+        &mut self,
+        _ty: impl TypeView,
+        _val: Option<impl ValueView>,
+    ) -> PartialVMResult<()> {
         self.charge(2)
     }
 
-    fn charge_vec_unpack(&mut self, _ty: impl TypeView, expect_num_elements: NumArgs) -> PartialVMResult<()> {
+    fn charge_vec_unpack(
+        &mut self,
+        _ty: impl TypeView,
+        expect_num_elements: NumArgs,
+    ) -> PartialVMResult<()> {
         self.charge(2 + u64::from(expect_num_elements))
     }
 

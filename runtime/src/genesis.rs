@@ -28,8 +28,12 @@ pub fn genesis_packages() -> Result<Arc<GenesisPackages>, String> {
         .get_or_init(|| {
             let std = build_stdlib().map_err(|e| e.to_string())?;
             let opts = BuildOptions::default();
-            let framework = build_package(&Builtin::Framework.dir(), &opts).map_err(|e| e.to_string())?;
-            let mut packages = vec![(ObjectID::STD, std), (ObjectID::FRAMEWORK, framework.modules)];
+            let framework =
+                build_package(&Builtin::Framework.dir(), &opts).map_err(|e| e.to_string())?;
+            let mut packages = vec![
+                (ObjectID::STD, std),
+                (ObjectID::FRAMEWORK, framework.modules),
+            ];
             let identity_dir = Builtin::Identity.dir();
             if identity_dir.join("Move.toml").is_file() {
                 let identity = build_package(&identity_dir, &opts).map_err(|e| e.to_string())?;
@@ -83,7 +87,9 @@ impl Default for GenesisConfig {
 /// Deterministic development keys: seed `i` is 32 bytes of `i + 1`. Never use them on a real
 /// network.
 pub fn dev_keys(n: usize) -> Vec<KeyPair> {
-    (0..n).map(|i| KeyPair::from_seed([(i as u8).wrapping_add(1); 32])).collect()
+    (0..n)
+        .map(|i| KeyPair::from_seed([(i as u8).wrapping_add(1); 32]))
+        .collect()
 }
 
 /// A gas coin object.
@@ -91,7 +97,12 @@ pub fn gas_coin(id: ObjectID, value: u64, owner: Address, tx: Digest, version: u
     let mut contents = id.0.to_vec();
     contents.extend_from_slice(&value.to_le_bytes());
     let mut o = Object::new_move(
-        MoveObject { type_: gas_coin_type(), has_public_transfer: true, version, contents },
+        MoveObject {
+            type_: gas_coin_type(),
+            has_public_transfer: true,
+            version,
+            contents,
+        },
         Owner::AddressOwner(owner),
         tx,
     );
@@ -115,12 +126,16 @@ pub fn clock_object(timestamp_ms: u64, version: u64, tx: Digest) -> Object {
             version,
             contents,
         },
-        Owner::Shared { initial_shared_version: 1 },
+        Owner::Shared {
+            initial_shared_version: 1,
+        },
         tx,
     )
 }
 
 /// The clock's timestamp from its contents.
 pub fn clock_timestamp(obj: &Object) -> u64 {
-    obj.as_move().and_then(|m| crate::execution::coin_value(&m.contents)).unwrap_or(0)
+    obj.as_move()
+        .and_then(|m| crate::execution::coin_value(&m.contents))
+        .unwrap_or(0)
 }

@@ -29,7 +29,10 @@ fn install_extension_hook() {
 
 /// Compiles the package at `path` in test mode and runs its unit tests (those whose name
 /// contains `filter`, when given).
-pub fn run_move_unit_tests(path: &Path, filter: Option<&str>) -> Result<UnitTestReport, BuildError> {
+pub fn run_move_unit_tests(
+    path: &Path,
+    filter: Option<&str>,
+) -> Result<UnitTestReport, BuildError> {
     install_extension_hook();
     let build = build_tests(path)?;
     let mut config = UnitTestingConfig::default_with_bound(Some(1_000_000));
@@ -37,6 +40,11 @@ pub fn run_move_unit_tests(path: &Path, filter: Option<&str>) -> Result<UnitTest
     config.num_threads = 2;
     let (out, passed) = config
         .run_and_report_unit_tests(build.plan, Some(all_natives()), Vec::<u8>::new())
-        .map_err(|e| BuildError::Compile { report: e.to_string() })?;
-    Ok(UnitTestReport { passed, output: String::from_utf8_lossy(&out).into_owned() })
+        .map_err(|e| BuildError::Compile {
+            report: e.to_string(),
+        })?;
+    Ok(UnitTestReport {
+        passed,
+        output: String::from_utf8_lossy(&out).into_owned(),
+    })
 }

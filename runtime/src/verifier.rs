@@ -41,7 +41,9 @@ pub enum PublishError {
         reason: String,
     },
     /// A `key` struct whose first field is not `id: UID`.
-    #[error("struct {module}::{name} has `key` but its first field is not `id: movid::object::UID`")]
+    #[error(
+        "struct {module}::{name} has `key` but its first field is not `id: movid::object::UID`"
+    )]
     KeyWithoutUid {
         /// The module.
         module: String,
@@ -119,14 +121,18 @@ const FRAMEWORK: AccountAddress = {
 /// that restrict what may create UIDs and call transfer natives, since it implements them.
 pub fn verify_module(module: &CompiledModule) -> Result<(), PublishError> {
     let name = module.self_id().name().to_string();
-    move_bytecode_verifier::verify_module(module)
-        .map_err(|e| PublishError::Bytecode { module: name.clone(), reason: format!("{:?}", e.major_status()) })?;
+    move_bytecode_verifier::verify_module(module).map_err(|e| PublishError::Bytecode {
+        module: name.clone(),
+        reason: format!("{:?}", e.major_status()),
+    })?;
     let is_framework = *module.address() == FRAMEWORK;
     check_key_structs(module)?;
     check_init(module)?;
     for fdef in &module.function_defs {
         let Some(code) = &fdef.code else { continue };
-        let fname = module.identifier_at(module.function_handle_at(fdef.function).name).to_string();
+        let fname = module
+            .identifier_at(module.function_handle_at(fdef.function).name)
+            .to_string();
         check_no_global_storage(module, &fname, &code.code)?;
         if !is_framework {
             check_transfer_calls(module, &fname, &code.code)?;
@@ -139,14 +145,22 @@ pub fn verify_module(module: &CompiledModule) -> Result<(), PublishError> {
     Ok(())
 }
 
-fn declared_fields(def: &move_binary_format::file_format::StructDefinition) -> Option<&[move_binary_format::file_format::FieldDefinition]> {
+fn declared_fields(
+    def: &move_binary_format::file_format::StructDefinition,
+) -> Option<&[move_binary_format::file_format::FieldDefinition]> {
     match &def.field_information {
         move_binary_format::file_format::StructFieldInformation::Declared(f) => Some(f),
         move_binary_format::file_format::StructFieldInformation::Native => None,
     }
 }
 
-fn struct_is(module: &CompiledModule, h: StructHandleIndex, addr: AccountAddress, m: &str, n: &str) -> bool {
+fn struct_is(
+    module: &CompiledModule,
+    h: StructHandleIndex,
+    addr: AccountAddress,
+    m: &str,
+    n: &str,
+) -> bool {
     let sh = module.struct_handle_at(h);
     let mh = module.module_handle_at(sh.module);
     *module.address_identifier_at(mh.address) == addr
@@ -177,22 +191,38 @@ fn check_key_structs(module: &CompiledModule) -> Result<(), PublishError> {
         let name = module.identifier_at(handle.name).to_string();
         let ok = declared_fields(sdef)
             .and_then(|f| f.first())
-            .is_some_and(|f| module.identifier_at(f.name).as_str() == "id" && is_uid(module, &f.signature.0));
+            .is_some_and(|f| {
+                module.identifier_at(f.name).as_str() == "id" && is_uid(module, &f.signature.0)
+            });
         if !ok {
-            return Err(PublishError::KeyWithoutUid { module: mname, name });
+            return Err(PublishError::KeyWithoutUid {
+                module: mname,
+                name,
+            });
         }
     }
     Ok(())
 }
 
-fn check_no_global_storage(module: &CompiledModule, fname: &str, code: &[Bytecode]) -> Result<(), PublishError> {
+fn check_no_global_storage(
+    module: &CompiledModule,
+    fname: &str,
+    code: &[Bytecode],
+) -> Result<(), PublishError> {
     for instr in code {
         use Bytecode::*;
         if matches!(
             instr,
-            MoveFrom(_) | MoveFromGeneric(_) | MoveTo(_) | MoveToGeneric(_) | MutBorrowGlobal(_)
-                | MutBorrowGlobalGeneric(_) | ImmBorrowGlobal(_) | ImmBorrowGlobalGeneric(_)
-                | Exists(_) | ExistsGeneric(_)
+            MoveFrom(_)
+                | MoveFromGeneric(_)
+                | MoveTo(_)
+                | MoveToGeneric(_)
+                | MutBorrowGlobal(_)
+                | MutBorrowGlobalGeneric(_)
+                | ImmBorrowGlobal(_)
+                | ImmBorrowGlobalGeneric(_)
+                | Exists(_)
+                | ExistsGeneric(_)
         ) {
             return Err(PublishError::GlobalStorage {
                 module: module.self_id().name().to_string(),
@@ -213,9 +243,15 @@ const RESTRICTED: &[(&str, &str)] = &[
     ("event", "emit"),
 ];
 
-fn check_transfer_calls(module: &CompiledModule, fname: &str, code: &[Bytecode]) -> Result<(), PublishError> {
+fn check_transfer_calls(
+    module: &CompiledModule,
+    fname: &str,
+    code: &[Bytecode],
+) -> Result<(), PublishError> {
     for instr in code {
-        let Bytecode::CallGeneric(idx) = instr else { continue };
+        let Bytecode::CallGeneric(idx) = instr else {
+            continue;
+        };
         let inst = module.function_instantiation_at(*idx);
         let fh = module.function_handle_at(inst.handle);
         let mh = module.module_handle_at(fh.module);
@@ -277,11 +313,18 @@ fn is_fresh_uid_source(module: &CompiledModule, h: FunctionHandleIndex) -> bool 
         && module.identifier_at(fh.name).as_str() == "new"
 }
 
-fn check_fresh_uids(module: &CompiledModule, fdef: &FunctionDefinition, fname: &str) -> Result<(), PublishError> {
+fn check_fresh_uids(
+    module: &CompiledModule,
+    fdef: &FunctionDefinition,
+    fname: &str,
+) -> Result<(), PublishError> {
     let code = &fdef.code.as_ref().expect("has code").code;
     let handle = module.function_handle_at(fdef.function);
     let num_params = module.signature_at(handle.parameters).len();
-    let num_locals = num_params + module.signature_at(fdef.code.as_ref().expect("has code").locals).len();
+    let num_locals = num_params
+        + module
+            .signature_at(fdef.code.as_ref().expect("has code").locals)
+            .len();
     let cfg = VMControlFlowGraph::new(code);
     let mut entry: BTreeMap<u16, Vec<Option<Abs>>> = BTreeMap::new();
     let mut init = vec![None; num_locals];
@@ -331,21 +374,27 @@ fn step(
         }
         Ret => stack.clear(),
         Branch(_) | Nop => {}
-        LdU8(_) | LdU64(_) | LdU128(_) | LdConst(_) | LdTrue | LdFalse | MutBorrowLoc(_) | ImmBorrowLoc(_) => {
-            stack.push(Abs::Other)
-        }
+        LdU8(_) | LdU64(_) | LdU128(_) | LdConst(_) | LdTrue | LdFalse | MutBorrowLoc(_)
+        | ImmBorrowLoc(_) => stack.push(Abs::Other),
         CopyLoc(i) | MoveLoc(i) => stack.push(locals[*i as usize].unwrap_or(Abs::Other)),
         Call(h) => {
             let fh = module.function_handle_at(*h);
             pop(module.signature_at(fh.parameters).len(), stack);
             let rets = module.signature_at(fh.return_).len();
-            let v = if is_fresh_uid_source(module, *h) { Abs::Fresh } else { Abs::Other };
+            let v = if is_fresh_uid_source(module, *h) {
+                Abs::Fresh
+            } else {
+                Abs::Other
+            };
             stack.extend(std::iter::repeat_n(v, rets));
         }
         CallGeneric(i) => {
             let fh = module.function_handle_at(module.function_instantiation_at(*i).handle);
             pop(module.signature_at(fh.parameters).len(), stack);
-            stack.extend(std::iter::repeat_n(Abs::Other, module.signature_at(fh.return_).len()));
+            stack.extend(std::iter::repeat_n(
+                Abs::Other,
+                module.signature_at(fh.return_).len(),
+            ));
         }
         Pack(_) | PackGeneric(_) => {
             let def_idx = match instr {
@@ -357,7 +406,10 @@ fn step(
             let n = declared_fields(sdef).map(|f| f.len()).unwrap_or(0);
             let handle = module.struct_handle_at(sdef.struct_handle);
             if handle.abilities.has_key() && n > 0 {
-                let first = stack.get(stack.len().saturating_sub(n)).copied().unwrap_or(Abs::Other);
+                let first = stack
+                    .get(stack.len().saturating_sub(n))
+                    .copied()
+                    .unwrap_or(Abs::Other);
                 if first != Abs::Fresh {
                     return Err(PublishError::UidNotFresh {
                         module: module.self_id().name().to_string(),
@@ -375,18 +427,30 @@ fn step(
                 UnpackGeneric(i) => module.struct_instantiation_at(*i).def,
                 _ => unreachable!(),
             };
-            let n = declared_fields(module.struct_def_at(def_idx)).map(|f| f.len()).unwrap_or(0);
+            let n = declared_fields(module.struct_def_at(def_idx))
+                .map(|f| f.len())
+                .unwrap_or(0);
             pop(1, stack);
             stack.extend(std::iter::repeat_n(Abs::Other, n));
         }
-        ReadRef | FreezeRef | CastU8 | CastU64 | CastU128 | Not | MutBorrowField(_) | ImmBorrowField(_)
-        | MutBorrowFieldGeneric(_) | ImmBorrowFieldGeneric(_) | VecLen(_) | VecPopBack(_) => {
+        ReadRef
+        | FreezeRef
+        | CastU8
+        | CastU64
+        | CastU128
+        | Not
+        | MutBorrowField(_)
+        | ImmBorrowField(_)
+        | MutBorrowFieldGeneric(_)
+        | ImmBorrowFieldGeneric(_)
+        | VecLen(_)
+        | VecPopBack(_) => {
             pop(1, stack);
             stack.push(Abs::Other);
         }
         WriteRef | VecPushBack(_) => pop(2, stack),
-        Add | Sub | Mul | Mod | Div | BitOr | BitAnd | Xor | Or | And | Eq | Neq | Lt | Gt | Le | Ge | Shl
-        | Shr | VecImmBorrow(_) | VecMutBorrow(_) => {
+        Add | Sub | Mul | Mod | Div | BitOr | BitAnd | Xor | Or | And | Eq | Neq | Lt | Gt | Le
+        | Ge | Shl | Shr | VecImmBorrow(_) | VecMutBorrow(_) => {
             pop(2, stack);
             stack.push(Abs::Other);
         }
@@ -400,8 +464,14 @@ fn step(
         }
         VecSwap(_) => pop(3, stack),
         // Global storage is rejected before this analysis runs.
-        MutBorrowGlobal(_) | MutBorrowGlobalGeneric(_) | ImmBorrowGlobal(_) | ImmBorrowGlobalGeneric(_)
-        | Exists(_) | ExistsGeneric(_) | MoveFrom(_) | MoveFromGeneric(_) => {
+        MutBorrowGlobal(_)
+        | MutBorrowGlobalGeneric(_)
+        | ImmBorrowGlobal(_)
+        | ImmBorrowGlobalGeneric(_)
+        | Exists(_)
+        | ExistsGeneric(_)
+        | MoveFrom(_)
+        | MoveFromGeneric(_) => {
             pop(1, stack);
             stack.push(Abs::Other);
         }
@@ -439,7 +509,9 @@ fn is_object(module: &CompiledModule, t: &SignatureToken, type_params: &[Ability
         SignatureToken::Struct(h) | SignatureToken::StructInstantiation(h, _) => {
             module.struct_handle_at(*h).abilities.has_key()
         }
-        SignatureToken::TypeParameter(i) => type_params.get(*i as usize).is_some_and(|a| a.has_key()),
+        SignatureToken::TypeParameter(i) => {
+            type_params.get(*i as usize).is_some_and(|a| a.has_key())
+        }
         _ => false,
     }
 }
@@ -451,14 +523,21 @@ fn has_drop(module: &CompiledModule, t: &SignatureToken, type_params: &[AbilityS
         Vector(inner) => has_drop(module, inner, type_params),
         Struct(h) => module.struct_handle_at(*h).abilities.has_drop(),
         StructInstantiation(h, args) => {
-            module.struct_handle_at(*h).abilities.has_drop() && args.iter().all(|a| has_drop(module, a, type_params))
+            module.struct_handle_at(*h).abilities.has_drop()
+                && args.iter().all(|a| has_drop(module, a, type_params))
         }
-        TypeParameter(i) => type_params.get(*i as usize).is_some_and(|a| a.has_ability(Ability::Drop)),
+        TypeParameter(i) => type_params
+            .get(*i as usize)
+            .is_some_and(|a| a.has_ability(Ability::Drop)),
         Signer | Reference(_) | MutableReference(_) => false,
     }
 }
 
-fn check_entry_signature(module: &CompiledModule, fdef: &FunctionDefinition, fname: &str) -> Result<(), PublishError> {
+fn check_entry_signature(
+    module: &CompiledModule,
+    fdef: &FunctionDefinition,
+    fname: &str,
+) -> Result<(), PublishError> {
     let handle = module.function_handle_at(fdef.function);
     let params = &module.signature_at(handle.parameters).0;
     let tps = &handle.type_parameters;
@@ -482,7 +561,9 @@ fn check_entry_signature(module: &CompiledModule, fdef: &FunctionDefinition, fna
     }
     for r in &module.signature_at(handle.return_).0 {
         if !has_drop(module, r, tps) {
-            return Err(err("entry functions may only return values with `drop`".into()));
+            return Err(err(
+                "entry functions may only return values with `drop`".into()
+            ));
         }
     }
     Ok(())
@@ -491,24 +572,38 @@ fn check_entry_signature(module: &CompiledModule, fdef: &FunctionDefinition, fna
 fn check_init(module: &CompiledModule) -> Result<(), PublishError> {
     let mname = module.self_id().name().to_string();
     let otw_name = mname.to_ascii_uppercase();
-    let err = |reason: &str| PublishError::BadInit { module: mname.clone(), reason: reason.to_string() };
+    let err = |reason: &str| PublishError::BadInit {
+        module: mname.clone(),
+        reason: reason.to_string(),
+    };
     // The witness struct, if the module declares one.
     let witness = module.struct_defs.iter().enumerate().find(|(_, s)| {
-        module.identifier_at(module.struct_handle_at(s.struct_handle).name).as_str() == otw_name
+        module
+            .identifier_at(module.struct_handle_at(s.struct_handle).name)
+            .as_str()
+            == otw_name
     });
     if let Some((idx, _)) = witness {
         for fdef in &module.function_defs {
             let Some(code) = &fdef.code else { continue };
-            if code.code.iter().any(|i| matches!(i, Bytecode::Pack(d) if d.0 as usize == idx)) {
-                return Err(PublishError::WitnessPacked { module: mname.clone(), name: otw_name.clone() });
+            if code
+                .code
+                .iter()
+                .any(|i| matches!(i, Bytecode::Pack(d) if d.0 as usize == idx))
+            {
+                return Err(PublishError::WitnessPacked {
+                    module: mname.clone(),
+                    name: otw_name.clone(),
+                });
             }
         }
     }
-    let Some(fdef) = module
-        .function_defs
-        .iter()
-        .find(|f| module.identifier_at(module.function_handle_at(f.function).name).as_str() == "init")
-    else {
+    let Some(fdef) = module.function_defs.iter().find(|f| {
+        module
+            .identifier_at(module.function_handle_at(f.function).name)
+            .as_str()
+            == "init"
+    }) else {
         return Ok(());
     };
     let handle = module.function_handle_at(fdef.function);
@@ -526,10 +621,13 @@ fn check_init(module: &CompiledModule) -> Result<(), PublishError> {
         [ctx] if is_tx_context(module, ctx) => Ok(()),
         [otw, ctx] if is_tx_context(module, ctx) => {
             let SignatureToken::Struct(h) = otw else {
-                return Err(err("the first parameter must be the module's one-time witness"));
+                return Err(err(
+                    "the first parameter must be the module's one-time witness",
+                ));
             };
             let sh = module.struct_handle_at(*h);
-            let is_own = sh.module == module.self_handle_idx() && module.identifier_at(sh.name).as_str() == otw_name;
+            let is_own = sh.module == module.self_handle_idx()
+                && module.identifier_at(sh.name).as_str() == otw_name;
             let drop_only = sh.abilities == (AbilitySet::EMPTY | Ability::Drop);
             let def = module.struct_defs.iter().find(|d| d.struct_handle == *h);
             let single_bool = def
@@ -543,15 +641,24 @@ fn check_init(module: &CompiledModule) -> Result<(), PublishError> {
                 )))
             }
         }
-        _ => Err(err("init takes an optional one-time witness and then &TxContext or &mut TxContext")),
+        _ => Err(err(
+            "init takes an optional one-time witness and then &TxContext or &mut TxContext",
+        )),
     }
 }
 
 /// Whether the module's `init` takes a one-time witness.
 pub fn init_takes_witness(module: &CompiledModule) -> Option<bool> {
-    let fdef = module
-        .function_defs
-        .iter()
-        .find(|f| module.identifier_at(module.function_handle_at(f.function).name).as_str() == "init")?;
-    Some(module.signature_at(module.function_handle_at(fdef.function).parameters).len() == 2)
+    let fdef = module.function_defs.iter().find(|f| {
+        module
+            .identifier_at(module.function_handle_at(f.function).name)
+            .as_str()
+            == "init"
+    })?;
+    Some(
+        module
+            .signature_at(module.function_handle_at(fdef.function).parameters)
+            .len()
+            == 2,
+    )
 }

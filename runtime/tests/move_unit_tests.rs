@@ -6,10 +6,16 @@ use std::path::Path;
 use movid_runtime::unit_test::run_move_unit_tests;
 
 fn run(package: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../move").join(package);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../move")
+        .join(package);
     let report = run_move_unit_tests(&dir, None).expect("package builds in test mode");
     println!("{}", report.output);
-    assert!(report.passed, "Move unit tests of {package} failed:\n{}", report.output);
+    assert!(
+        report.passed,
+        "Move unit tests of {package} failed:\n{}",
+        report.output
+    );
 }
 
 #[test]

@@ -24,8 +24,8 @@ use move_vm_types::pop_arg;
 use move_vm_types::values::{StructRef, Value, VectorRef};
 use smallvec::smallvec;
 
+use object_runtime::{expect_struct, NativeOutcome, NewOwner};
 pub use object_runtime::{ObjectResolver, ObjectRuntime, RuntimeLimits};
-use object_runtime::{expect_struct, NewOwner, NativeOutcome};
 
 use crate::crypto::blake2b256;
 use crate::types::ObjectID;
@@ -61,7 +61,9 @@ pub(crate) fn type_tag_and_layout(
 }
 
 pub(crate) fn serialize(value: &Value, layout: &MoveTypeLayout) -> PartialVMResult<Vec<u8>> {
-    value.simple_serialize(layout).ok_or_else(|| invariant("value does not serialize"))
+    value
+        .simple_serialize(layout)
+        .ok_or_else(|| invariant("value does not serialize"))
 }
 
 /// The object ID stored in the first 32 bytes of an object's BCS.
@@ -76,7 +78,10 @@ pub(crate) fn id_of_contents(contents: &[u8]) -> PartialVMResult<ObjectID> {
 fn uid_ref_address(uid: Value) -> PartialVMResult<AccountAddress> {
     let id_ref = uid.value_as::<StructRef>()?.borrow_field(0)?;
     let addr_ref = id_ref.value_as::<StructRef>()?.borrow_field(0)?;
-    addr_ref.value_as::<move_vm_types::values::Reference>()?.read_ref()?.value_as::<AccountAddress>()
+    addr_ref
+        .value_as::<move_vm_types::values::Reference>()?
+        .read_ref()?
+        .value_as::<AccountAddress>()
 }
 
 fn ok(bytes: usize, values: impl IntoIterator<Item = Value>) -> PartialVMResult<NativeResult> {
@@ -103,16 +108,28 @@ const FRAMEWORK_NATIVES: &[(&str, &str, Native)] = &[
     ("dynamic_field", "hash_type_and_key", hash_type_and_key),
     ("dynamic_field", "add_child_object", add_child_object),
     ("dynamic_field", "borrow_child_object", borrow_child_object),
-    ("dynamic_field", "borrow_child_object_mut", borrow_child_object),
+    (
+        "dynamic_field",
+        "borrow_child_object_mut",
+        borrow_child_object,
+    ),
     ("dynamic_field", "remove_child_object", remove_child_object),
     ("dynamic_field", "has_child_object", has_child_object),
-    ("dynamic_field", "has_child_object_with_ty", has_child_object_with_ty),
+    (
+        "dynamic_field",
+        "has_child_object_with_ty",
+        has_child_object_with_ty,
+    ),
     ("hash", "blake2b256", hash_blake2b256),
     ("hash", "keccak256", hash_keccak256),
     ("ed25519", "ed25519_verify", ed25519_verify),
     ("types", "is_one_time_witness", is_one_time_witness),
     ("address", "from_bytes", address_from_bytes),
-    ("package", "type_package_and_module", type_package_and_module),
+    (
+        "package",
+        "type_package_and_module",
+        type_package_and_module,
+    ),
 ];
 
 /// All natives: the standard library at 0x1 and the framework at 0x2 (with the test-only
@@ -132,35 +149,58 @@ pub fn all_natives() -> NativeFunctionTable {
     };
     for (module, func, f) in FRAMEWORK_NATIVES.iter().chain(test_scenario::NATIVES) {
         let f = *f;
-        add(module, func, Arc::new(move |ctx, tys, args| f(ctx, tys, args)));
+        add(
+            module,
+            func,
+            Arc::new(move |ctx, tys, args| f(ctx, tys, args)),
+        );
     }
     table
 }
 
 // ---------------------------------------------------------------- tx_context and object
 
-fn derive_id(_: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn derive_id(
+    _: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let ids_created = pop_arg!(args, u64);
     let tx_hash = pop_arg!(args, Vec<u8>);
     let mut buf = Vec::with_capacity(41);
     buf.push(0xf1);
     buf.extend_from_slice(&tx_hash);
     buf.extend_from_slice(&ids_created.to_le_bytes());
-    ok(buf.len(), [Value::address(AccountAddress::new(blake2b256(&buf)))])
+    ok(
+        buf.len(),
+        [Value::address(AccountAddress::new(blake2b256(&buf)))],
+    )
 }
 
-fn borrow_uid(_: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn borrow_uid(
+    _: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let obj = pop_arg!(args, StructRef);
     ok(0, [obj.borrow_field(0)?])
 }
 
-fn delete_impl(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn delete_impl(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
     runtime(ctx).record_deleted_id(id.into());
     ok(0, [])
 }
 
-fn record_new_uid(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn record_new_uid(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
     runtime(ctx).record_new_id(id.into());
     ok(0, [])
@@ -182,30 +222,49 @@ fn record_transfer(
     ok(len, [])
 }
 
-fn transfer_impl(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn transfer_impl(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let recipient = pop_arg!(args, AccountAddress);
     let obj = args.pop_back().ok_or_else(|| invariant("missing object"))?;
     record_transfer(ctx, &tys[0], obj, NewOwner::Address(recipient.into()))
 }
 
-fn share_object_impl(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn share_object_impl(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let obj = args.pop_back().ok_or_else(|| invariant("missing object"))?;
     record_transfer(ctx, &tys[0], obj, NewOwner::Shared)
 }
 
-fn freeze_object_impl(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn freeze_object_impl(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let obj = args.pop_back().ok_or_else(|| invariant("missing object"))?;
     record_transfer(ctx, &tys[0], obj, NewOwner::Immutable)
 }
 
-fn receive_impl(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn receive_impl(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let version = pop_arg!(args, u64);
     let id = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?;
     let parent = pop_arg!(args, AccountAddress);
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
     let tag = expect_struct(tag)?;
     match runtime(ctx).receive(parent.into(), id.into(), version, &tag, &layout)? {
-        NativeOutcome::Ok(v) => Ok(NativeResult::ok(InternalGas::new(LOAD_OBJECT_COST), smallvec![v])),
+        NativeOutcome::Ok(v) => Ok(NativeResult::ok(
+            InternalGas::new(LOAD_OBJECT_COST),
+            smallvec![v],
+        )),
         NativeOutcome::Abort(code) => abort(code),
     }
 }
@@ -214,12 +273,19 @@ fn receive_impl(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Valu
 pub(crate) fn id_struct_address(id: Value) -> PartialVMResult<AccountAddress> {
     let s = id.value_as::<move_vm_types::values::Struct>()?;
     let mut fields = s.unpack()?;
-    fields.next().ok_or_else(|| invariant("ID has no field"))?.value_as::<AccountAddress>()
+    fields
+        .next()
+        .ok_or_else(|| invariant("ID has no field"))?
+        .value_as::<AccountAddress>()
 }
 
 // ---------------------------------------------------------------- event
 
-fn emit(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn emit(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let event = args.pop_back().ok_or_else(|| invariant("missing event"))?;
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
     let tag = match tag {
@@ -238,7 +304,11 @@ fn emit(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> P
 
 // ---------------------------------------------------------------- dynamic fields
 
-fn hash_type_and_key(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn hash_type_and_key(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let key = args.pop_back().ok_or_else(|| invariant("missing key"))?;
     let parent = pop_arg!(args, AccountAddress);
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
@@ -259,7 +329,11 @@ pub fn dynamic_field_id(parent: &ObjectID, key_type: &TypeTag, key_bcs: &[u8]) -
     ObjectID(blake2b256(&buf))
 }
 
-fn add_child_object(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn add_child_object(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let child = args.pop_back().ok_or_else(|| invariant("missing child"))?;
     let parent = pop_arg!(args, AccountAddress);
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
@@ -271,34 +345,56 @@ fn add_child_object(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<
     }
 }
 
-fn borrow_child_object(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn borrow_child_object(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
     let parent = uid_ref_address(args.pop_back().ok_or_else(|| invariant("missing parent"))?)?;
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
     match runtime(ctx).borrow_child(parent.into(), id.into(), &expect_struct(tag)?, &layout)? {
-        NativeOutcome::Ok(v) => Ok(NativeResult::ok(InternalGas::new(LOAD_OBJECT_COST), smallvec![v])),
+        NativeOutcome::Ok(v) => Ok(NativeResult::ok(
+            InternalGas::new(LOAD_OBJECT_COST),
+            smallvec![v],
+        )),
         NativeOutcome::Abort(code) => abort(code),
     }
 }
 
-fn remove_child_object(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn remove_child_object(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
     let parent = pop_arg!(args, AccountAddress);
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
     match runtime(ctx).remove_child(parent.into(), id.into(), &expect_struct(tag)?, &layout)? {
-        NativeOutcome::Ok(v) => Ok(NativeResult::ok(InternalGas::new(LOAD_OBJECT_COST), smallvec![v])),
+        NativeOutcome::Ok(v) => Ok(NativeResult::ok(
+            InternalGas::new(LOAD_OBJECT_COST),
+            smallvec![v],
+        )),
         NativeOutcome::Abort(code) => abort(code),
     }
 }
 
-fn has_child_object(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn has_child_object(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
     let parent = pop_arg!(args, AccountAddress);
     let exists = runtime(ctx).child_exists(parent.into(), id.into(), None)?;
     ok(0, [Value::bool(exists)])
 }
 
-fn has_child_object_with_ty(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn has_child_object_with_ty(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
     let parent = pop_arg!(args, AccountAddress);
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
@@ -314,36 +410,61 @@ fn bytes_arg(v: Value) -> PartialVMResult<Vec<u8>> {
     Ok(b)
 }
 
-fn hash_blake2b256(_: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn hash_blake2b256(
+    _: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let data = bytes_arg(args.pop_back().ok_or_else(|| invariant("missing data"))?)?;
     ok(data.len(), [Value::vector_u8(blake2b256(&data))])
 }
 
-fn hash_keccak256(_: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn hash_keccak256(
+    _: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     use sha3::Digest;
     let data = bytes_arg(args.pop_back().ok_or_else(|| invariant("missing data"))?)?;
     let out: [u8; 32] = sha3::Keccak256::digest(&data).into();
     ok(data.len(), [Value::vector_u8(out)])
 }
 
-fn ed25519_verify(_: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn ed25519_verify(
+    _: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let msg = bytes_arg(args.pop_back().ok_or_else(|| invariant("missing msg"))?)?;
     let pk = bytes_arg(args.pop_back().ok_or_else(|| invariant("missing key"))?)?;
-    let sig = bytes_arg(args.pop_back().ok_or_else(|| invariant("missing signature"))?)?;
+    let sig = bytes_arg(
+        args.pop_back()
+            .ok_or_else(|| invariant("missing signature"))?,
+    )?;
     let valid = (|| {
         let pk: [u8; 32] = pk.as_slice().try_into().ok()?;
         let sig: [u8; 64] = sig.as_slice().try_into().ok()?;
         let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk).ok()?;
-        vk.verify_strict(&msg, &ed25519_dalek::Signature::from_bytes(&sig)).ok()
+        vk.verify_strict(&msg, &ed25519_dalek::Signature::from_bytes(&sig))
+            .ok()
     })()
     .is_some();
-    Ok(NativeResult::ok(InternalGas::new(2000 + msg.len() as u64), smallvec![Value::bool(valid)]))
+    Ok(NativeResult::ok(
+        InternalGas::new(2000 + msg.len() as u64),
+        smallvec![Value::bool(valid)],
+    ))
 }
 
-fn is_one_time_witness(ctx: &mut NativeContext, tys: Vec<Type>, _args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn is_one_time_witness(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    _args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let tag = ctx.type_to_type_tag(&tys[0])?;
     let layout = ctx.type_to_type_layout(&tys[0])?;
-    let TypeTag::Struct(s) = tag else { return ok(0, [Value::bool(false)]) };
+    let TypeTag::Struct(s) = tag else {
+        return ok(0, [Value::bool(false)]);
+    };
     let shape_ok = s.type_params.is_empty()
         && s.name.as_str() == s.module.as_str().to_ascii_uppercase()
         && matches!(&layout, Some(MoveTypeLayout::Struct(st)) if matches!(st.fields(), [MoveTypeLayout::Bool]));
@@ -353,7 +474,11 @@ fn is_one_time_witness(ctx: &mut NativeContext, tys: Vec<Type>, _args: VecDeque<
     ok(0, [Value::bool(shape_ok && abilities_ok)])
 }
 
-fn address_from_bytes(_: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn address_from_bytes(
+    _: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let bytes = pop_arg!(args, Vec<u8>);
     match <[u8; 32]>::try_from(bytes.as_slice()) {
         Ok(b) => ok(32, [Value::address(AccountAddress::new(b))]),
@@ -361,9 +486,19 @@ fn address_from_bytes(_: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Va
     }
 }
 
-fn type_package_and_module(ctx: &mut NativeContext, tys: Vec<Type>, _args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn type_package_and_module(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    _args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     match ctx.type_to_type_tag(&tys[0])? {
-        TypeTag::Struct(s) => ok(0, [Value::address(s.address), Value::vector_u8(s.module.as_bytes().to_vec())]),
+        TypeTag::Struct(s) => ok(
+            0,
+            [
+                Value::address(s.address),
+                Value::vector_u8(s.module.as_bytes().to_vec()),
+            ],
+        ),
         _ => abort(0),
     }
 }

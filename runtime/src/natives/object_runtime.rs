@@ -117,7 +117,11 @@ pub struct RuntimeLimits {
 
 impl Default for RuntimeLimits {
     fn default() -> Self {
-        RuntimeLimits { max_events: 1024, max_event_size: 256 * 1024, max_loaded_children: 1024 }
+        RuntimeLimits {
+            max_events: 1024,
+            max_event_size: 256 * 1024,
+            max_loaded_children: 1024,
+        }
     }
 }
 
@@ -202,7 +206,13 @@ impl<'a> ObjectRuntime<'a> {
     /// A runtime for Move unit tests: no store, with `test_scenario` inventories.
     pub fn for_unit_tests() -> ObjectRuntime<'static> {
         static EMPTY: EmptyResolver = EmptyResolver;
-        let mut rt = ObjectRuntime::new(&EMPTY, RuntimeLimits { max_events: usize::MAX, ..Default::default() });
+        let mut rt = ObjectRuntime::new(
+            &EMPTY,
+            RuntimeLimits {
+                max_events: usize::MAX,
+                ..Default::default()
+            },
+        );
         rt.test = Some(Box::default());
         rt
     }
@@ -220,13 +230,28 @@ impl<'a> ObjectRuntime<'a> {
     }
 
     /// Records a transfer, share or freeze.
-    pub fn record_transfer(&mut self, id: ObjectID, owner: NewOwner, type_: StructTag, contents: Vec<u8>) {
-        self.transfers.insert(id, Transferred { owner, type_, contents });
+    pub fn record_transfer(
+        &mut self,
+        id: ObjectID,
+        owner: NewOwner,
+        type_: StructTag,
+        contents: Vec<u8>,
+    ) {
+        self.transfers.insert(
+            id,
+            Transferred {
+                owner,
+                type_,
+                contents,
+            },
+        );
     }
 
     /// Records an event, enforcing the per-transaction limits.
     pub fn record_event(&mut self, type_: StructTag, contents: Vec<u8>) -> Result<(), u64> {
-        if self.events.len() >= self.limits.max_events || contents.len() > self.limits.max_event_size {
+        if self.events.len() >= self.limits.max_events
+            || contents.len() > self.limits.max_event_size
+        {
             return Err(0);
         }
         self.events.push((type_, contents, self.current_command));
@@ -280,7 +305,12 @@ impl<'a> ObjectRuntime<'a> {
         );
         self.children.insert(
             id,
-            ChildObject { parent, type_: type_.clone(), layout: layout.clone(), value: GlobalValue::cached(value)? },
+            ChildObject {
+                parent,
+                type_: type_.clone(),
+                layout: layout.clone(),
+                value: GlobalValue::cached(value)?,
+            },
         );
         Ok(NativeOutcome::Ok(()))
     }
@@ -303,7 +333,15 @@ impl<'a> ObjectRuntime<'a> {
             _ => GlobalValue::none(),
         };
         value.move_to(child).map_err(|(e, _)| e)?;
-        self.children.insert(id, ChildObject { parent, type_, layout, value });
+        self.children.insert(
+            id,
+            ChildObject {
+                parent,
+                type_,
+                layout,
+                value,
+            },
+        );
         Ok(NativeOutcome::Ok(()))
     }
 
@@ -315,7 +353,9 @@ impl<'a> ObjectRuntime<'a> {
         type_: Option<&StructTag>,
     ) -> PartialVMResult<bool> {
         if let Some(c) = self.children.get(&id) {
-            return Ok(c.parent == parent && c.value.exists()? && type_.is_none_or(|t| &c.type_ == t));
+            return Ok(c.parent == parent
+                && c.value.exists()?
+                && type_.is_none_or(|t| &c.type_ == t));
         }
         if self.test.is_some() {
             return Ok(false);
@@ -418,7 +458,13 @@ impl<'a> ObjectRuntime<'a> {
                 let contents = value
                     .simple_serialize(&child.layout)
                     .ok_or_else(|| invariant("child object does not serialize"))?;
-                out.push(ChildEffect::Write { id, parent: child.parent, type_: child.type_, contents, changed });
+                out.push(ChildEffect::Write {
+                    id,
+                    parent: child.parent,
+                    type_: child.type_,
+                    contents,
+                    changed,
+                });
             } else if was_loaded.is_some() {
                 out.push(ChildEffect::Removed { id });
             }

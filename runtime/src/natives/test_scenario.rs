@@ -46,20 +46,46 @@ pub struct Inventory {
 
 pub(super) const NATIVES: &[(&str, &str, Native)] = &[
     ("test_scenario", "end_transaction", end_transaction),
-    ("test_scenario", "take_from_address_by_id", take_from_address_by_id),
-    ("test_scenario", "most_recent_id_for_address", most_recent_id_for_address),
-    ("test_scenario", "was_taken_from_address", was_taken_from_address),
-    ("test_scenario", "take_immutable_by_id", take_immutable_by_id),
-    ("test_scenario", "most_recent_immutable_id", most_recent_immutable_id),
+    (
+        "test_scenario",
+        "take_from_address_by_id",
+        take_from_address_by_id,
+    ),
+    (
+        "test_scenario",
+        "most_recent_id_for_address",
+        most_recent_id_for_address,
+    ),
+    (
+        "test_scenario",
+        "was_taken_from_address",
+        was_taken_from_address,
+    ),
+    (
+        "test_scenario",
+        "take_immutable_by_id",
+        take_immutable_by_id,
+    ),
+    (
+        "test_scenario",
+        "most_recent_immutable_id",
+        most_recent_immutable_id,
+    ),
     ("test_scenario", "was_taken_immutable", was_taken_immutable),
     ("test_scenario", "take_shared_by_id", take_shared_by_id),
-    ("test_scenario", "most_recent_id_shared", most_recent_id_shared),
+    (
+        "test_scenario",
+        "most_recent_id_shared",
+        most_recent_id_shared,
+    ),
     ("test_scenario", "was_taken_shared", was_taken_shared),
     ("test_scenario", "ids_for_address", ids_for_address),
 ];
 
 fn id_value(id: ObjectID) -> Value {
-    Value::struct_(Struct::pack(vec![Value::address(AccountAddress::new(id.0))]))
+    Value::struct_(Struct::pack(vec![Value::address(AccountAddress::new(
+        id.0,
+    ))]))
 }
 
 fn ids_value(ids: impl IntoIterator<Item = ObjectID>) -> Value {
@@ -72,7 +98,10 @@ fn option_id(id: Option<ObjectID>) -> Value {
 
 fn vec_map(entries: Vec<(ObjectID, Address)>) -> Value {
     let entries = entries.into_iter().map(|(k, v)| {
-        Value::struct_(Struct::pack(vec![id_value(k), Value::address(AccountAddress::new(v.0))]))
+        Value::struct_(Struct::pack(vec![
+            id_value(k),
+            Value::address(AccountAddress::new(v.0)),
+        ]))
     });
     Value::struct_(Struct::pack(vec![Value::vector_for_testing_only(entries)]))
 }
@@ -94,7 +123,11 @@ macro_rules! inventory {
     };
 }
 
-fn end_transaction(ctx: &mut NativeContext, _: Vec<Type>, _: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn end_transaction(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    _: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let rt = runtime(ctx);
     if rt.test.is_none() {
         return fail(E_NOT_IN_TEST);
@@ -127,7 +160,8 @@ fn end_transaction(ctx: &mut NativeContext, _: Vec<Type>, _: VecDeque<Value>) ->
         }
     }
     for id in &inv.taken_immutable {
-        let returned = matches!(records.transfers.get(id), Some(t) if t.owner == NewOwner::Immutable);
+        let returned =
+            matches!(records.transfers.get(id), Some(t) if t.owner == NewOwner::Immutable);
         if !returned {
             return fail(E_INVALID_SHARED_OR_IMMUTABLE_USAGE);
         }
@@ -181,17 +215,24 @@ fn take(
     let (tag, layout) = type_tag_and_layout(ctx, ty)?;
     let tag = expect_struct(tag)?;
     let inv = inventory!(ctx);
-    let Some((stored_tag, bytes)) = pick(inv) else { return fail(E_EMPTY_INVENTORY) };
+    let Some((stored_tag, bytes)) = pick(inv) else {
+        return fail(E_EMPTY_INVENTORY);
+    };
     if stored_tag != tag {
         return fail(E_OBJECT_NOT_FOUND);
     }
     note(inv);
-    let value = Value::simple_deserialize(&bytes, &layout).ok_or_else(|| invariant("bad inventory object"))?;
+    let value = Value::simple_deserialize(&bytes, &layout)
+        .ok_or_else(|| invariant("bad inventory object"))?;
     done([value])
 }
 
 /// Removes `id` from `map` only when its type is `tag` (so a wrong-type take leaves it there).
-fn take_typed(map: &mut IndexMap<ObjectID, Stored>, id: ObjectID, tag: &StructTag) -> Option<Stored> {
+fn take_typed(
+    map: &mut IndexMap<ObjectID, Stored>,
+    id: ObjectID,
+    tag: &StructTag,
+) -> Option<Stored> {
     match map.get(&id) {
         Some((t, _)) if t == tag => map.shift_remove(&id),
         Some((t, b)) => Some((t.clone(), b.clone())),
@@ -199,14 +240,23 @@ fn take_typed(map: &mut IndexMap<ObjectID, Stored>, id: ObjectID, tag: &StructTa
     }
 }
 
-fn take_from_address_by_id(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
-    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+fn take_from_address_by_id(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
     let account: Address = pop_arg!(args, AccountAddress).into();
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     take(
         ctx,
         &tys[0],
-        |inv| inv.by_address.get_mut(&account).and_then(|m| take_typed(m, id, &tag)),
+        |inv| {
+            inv.by_address
+                .get_mut(&account)
+                .and_then(|m| take_typed(m, id, &tag))
+        },
         |inv| {
             inv.taken_from_address.insert(id, account);
         },
@@ -214,71 +264,132 @@ fn take_from_address_by_id(ctx: &mut NativeContext, tys: Vec<Type>, mut args: Ve
 }
 
 fn most_recent(map: Option<&IndexMap<ObjectID, Stored>>, tag: &StructTag) -> Option<ObjectID> {
-    map?.iter().rev().find(|(_, (t, _))| t == tag).map(|(id, _)| *id)
+    map?.iter()
+        .rev()
+        .find(|(_, (t, _))| t == tag)
+        .map(|(id, _)| *id)
 }
 
-fn most_recent_id_for_address(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn most_recent_id_for_address(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let account: Address = pop_arg!(args, AccountAddress).into();
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
     done([option_id(most_recent(inv.by_address.get(&account), &tag))])
 }
 
-fn was_taken_from_address(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
-    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+fn was_taken_from_address(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
     let account: Address = pop_arg!(args, AccountAddress).into();
     let inv = inventory!(ctx);
-    done([Value::bool(inv.taken_from_address.get(&id) == Some(&account))])
+    done([Value::bool(
+        inv.taken_from_address.get(&id) == Some(&account),
+    )])
 }
 
-fn take_immutable_by_id(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
-    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+fn take_immutable_by_id(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
-    take(ctx, &tys[0], |inv| take_typed(&mut inv.immutable, id, &tag), |inv| {
-        inv.taken_immutable.insert(id);
-    })
+    take(
+        ctx,
+        &tys[0],
+        |inv| take_typed(&mut inv.immutable, id, &tag),
+        |inv| {
+            inv.taken_immutable.insert(id);
+        },
+    )
 }
 
-fn most_recent_immutable_id(ctx: &mut NativeContext, tys: Vec<Type>, _: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn most_recent_immutable_id(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    _: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
     done([option_id(most_recent(Some(&inv.immutable), &tag))])
 }
 
-fn was_taken_immutable(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
-    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+fn was_taken_immutable(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
     let inv = inventory!(ctx);
     done([Value::bool(inv.taken_immutable.contains(&id))])
 }
 
-fn take_shared_by_id(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
-    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+fn take_shared_by_id(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
-    take(ctx, &tys[0], |inv| take_typed(&mut inv.shared, id, &tag), |inv| {
-        inv.taken_shared.insert(id);
-    })
+    take(
+        ctx,
+        &tys[0],
+        |inv| take_typed(&mut inv.shared, id, &tag),
+        |inv| {
+            inv.taken_shared.insert(id);
+        },
+    )
 }
 
-fn most_recent_id_shared(ctx: &mut NativeContext, tys: Vec<Type>, _: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn most_recent_id_shared(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    _: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
     done([option_id(most_recent(Some(&inv.shared), &tag))])
 }
 
-fn was_taken_shared(ctx: &mut NativeContext, _: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
-    let id: ObjectID = id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+fn was_taken_shared(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
     let inv = inventory!(ctx);
     done([Value::bool(inv.taken_shared.contains(&id))])
 }
 
-fn ids_for_address(ctx: &mut NativeContext, tys: Vec<Type>, mut args: VecDeque<Value>) -> PartialVMResult<NativeResult> {
+fn ids_for_address(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
     let account: Address = pop_arg!(args, AccountAddress).into();
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
     let ids: Vec<ObjectID> = inv
         .by_address
         .get(&account)
-        .map(|m| m.iter().filter(|(_, (t, _))| *t == tag).map(|(id, _)| *id).collect())
+        .map(|m| {
+            m.iter()
+                .filter(|(_, (t, _))| *t == tag)
+                .map(|(id, _)| *id)
+                .collect()
+        })
         .unwrap_or_default();
     done([ids_value(ids)])
 }
@@ -298,10 +409,13 @@ pub(super) fn receive(
     };
     match map.get(&id) {
         None => Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE)),
-        Some((t, _)) if t != tag => Ok(NativeOutcome::Abort(receive_codes::E_RECEIVE_TYPE_MISMATCH)),
+        Some((t, _)) if t != tag => {
+            Ok(NativeOutcome::Abort(receive_codes::E_RECEIVE_TYPE_MISMATCH))
+        }
         Some(_) => {
             let (_, bytes) = map.shift_remove(&id).expect("present");
-            let v = Value::simple_deserialize(&bytes, layout).ok_or_else(|| invariant("bad inventory object"))?;
+            let v = Value::simple_deserialize(&bytes, layout)
+                .ok_or_else(|| invariant("bad inventory object"))?;
             Ok(NativeOutcome::Ok(v))
         }
     }

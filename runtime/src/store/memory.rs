@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use parking_lot::RwLock;
 
 use super::{
-    owner_index_key, ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store, StoreResult,
-    TransactionRecord,
+    owner_index_key, ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store,
+    StoreResult, TransactionRecord,
 };
 use crate::types::{Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber};
 
@@ -34,7 +34,9 @@ impl MemoryStore {
 
     /// An independent copy of the current state.
     pub fn snapshot(&self) -> MemoryStore {
-        MemoryStore { inner: RwLock::new(self.inner.read().clone()) }
+        MemoryStore {
+            inner: RwLock::new(self.inner.read().clone()),
+        }
     }
 }
 
@@ -62,7 +64,10 @@ impl Inner {
             if let Some(owner) = owner_index_key(&obj) {
                 self.by_owner.entry(owner).or_default().insert(id);
             }
-            self.history.entry(id).or_default().insert(obj.version(), Some(obj.clone()));
+            self.history
+                .entry(id)
+                .or_default()
+                .insert(obj.version(), Some(obj.clone()));
             self.live.insert(id, obj);
         }
         if let Some((digest, record)) = batch.record {
@@ -81,7 +86,12 @@ impl Store for MemoryStore {
     }
 
     fn get_object_at(&self, id: &ObjectID, version: SequenceNumber) -> StoreResult<Option<Object>> {
-        Ok(self.inner.read().history.get(id).and_then(|h| h.get(&version).cloned().flatten()))
+        Ok(self
+            .inner
+            .read()
+            .history
+            .get(id)
+            .and_then(|h| h.get(&version).cloned().flatten()))
     }
 
     fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>> {
@@ -91,7 +101,13 @@ impl Store for MemoryStore {
             .history
             .get(id)
             .map(|h| {
-                h.iter().map(|(v, o)| ObjectVersion { id: *id, version: *v, object: o.clone() }).collect()
+                h.iter()
+                    .map(|(v, o)| ObjectVersion {
+                        id: *id,
+                        version: *v,
+                        object: o.clone(),
+                    })
+                    .collect()
             })
             .unwrap_or_default())
     }
@@ -101,7 +117,12 @@ impl Store for MemoryStore {
         Ok(inner
             .by_owner
             .get(owner)
-            .map(|ids| ids.iter().filter_map(|id| inner.live.get(id)).map(Object::object_ref).collect())
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| inner.live.get(id))
+                    .map(Object::object_ref)
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
@@ -109,7 +130,11 @@ impl Store for MemoryStore {
         Ok(self.inner.read().transactions.get(digest).cloned())
     }
 
-    fn transactions(&self, start: u64, limit: usize) -> StoreResult<Vec<(Digest, TransactionRecord)>> {
+    fn transactions(
+        &self,
+        start: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<(Digest, TransactionRecord)>> {
         let inner = self.inner.read();
         Ok(inner
             .order
@@ -128,10 +153,17 @@ impl Store for MemoryStore {
         };
         let mut out = vec![];
         for d in digests {
-            let Some(rec) = inner.transactions.get(&d) else { continue };
+            let Some(rec) = inner.transactions.get(&d) else {
+                continue;
+            };
             for (index, event) in rec.events.iter().enumerate() {
                 if filter.matches(&d, event) {
-                    out.push(EventRecord { transaction: d, index, timestamp_ms: rec.timestamp_ms, event: event.clone() });
+                    out.push(EventRecord {
+                        transaction: d,
+                        index,
+                        timestamp_ms: rec.timestamp_ms,
+                        event: event.clone(),
+                    });
                     if out.len() >= limit {
                         return Ok(out);
                     }

@@ -148,7 +148,11 @@ pub trait Store: Send + Sync {
     /// A transaction record by digest.
     fn get_transaction(&self, digest: &Digest) -> StoreResult<Option<TransactionRecord>>;
     /// Transactions by sequence number, from `start`, at most `limit`.
-    fn transactions(&self, start: u64, limit: usize) -> StoreResult<Vec<(Digest, TransactionRecord)>>;
+    fn transactions(
+        &self,
+        start: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<(Digest, TransactionRecord)>>;
     /// Events matching a filter, oldest first, at most `limit`.
     fn events(&self, filter: &EventFilter, limit: usize) -> StoreResult<Vec<EventRecord>>;
     /// Chain metadata.

@@ -24,8 +24,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{
-    owner_index_key, ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store, StoreError,
-    StoreResult, TransactionRecord,
+    owner_index_key, ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store,
+    StoreError, StoreResult, TransactionRecord,
 };
 use crate::types::{Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber};
 
@@ -49,12 +49,15 @@ impl RedbStore {
     /// on open, which walks the whole database.
     pub fn open(path: &Path) -> StoreResult<RedbStore> {
         let db = Database::create(path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => {
-                StoreError::Locked { path: path.display().to_string() }
-            }
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked {
+                path: path.display().to_string(),
+            },
             other => db_err(other),
         })?;
-        let store = RedbStore { db, path: path.to_path_buf() };
+        let store = RedbStore {
+            db,
+            path: path.to_path_buf(),
+        };
         store.init()?;
         Ok(store)
     }
@@ -76,10 +79,17 @@ impl RedbStore {
         let txn = self.db.begin_write().map_err(db_err)?;
         {
             let mut tables = WriteTables::open(&txn)?;
-            let found = tables.meta.get(FORMAT_KEY).map_err(db_err)?.map(|v| decode::<u32>(META_NAME, v.value()));
+            let found = tables
+                .meta
+                .get(FORMAT_KEY)
+                .map_err(db_err)?
+                .map(|v| decode::<u32>(META_NAME, v.value()));
             match found {
                 None => {
-                    tables.meta.insert(FORMAT_KEY, encode(&FORMAT_VERSION)?.as_slice()).map_err(db_err)?;
+                    tables
+                        .meta
+                        .insert(FORMAT_KEY, encode(&FORMAT_VERSION)?.as_slice())
+                        .map_err(db_err)?;
                 }
                 Some(Ok(FORMAT_VERSION)) => {}
                 Some(Ok(other)) => {
@@ -164,23 +174,49 @@ impl<'txn> WriteTables<'txn> {
     /// then the record and the metadata.
     fn apply(&mut self, batch: CommitBatch) -> StoreResult<()> {
         for (id, version) in batch.removed {
-            let old = self.objects.remove(id.as_bytes()).map_err(db_err)?.map(|v| decode::<Object>(OBJECTS_NAME, v.value()));
+            let old = self
+                .objects
+                .remove(id.as_bytes())
+                .map_err(db_err)?
+                .map(|v| decode::<Object>(OBJECTS_NAME, v.value()));
             if let Some(owner) = old.transpose()?.as_ref().and_then(owner_index_key) {
-                self.owners.remove(&owner_key(&owner, &id)).map_err(db_err)?;
+                self.owners
+                    .remove(&owner_key(&owner, &id))
+                    .map_err(db_err)?;
             }
-            self.history.insert(&history_key(&id, version), encode(&None::<Object>)?.as_slice()).map_err(db_err)?;
+            self.history
+                .insert(
+                    &history_key(&id, version),
+                    encode(&None::<Object>)?.as_slice(),
+                )
+                .map_err(db_err)?;
         }
         for obj in batch.written {
             let id = obj.id();
-            let old = self.objects.get(id.as_bytes()).map_err(db_err)?.map(|v| decode::<Object>(OBJECTS_NAME, v.value()));
+            let old = self
+                .objects
+                .get(id.as_bytes())
+                .map_err(db_err)?
+                .map(|v| decode::<Object>(OBJECTS_NAME, v.value()));
             if let Some(owner) = old.transpose()?.as_ref().and_then(owner_index_key) {
-                self.owners.remove(&owner_key(&owner, &id)).map_err(db_err)?;
+                self.owners
+                    .remove(&owner_key(&owner, &id))
+                    .map_err(db_err)?;
             }
             if let Some(owner) = owner_index_key(&obj) {
-                self.owners.insert(&owner_key(&owner, &id), ()).map_err(db_err)?;
+                self.owners
+                    .insert(&owner_key(&owner, &id), ())
+                    .map_err(db_err)?;
             }
-            self.history.insert(&history_key(&id, obj.version()), encode(&Some(&obj))?.as_slice()).map_err(db_err)?;
-            self.objects.insert(id.as_bytes(), encode(&obj)?.as_slice()).map_err(db_err)?;
+            self.history
+                .insert(
+                    &history_key(&id, obj.version()),
+                    encode(&Some(&obj))?.as_slice(),
+                )
+                .map_err(db_err)?;
+            self.objects
+                .insert(id.as_bytes(), encode(&obj)?.as_slice())
+                .map_err(db_err)?;
         }
         if let Some((digest, record)) = batch.record {
             // The position in execution order, as `MemoryStore` counts it; the record's own
@@ -191,16 +227,27 @@ impl<'txn> WriteTables<'txn> {
             };
             self.sequence.insert(position, &digest.0).map_err(db_err)?;
             for (index, event) in record.events.iter().enumerate() {
-                let index32 = u32::try_from(index)
-                    .map_err(|_| StoreError::Backend(format!("transaction {digest} has too many events")))?;
-                let event_record =
-                    EventRecord { transaction: digest, index, timestamp_ms: record.timestamp_ms, event: event.clone() };
-                self.events.insert((position, index32), encode(&event_record)?.as_slice()).map_err(db_err)?;
+                let index32 = u32::try_from(index).map_err(|_| {
+                    StoreError::Backend(format!("transaction {digest} has too many events"))
+                })?;
+                let event_record = EventRecord {
+                    transaction: digest,
+                    index,
+                    timestamp_ms: record.timestamp_ms,
+                    event: event.clone(),
+                };
+                self.events
+                    .insert((position, index32), encode(&event_record)?.as_slice())
+                    .map_err(db_err)?;
             }
-            self.transactions.insert(&digest.0, encode(&record)?.as_slice()).map_err(db_err)?;
+            self.transactions
+                .insert(&digest.0, encode(&record)?.as_slice())
+                .map_err(db_err)?;
         }
         if let Some(meta) = batch.meta {
-            self.meta.insert(CHAIN_KEY, encode(&meta)?.as_slice()).map_err(db_err)?;
+            self.meta
+                .insert(CHAIN_KEY, encode(&meta)?.as_slice())
+                .map_err(db_err)?;
         }
         Ok(())
     }
@@ -219,19 +266,30 @@ impl Store for RedbStore {
         self.read(|txn| {
             let history = txn.open_table(HISTORY).map_err(db_err)?;
             let found = history.get(&history_key(id, version)).map_err(db_err)?;
-            Ok(found.map(|v| decode::<Option<Object>>(HISTORY_NAME, v.value())).transpose()?.flatten())
+            Ok(found
+                .map(|v| decode::<Option<Object>>(HISTORY_NAME, v.value()))
+                .transpose()?
+                .flatten())
         })
     }
 
     fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>> {
         self.read(|txn| {
             let history = txn.open_table(HISTORY).map_err(db_err)?;
-            let range = history.range::<&[u8; 40]>(&history_key(id, 0)..=&history_key(id, u64::MAX)).map_err(db_err)?;
+            let range = history
+                .range::<&[u8; 40]>(&history_key(id, 0)..=&history_key(id, u64::MAX))
+                .map_err(db_err)?;
             range
                 .map(|entry| {
                     let (k, v) = entry.map_err(db_err)?;
-                    let version = u64::from_be_bytes(k.value()[32..].try_into().expect("8-byte version suffix"));
-                    Ok(ObjectVersion { id: *id, version, object: decode(HISTORY_NAME, v.value())? })
+                    let version = u64::from_be_bytes(
+                        k.value()[32..].try_into().expect("8-byte version suffix"),
+                    );
+                    Ok(ObjectVersion {
+                        id: *id,
+                        version,
+                        object: decode(HISTORY_NAME, v.value())?,
+                    })
                 })
                 .collect()
         })
@@ -246,7 +304,9 @@ impl Store for RedbStore {
             let mut out = vec![];
             for entry in owners.range::<&[u8; 64]>(&first..=&last).map_err(db_err)? {
                 let (k, _) = entry.map_err(db_err)?;
-                let id: [u8; 32] = k.value()[32..].try_into().expect("32-byte object ID suffix");
+                let id: [u8; 32] = k.value()[32..]
+                    .try_into()
+                    .expect("32-byte object ID suffix");
                 // The index is kept exact by `apply`; a dangling entry is skipped, as in memory.
                 if let Some(v) = objects.get(&id).map_err(db_err)? {
                     out.push(decode::<Object>(OBJECTS_NAME, v.value())?.object_ref());
@@ -260,11 +320,17 @@ impl Store for RedbStore {
         self.read(|txn| {
             let transactions = txn.open_table(TRANSACTIONS).map_err(db_err)?;
             let found = transactions.get(&digest.0).map_err(db_err)?;
-            found.map(|v| decode(TRANSACTIONS_NAME, v.value())).transpose()
+            found
+                .map(|v| decode(TRANSACTIONS_NAME, v.value()))
+                .transpose()
         })
     }
 
-    fn transactions(&self, start: u64, limit: usize) -> StoreResult<Vec<(Digest, TransactionRecord)>> {
+    fn transactions(
+        &self,
+        start: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<(Digest, TransactionRecord)>> {
         self.read(|txn| {
             let sequence = txn.open_table(SEQUENCE).map_err(db_err)?;
             let transactions = txn.open_table(TRANSACTIONS).map_err(db_err)?;
@@ -272,10 +338,16 @@ impl Store for RedbStore {
             for entry in sequence.range(start..).map_err(db_err)?.take(limit) {
                 let (position, digest) = entry.map_err(db_err)?;
                 let digest = Digest(*digest.value());
-                let record = transactions.get(&digest.0).map_err(db_err)?.ok_or_else(|| StoreError::Corrupt {
-                    table: SEQUENCE_NAME,
-                    reason: format!("position {} names transaction {digest}, which is not stored", position.value()),
-                })?;
+                let record = transactions
+                    .get(&digest.0)
+                    .map_err(db_err)?
+                    .ok_or_else(|| StoreError::Corrupt {
+                        table: SEQUENCE_NAME,
+                        reason: format!(
+                            "position {} names transaction {digest}, which is not stored",
+                            position.value()
+                        ),
+                    })?;
                 out.push((digest, decode(TRANSACTIONS_NAME, record.value())?));
             }
             Ok(out)
@@ -284,14 +356,21 @@ impl Store for RedbStore {
 
     fn events(&self, filter: &EventFilter, limit: usize) -> StoreResult<Vec<EventRecord>> {
         if let Some(digest) = filter.transaction {
-            let Some(record) = self.get_transaction(&digest)? else { return Ok(vec![]) };
+            let Some(record) = self.get_transaction(&digest)? else {
+                return Ok(vec![]);
+            };
             return Ok(record
                 .events
                 .into_iter()
                 .enumerate()
                 .filter(|(_, event)| filter.matches(&digest, event))
                 .take(limit)
-                .map(|(index, event)| EventRecord { transaction: digest, index, timestamp_ms: record.timestamp_ms, event })
+                .map(|(index, event)| EventRecord {
+                    transaction: digest,
+                    index,
+                    timestamp_ms: record.timestamp_ms,
+                    event,
+                })
                 .collect());
         }
         self.read(|txn| {
@@ -343,11 +422,15 @@ fn owner_key(owner: &Address, id: &ObjectID) -> [u8; 64] {
 }
 
 fn encode<T: Serialize + ?Sized>(value: &T) -> StoreResult<Vec<u8>> {
-    bcs::to_bytes(value).map_err(|e| StoreError::Backend(format!("cannot encode a value for the store: {e}")))
+    bcs::to_bytes(value)
+        .map_err(|e| StoreError::Backend(format!("cannot encode a value for the store: {e}")))
 }
 
 fn decode<T: DeserializeOwned>(table: &'static str, bytes: &[u8]) -> StoreResult<T> {
-    bcs::from_bytes(bytes).map_err(|e| StoreError::Corrupt { table, reason: e.to_string() })
+    bcs::from_bytes(bytes).map_err(|e| StoreError::Corrupt {
+        table,
+        reason: e.to_string(),
+    })
 }
 
 /// Maps any redb error: file corruption to [`StoreError::Corrupt`], the rest to
@@ -355,7 +438,10 @@ fn decode<T: DeserializeOwned>(table: &'static str, bytes: &[u8]) -> StoreResult
 /// the path.)
 fn db_err(e: impl Into<redb::Error>) -> StoreError {
     match e.into() {
-        redb::Error::Corrupted(reason) => StoreError::Corrupt { table: "(database file)", reason },
+        redb::Error::Corrupted(reason) => StoreError::Corrupt {
+            table: "(database file)",
+            reason,
+        },
         other => StoreError::Backend(other.to_string()),
     }
 }
@@ -385,7 +471,12 @@ mod tests {
     fn object(id: ObjectID, version: SequenceNumber, owner: Owner) -> Object {
         let mut contents = id.0.to_vec();
         contents.extend_from_slice(&version.to_le_bytes());
-        let move_object = MoveObject { type_: tag("thing", "Thing"), has_public_transfer: true, version, contents };
+        let move_object = MoveObject {
+            type_: tag("thing", "Thing"),
+            has_public_transfer: true,
+            version,
+            contents,
+        };
         Object::new_move(move_object, owner, Digest::of("tx", &version.to_le_bytes()))
     }
 
@@ -400,7 +491,11 @@ mod tests {
     }
 
     fn record(digest: Digest, sequence: u64, events: Vec<Event>) -> TransactionRecord {
-        let gas = ObjectRef { id: ObjectID::from_u8(9), version: sequence + 1, digest: Digest::ZERO };
+        let gas = ObjectRef {
+            id: ObjectID::from_u8(9),
+            version: sequence + 1,
+            digest: Digest::ZERO,
+        };
         let effects = TransactionEffects {
             status: ExecutionStatus::Success,
             executed_epoch: 0,
@@ -418,12 +513,28 @@ mod tests {
             events_digest: None,
             dependencies: vec![],
         };
-        TransactionRecord { sequence, transaction: None, effects, events, timestamp_ms: 1000 + sequence }
+        TransactionRecord {
+            sequence,
+            transaction: None,
+            effects,
+            events,
+            timestamp_ms: 1000 + sequence,
+        }
     }
 
-    fn tx_batch(n: u64, written: Vec<Object>, removed: Vec<(ObjectID, u64)>, events: Vec<Event>) -> CommitBatch {
+    fn tx_batch(
+        n: u64,
+        written: Vec<Object>,
+        removed: Vec<(ObjectID, u64)>,
+        events: Vec<Event>,
+    ) -> CommitBatch {
         let digest = Digest::of("tx", &n.to_le_bytes());
-        CommitBatch { written, removed, record: Some((digest, record(digest, n, events))), meta: None }
+        CommitBatch {
+            written,
+            removed,
+            record: Some((digest, record(digest, n, events))),
+            meta: None,
+        }
     }
 
     fn digest(n: u64) -> Digest {
@@ -450,14 +561,20 @@ mod tests {
         on_both(|store| {
             let id = ObjectID::from_u8(1);
             let obj = object(id, 1, Owner::AddressOwner(ALICE));
-            store.commit(tx_batch(0, vec![obj.clone()], vec![], vec![])).unwrap();
+            store
+                .commit(tx_batch(0, vec![obj.clone()], vec![], vec![]))
+                .unwrap();
             assert_eq!(store.get_object(&id).unwrap(), Some(obj.clone()));
             assert_eq!(store.get_object_at(&id, 1).unwrap(), Some(obj.clone()));
             assert_eq!(store.get_object_at(&id, 2).unwrap(), None);
             assert_eq!(store.get_object(&ObjectID::from_u8(2)).unwrap(), None);
             assert_eq!(
                 store.object_history(&id).unwrap(),
-                vec![ObjectVersion { id, version: 1, object: Some(obj) }]
+                vec![ObjectVersion {
+                    id,
+                    version: 1,
+                    object: Some(obj)
+                }]
             );
         });
     }
@@ -468,11 +585,20 @@ mod tests {
             let id = ObjectID::from_u8(1);
             let v1 = object(id, 1, Owner::AddressOwner(ALICE));
             let v5 = object(id, 5, Owner::AddressOwner(ALICE));
-            store.commit(tx_batch(0, vec![v1.clone()], vec![], vec![])).unwrap();
-            store.commit(tx_batch(1, vec![v5.clone()], vec![], vec![])).unwrap();
+            store
+                .commit(tx_batch(0, vec![v1.clone()], vec![], vec![]))
+                .unwrap();
+            store
+                .commit(tx_batch(1, vec![v5.clone()], vec![], vec![]))
+                .unwrap();
             assert_eq!(store.get_object(&id).unwrap(), Some(v5.clone()));
             assert_eq!(store.get_object_at(&id, 1).unwrap(), Some(v1.clone()));
-            let versions: Vec<_> = store.object_history(&id).unwrap().into_iter().map(|v| v.version).collect();
+            let versions: Vec<_> = store
+                .object_history(&id)
+                .unwrap()
+                .into_iter()
+                .map(|v| v.version)
+                .collect();
             assert_eq!(versions, vec![1, 5]);
             assert_eq!(store.owned_objects(&ALICE).unwrap(), vec![v5.object_ref()]);
         });
@@ -483,9 +609,21 @@ mod tests {
         on_both(|store| {
             let id = ObjectID::from_u8(1);
             for v in [1u64, 255, 256, 70_000] {
-                store.commit(tx_batch(v, vec![object(id, v, Owner::Immutable)], vec![], vec![])).unwrap();
+                store
+                    .commit(tx_batch(
+                        v,
+                        vec![object(id, v, Owner::Immutable)],
+                        vec![],
+                        vec![],
+                    ))
+                    .unwrap();
             }
-            let versions: Vec<_> = store.object_history(&id).unwrap().into_iter().map(|v| v.version).collect();
+            let versions: Vec<_> = store
+                .object_history(&id)
+                .unwrap()
+                .into_iter()
+                .map(|v| v.version)
+                .collect();
             assert_eq!(versions, vec![1, 255, 256, 70_000]);
         });
     }
@@ -495,16 +633,28 @@ mod tests {
         on_both(|store| {
             let id = ObjectID::from_u8(1);
             let v1 = object(id, 1, Owner::AddressOwner(ALICE));
-            store.commit(tx_batch(0, vec![v1.clone()], vec![], vec![])).unwrap();
-            store.commit(tx_batch(1, vec![], vec![(id, 2)], vec![])).unwrap();
+            store
+                .commit(tx_batch(0, vec![v1.clone()], vec![], vec![]))
+                .unwrap();
+            store
+                .commit(tx_batch(1, vec![], vec![(id, 2)], vec![]))
+                .unwrap();
             assert_eq!(store.get_object(&id).unwrap(), None);
             assert_eq!(store.get_object_at(&id, 2).unwrap(), None);
             assert_eq!(store.get_object_at(&id, 1).unwrap(), Some(v1.clone()));
             assert_eq!(
                 store.object_history(&id).unwrap(),
                 vec![
-                    ObjectVersion { id, version: 1, object: Some(v1) },
-                    ObjectVersion { id, version: 2, object: None }
+                    ObjectVersion {
+                        id,
+                        version: 1,
+                        object: Some(v1)
+                    },
+                    ObjectVersion {
+                        id,
+                        version: 2,
+                        object: None
+                    }
                 ]
             );
             assert_eq!(store.owned_objects(&ALICE).unwrap(), vec![]);
@@ -515,10 +665,21 @@ mod tests {
     fn unwrapped_object_comes_back_after_its_tombstone() {
         on_both(|store| {
             let id = ObjectID::from_u8(1);
-            store.commit(tx_batch(0, vec![object(id, 1, Owner::AddressOwner(ALICE))], vec![], vec![])).unwrap();
-            store.commit(tx_batch(1, vec![], vec![(id, 2)], vec![])).unwrap();
+            store
+                .commit(tx_batch(
+                    0,
+                    vec![object(id, 1, Owner::AddressOwner(ALICE))],
+                    vec![],
+                    vec![],
+                ))
+                .unwrap();
+            store
+                .commit(tx_batch(1, vec![], vec![(id, 2)], vec![]))
+                .unwrap();
             let v3 = object(id, 3, Owner::AddressOwner(BOB));
-            store.commit(tx_batch(2, vec![v3.clone()], vec![], vec![])).unwrap();
+            store
+                .commit(tx_batch(2, vec![v3.clone()], vec![], vec![]))
+                .unwrap();
             assert_eq!(store.get_object(&id).unwrap(), Some(v3.clone()));
             assert_eq!(store.owned_objects(&BOB).unwrap(), vec![v3.object_ref()]);
             assert_eq!(store.object_history(&id).unwrap().len(), 3);
@@ -528,19 +689,31 @@ mod tests {
     #[test]
     fn owner_index_follows_transfers_between_address_and_object_owners() {
         on_both(|store| {
-            let (a, b, c) = (ObjectID::from_u8(1), ObjectID::from_u8(2), ObjectID::from_u8(3));
+            let (a, b, c) = (
+                ObjectID::from_u8(1),
+                ObjectID::from_u8(2),
+                ObjectID::from_u8(3),
+            );
             let parent = Address::from(c);
             let written = vec![
                 object(a, 1, Owner::AddressOwner(ALICE)),
                 object(b, 1, Owner::AddressOwner(ALICE)),
-                object(c, 1, Owner::Shared { initial_shared_version: 1 }),
+                object(
+                    c,
+                    1,
+                    Owner::Shared {
+                        initial_shared_version: 1,
+                    },
+                ),
             ];
             store.commit(tx_batch(0, written, vec![], vec![])).unwrap();
             assert_eq!(store.owned_objects(&ALICE).unwrap().len(), 2);
 
             let a2 = object(a, 2, Owner::AddressOwner(BOB));
             let b2 = object(b, 2, Owner::ObjectOwner(parent));
-            store.commit(tx_batch(1, vec![a2.clone(), b2.clone()], vec![], vec![])).unwrap();
+            store
+                .commit(tx_batch(1, vec![a2.clone(), b2.clone()], vec![], vec![]))
+                .unwrap();
             assert_eq!(store.owned_objects(&ALICE).unwrap(), vec![]);
             assert_eq!(store.owned_objects(&BOB).unwrap(), vec![a2.object_ref()]);
             assert_eq!(store.owned_objects(&parent).unwrap(), vec![b2.object_ref()]);
@@ -555,7 +728,9 @@ mod tests {
     #[test]
     fn owned_objects_lists_every_object_of_the_owner_only() {
         on_both(|store| {
-            let mine: Vec<_> = (1..=5).map(|i| object(ObjectID::from_u8(i), 1, Owner::AddressOwner(ALICE))).collect();
+            let mine: Vec<_> = (1..=5)
+                .map(|i| object(ObjectID::from_u8(i), 1, Owner::AddressOwner(ALICE)))
+                .collect();
             let theirs = object(ObjectID::from_u8(6), 1, Owner::AddressOwner(BOB));
             let mut written = mine.clone();
             written.push(theirs);
@@ -569,14 +744,23 @@ mod tests {
     fn packages_are_stored_like_objects() {
         on_both(|store| {
             let id = ObjectID::from_u8(0x42);
-            let package = MovePackage { id, version: 1, modules: [("m".to_string(), vec![1, 2, 3])].into() };
+            let package = MovePackage {
+                id,
+                version: 1,
+                modules: [("m".to_string(), vec![1, 2, 3])].into(),
+            };
             let obj = Object {
                 data: crate::types::Data::Package(package),
                 owner: Owner::Immutable,
                 previous_transaction: Digest::ZERO,
                 storage_rebate: 7,
             };
-            store.commit(CommitBatch { written: vec![obj.clone()], ..Default::default() }).unwrap();
+            store
+                .commit(CommitBatch {
+                    written: vec![obj.clone()],
+                    ..Default::default()
+                })
+                .unwrap();
             assert_eq!(store.get_object(&id).unwrap(), Some(obj));
             assert_eq!(store.transactions(0, 10).unwrap(), vec![]);
         });
@@ -589,12 +773,21 @@ mod tests {
                 store.commit(tx_batch(n, vec![], vec![], vec![])).unwrap();
             }
             let all = store.transactions(0, 100).unwrap();
-            assert_eq!(all.iter().map(|(d, _)| *d).collect::<Vec<_>>(), (0..5).map(digest).collect::<Vec<_>>());
+            assert_eq!(
+                all.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
+                (0..5).map(digest).collect::<Vec<_>>()
+            );
             assert_eq!(all[3].1, record(digest(3), 3, vec![]));
             let page = store.transactions(2, 2).unwrap();
-            assert_eq!(page.iter().map(|(_, r)| r.sequence).collect::<Vec<_>>(), vec![2, 3]);
+            assert_eq!(
+                page.iter().map(|(_, r)| r.sequence).collect::<Vec<_>>(),
+                vec![2, 3]
+            );
             assert_eq!(store.transactions(5, 10).unwrap(), vec![]);
-            assert_eq!(store.get_transaction(&digest(4)).unwrap(), Some(record(digest(4), 4, vec![])));
+            assert_eq!(
+                store.get_transaction(&digest(4)).unwrap(),
+                Some(record(digest(4), 4, vec![]))
+            );
             assert_eq!(store.get_transaction(&digest(5)).unwrap(), None);
         });
     }
@@ -604,24 +797,75 @@ mod tests {
         on_both(|store| {
             let created = event(ALICE, "IdentityCreated");
             let approved = event(BOB, "ProposalApproved");
-            store.commit(tx_batch(0, vec![], vec![], vec![created.clone(), approved.clone()])).unwrap();
-            store.commit(tx_batch(1, vec![], vec![], vec![event(ALICE, "ProposalApproved")])).unwrap();
+            store
+                .commit(tx_batch(
+                    0,
+                    vec![],
+                    vec![],
+                    vec![created.clone(), approved.clone()],
+                ))
+                .unwrap();
+            store
+                .commit(tx_batch(
+                    1,
+                    vec![],
+                    vec![],
+                    vec![event(ALICE, "ProposalApproved")],
+                ))
+                .unwrap();
             store.commit(tx_batch(2, vec![], vec![], vec![])).unwrap();
 
             let all = store.events(&EventFilter::default(), 100).unwrap();
             assert_eq!(all.len(), 3);
-            assert_eq!(all[0], EventRecord { transaction: digest(0), index: 0, timestamp_ms: 1000, event: created });
-            assert_eq!(all[1], EventRecord { transaction: digest(0), index: 1, timestamp_ms: 1000, event: approved });
-            assert_eq!((all[2].transaction, all[2].index, all[2].timestamp_ms), (digest(1), 0, 1001));
+            assert_eq!(
+                all[0],
+                EventRecord {
+                    transaction: digest(0),
+                    index: 0,
+                    timestamp_ms: 1000,
+                    event: created
+                }
+            );
+            assert_eq!(
+                all[1],
+                EventRecord {
+                    transaction: digest(0),
+                    index: 1,
+                    timestamp_ms: 1000,
+                    event: approved
+                }
+            );
+            assert_eq!(
+                (all[2].transaction, all[2].index, all[2].timestamp_ms),
+                (digest(1), 0, 1001)
+            );
 
-            let of_tx1 = EventFilter { transaction: Some(digest(1)), ..Default::default() };
+            let of_tx1 = EventFilter {
+                transaction: Some(digest(1)),
+                ..Default::default()
+            };
             assert_eq!(store.events(&of_tx1, 100).unwrap(), vec![all[2].clone()]);
-            let by_alice = EventFilter { sender: Some(ALICE), ..Default::default() };
-            assert_eq!(store.events(&by_alice, 100).unwrap(), vec![all[0].clone(), all[2].clone()]);
-            let approvals = EventFilter { type_: Some(tag("identity", "ProposalApproved")), ..Default::default() };
-            assert_eq!(store.events(&approvals, 100).unwrap(), vec![all[1].clone(), all[2].clone()]);
+            let by_alice = EventFilter {
+                sender: Some(ALICE),
+                ..Default::default()
+            };
+            assert_eq!(
+                store.events(&by_alice, 100).unwrap(),
+                vec![all[0].clone(), all[2].clone()]
+            );
+            let approvals = EventFilter {
+                type_: Some(tag("identity", "ProposalApproved")),
+                ..Default::default()
+            };
+            assert_eq!(
+                store.events(&approvals, 100).unwrap(),
+                vec![all[1].clone(), all[2].clone()]
+            );
             assert_eq!(store.events(&approvals, 1).unwrap(), vec![all[1].clone()]);
-            let unknown_tx = EventFilter { transaction: Some(digest(9)), ..Default::default() };
+            let unknown_tx = EventFilter {
+                transaction: Some(digest(9)),
+                ..Default::default()
+            };
             assert_eq!(store.events(&unknown_tx, 100).unwrap(), vec![]);
         });
     }
@@ -630,14 +874,33 @@ mod tests {
     fn meta_is_absent_until_written_then_replaced() {
         on_both(|store| {
             assert_eq!(store.meta().unwrap(), None);
-            let first = ChainMeta { epoch: 0, epoch_start_ms: 5, tx_count: 1, genesis: digest(0) };
-            store.commit(CommitBatch { meta: Some(first.clone()), ..Default::default() }).unwrap();
+            let first = ChainMeta {
+                epoch: 0,
+                epoch_start_ms: 5,
+                tx_count: 1,
+                genesis: digest(0),
+            };
+            store
+                .commit(CommitBatch {
+                    meta: Some(first.clone()),
+                    ..Default::default()
+                })
+                .unwrap();
             assert_eq!(store.meta().unwrap(), Some(first.clone()));
             // A batch without meta leaves it alone.
             store.commit(tx_batch(1, vec![], vec![], vec![])).unwrap();
             assert_eq!(store.meta().unwrap(), Some(first.clone()));
-            let second = ChainMeta { epoch: 1, tx_count: 2, ..first };
-            store.commit(CommitBatch { meta: Some(second.clone()), ..Default::default() }).unwrap();
+            let second = ChainMeta {
+                epoch: 1,
+                tx_count: 2,
+                ..first
+            };
+            store
+                .commit(CommitBatch {
+                    meta: Some(second.clone()),
+                    ..Default::default()
+                })
+                .unwrap();
             assert_eq!(store.meta().unwrap(), Some(second));
         });
     }
@@ -647,8 +910,18 @@ mod tests {
         on_both(|store| {
             let id = ObjectID::from_u8(1);
             let batches = vec![
-                tx_batch(0, vec![object(id, 1, Owner::AddressOwner(ALICE))], vec![], vec![]),
-                tx_batch(1, vec![object(id, 2, Owner::AddressOwner(BOB))], vec![], vec![event(BOB, "E")]),
+                tx_batch(
+                    0,
+                    vec![object(id, 1, Owner::AddressOwner(ALICE))],
+                    vec![],
+                    vec![],
+                ),
+                tx_batch(
+                    1,
+                    vec![object(id, 2, Owner::AddressOwner(BOB))],
+                    vec![],
+                    vec![event(BOB, "E")],
+                ),
                 tx_batch(2, vec![], vec![(id, 3)], vec![]),
             ];
             store.commit_many(batches).unwrap();
@@ -656,7 +929,10 @@ mod tests {
             assert_eq!(store.object_history(&id).unwrap().len(), 3);
             assert_eq!(store.owned_objects(&BOB).unwrap(), vec![]);
             assert_eq!(store.transactions(0, 10).unwrap().len(), 3);
-            assert_eq!(store.events(&EventFilter::default(), 10).unwrap()[0].transaction, digest(1));
+            assert_eq!(
+                store.events(&EventFilter::default(), 10).unwrap()[0].transaction,
+                digest(1)
+            );
         });
     }
 
@@ -665,10 +941,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let id = ObjectID::from_u8(1);
         let v2 = object(id, 2, Owner::AddressOwner(BOB));
-        let meta = ChainMeta { epoch: 3, epoch_start_ms: 9, tx_count: 2, genesis: digest(0) };
+        let meta = ChainMeta {
+            epoch: 3,
+            epoch_start_ms: 9,
+            tx_count: 2,
+            genesis: digest(0),
+        };
         {
             let store = RedbStore::open_in(dir.path()).unwrap();
-            store.commit(tx_batch(0, vec![object(id, 1, Owner::AddressOwner(ALICE))], vec![], vec![])).unwrap();
+            store
+                .commit(tx_batch(
+                    0,
+                    vec![object(id, 1, Owner::AddressOwner(ALICE))],
+                    vec![],
+                    vec![],
+                ))
+                .unwrap();
             let mut batch = tx_batch(1, vec![v2.clone()], vec![], vec![event(BOB, "E")]);
             batch.meta = Some(meta.clone());
             store.commit(batch).unwrap();
@@ -683,10 +971,20 @@ mod tests {
         assert_eq!(store.meta().unwrap(), Some(meta));
 
         // Appending after a reopen continues the execution order.
-        store.commit(tx_batch(2, vec![], vec![], vec![event(ALICE, "F")])).unwrap();
-        let order: Vec<_> = store.transactions(0, 10).unwrap().into_iter().map(|(d, _)| d).collect();
+        store
+            .commit(tx_batch(2, vec![], vec![], vec![event(ALICE, "F")]))
+            .unwrap();
+        let order: Vec<_> = store
+            .transactions(0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect();
         assert_eq!(order, vec![digest(0), digest(1), digest(2)]);
-        assert_eq!(store.events(&EventFilter::default(), 10).unwrap()[1].transaction, digest(2));
+        assert_eq!(
+            store.events(&EventFilter::default(), 10).unwrap()[1].transaction,
+            digest(2)
+        );
     }
 
     #[test]
@@ -708,6 +1006,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("junk.redb");
         std::fs::write(&path, vec![0x5a; 4096]).unwrap();
-        assert!(matches!(RedbStore::open(&path), Err(StoreError::Backend(_) | StoreError::Corrupt { .. })));
+        assert!(matches!(
+            RedbStore::open(&path),
+            Err(StoreError::Backend(_) | StoreError::Corrupt { .. })
+        ));
     }
 }

@@ -21,8 +21,14 @@ pub struct ParseIdError {
 }
 
 fn parse_hex32(kind: &'static str, s: &str) -> Result<[u8; 32], ParseIdError> {
-    let err = |reason| ParseIdError { kind, input: s.chars().take(80).collect(), reason };
-    let hex_part = s.strip_prefix("0x").ok_or_else(|| err("expected a 0x prefix"))?;
+    let err = |reason| ParseIdError {
+        kind,
+        input: s.chars().take(80).collect(),
+        reason,
+    };
+    let hex_part = s
+        .strip_prefix("0x")
+        .ok_or_else(|| err("expected a 0x prefix"))?;
     if hex_part.is_empty() || hex_part.len() > 64 {
         return Err(err("expected 1 to 64 hex digits"));
     }
@@ -209,9 +215,15 @@ impl fmt::Debug for Digest {
 impl FromStr for Digest {
     type Err = ParseIdError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = |reason| ParseIdError { kind: "digest", input: s.chars().take(80).collect(), reason };
+        let err = |reason| ParseIdError {
+            kind: "digest",
+            input: s.chars().take(80).collect(),
+            reason,
+        };
         let bytes = bs58::decode(s).into_vec().map_err(|_| err("not base58"))?;
-        <[u8; 32]>::try_from(bytes.as_slice()).map(Digest).map_err(|_| err("not 32 bytes"))
+        <[u8; 32]>::try_from(bytes.as_slice())
+            .map(Digest)
+            .map_err(|_| err("not 32 bytes"))
     }
 }
 

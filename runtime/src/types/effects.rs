@@ -95,7 +95,9 @@ pub enum ExecutionFailure {
         type_: String,
     },
     /// An object without `store` was given to `TransferObjects`.
-    #[error("object {id} of type {type_} has no `store` and cannot be transferred by TransferObjects")]
+    #[error(
+        "object {id} of type {type_} has no `store` and cannot be transferred by TransferObjects"
+    )]
     TransferWithoutStore {
         /// The object.
         id: ObjectID,
@@ -220,16 +222,25 @@ pub struct TransactionEffects {
 impl TransactionEffects {
     /// `blake2b("TransactionEffects::" ‖ bcs(self))`.
     pub fn digest(&self) -> Digest {
-        Digest::of("TransactionEffects::", &bcs::to_bytes(self).expect("effects serialize"))
+        Digest::of(
+            "TransactionEffects::",
+            &bcs::to_bytes(self).expect("effects serialize"),
+        )
     }
 
     /// Every object written, with its new reference and owner.
     pub fn all_changed(&self) -> impl Iterator<Item = &(ObjectRef, Owner)> {
-        self.created.iter().chain(&self.mutated).chain(&self.unwrapped)
+        self.created
+            .iter()
+            .chain(&self.mutated)
+            .chain(&self.unwrapped)
     }
 }
 
 /// `blake2b("TransactionEvents::" ‖ bcs(events))`.
 pub fn events_digest(events: &[Event]) -> Digest {
-    Digest::of("TransactionEvents::", &bcs::to_bytes(events).expect("events serialize"))
+    Digest::of(
+        "TransactionEvents::",
+        &bcs::to_bytes(events).expect("events serialize"),
+    )
 }

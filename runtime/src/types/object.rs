@@ -94,7 +94,12 @@ pub struct Object {
 impl Object {
     /// A new Move object.
     pub fn new_move(move_object: MoveObject, owner: Owner, previous_transaction: Digest) -> Self {
-        Object { data: Data::Move(move_object), owner, previous_transaction, storage_rebate: 0 }
+        Object {
+            data: Data::Move(move_object),
+            owner,
+            previous_transaction,
+            storage_rebate: 0,
+        }
     }
 
     /// The object's ID.
@@ -128,7 +133,11 @@ impl Object {
 
     /// The reference an owned input must quote.
     pub fn object_ref(&self) -> ObjectRef {
-        ObjectRef { id: self.id(), version: self.version(), digest: self.digest() }
+        ObjectRef {
+            id: self.id(),
+            version: self.version(),
+            digest: self.digest(),
+        }
     }
 
     /// The Move value, if this is not a package.

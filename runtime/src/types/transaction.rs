@@ -140,7 +140,10 @@ impl TransactionData {
 
     /// `blake2b("TransactionData::" ‖ bcs(self))`.
     pub fn digest(&self) -> Digest {
-        Digest::of("TransactionData::", &bcs::to_bytes(self).expect("transaction data serializes"))
+        Digest::of(
+            "TransactionData::",
+            &bcs::to_bytes(self).expect("transaction data serializes"),
+        )
     }
 
     /// The 32 bytes Ed25519 signs: `blake2b([0,0,0] ‖ bcs(self))`.
