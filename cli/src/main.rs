@@ -1,1 +1,63 @@
-fn main() {}
+//! `movid`: run a local node, build, test and publish Move packages, and drive identities.
+
+mod move_cmd;
+mod node_cmd;
+mod output;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use output::{report, CliResult, Output};
+
+/// movid: on-chain identities on a local Move chain.
+#[derive(Parser, Debug)]
+#[command(name = "movid", version, about, propagate_version = true)]
+struct Cli {
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// JSON-RPC URL of a node to talk to.
+    #[arg(long, global = true, env = "MOVID_RPC")]
+    rpc: Option<String>,
+    /// Run the chain embedded in-process on this data directory instead of talking to a node.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a local node serving JSON-RPC on 127.0.0.1, on a durable store.
+    Start(node_cmd::StartArgs),
+    /// Create, build and test Move packages.
+    #[command(subcommand)]
+    Move(move_cmd::MoveCommand),
+}
+
+/// `$MOVID_HOME`, defaulting to `~/.movid`.
+pub fn movid_home() -> PathBuf {
+    if let Some(h) = std::env::var_os("MOVID_HOME") {
+        return PathBuf::from(h);
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join(".movid")
+}
+
+fn run(cli: Cli, out: Output) -> CliResult<()> {
+    match cli.command {
+        Command::Start(args) => node_cmd::start(args, cli.data_dir, out),
+        Command::Move(cmd) => move_cmd::run(cmd, out),
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let out = Output { json: cli.json };
+    if let Err(e) = run(cli, out) {
+        std::process::exit(report(&e, out));
+    }
+}

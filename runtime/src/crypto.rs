@@ -85,11 +85,11 @@ impl KeyPair {
 }
 
 /// Why a signature was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum SignatureError {
     /// Not 97 bytes, or the flag is not Ed25519.
     #[error("malformed signature: {0}")]
-    Malformed(&'static str),
+    Malformed(String),
     /// The public key is not a valid Ed25519 point.
     #[error("invalid public key")]
     InvalidPublicKey,
@@ -131,10 +131,12 @@ impl Signature {
 
     fn check_shape(&self) -> Result<(), SignatureError> {
         if self.0.len() != Self::LENGTH {
-            return Err(SignatureError::Malformed("expected 97 bytes"));
+            return Err(SignatureError::Malformed("expected 97 bytes".into()));
         }
         if self.0[0] != ED25519_FLAG {
-            return Err(SignatureError::Malformed("unknown signature scheme flag"));
+            return Err(SignatureError::Malformed(
+                "unknown signature scheme flag".into(),
+            ));
         }
         Ok(())
     }

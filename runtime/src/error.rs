@@ -13,7 +13,7 @@ use crate::verifier::PublishError;
 
 /// Why a transaction was refused before it ran. A refused transaction changes nothing and
 /// costs nothing.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 pub enum TransactionError {
     /// The transaction does not decode or is structurally invalid.
     #[error("malformed transaction: {0}")]

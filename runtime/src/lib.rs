@@ -46,6 +46,7 @@ pub mod execution;
 pub mod gas;
 pub mod genesis;
 pub mod natives;
+pub mod node;
 pub mod store;
 pub mod types;
 pub mod unit_test;

@@ -4,6 +4,7 @@ mod base;
 mod builder;
 mod effects;
 mod object;
+pub mod rpc;
 mod transaction;
 
 pub use base::*;
