@@ -27,3 +27,8 @@ fn framework_move_unit_tests_pass() {
 fn identity_move_unit_tests_pass() {
     run("identity");
 }
+
+#[test]
+fn access_move_unit_tests_pass() {
+    run("access");
+}
