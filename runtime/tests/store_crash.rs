@@ -77,19 +77,21 @@ struct ChildOutcome {
 /// locked while the writer holds it, kills the writer `delay_ms` after it opened the store, and
 /// collects what it reported.
 fn run_child_until_killed(path: &Path, resume_from: u64, delay_ms: u64) -> ChildOutcome {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "crash_child_writer",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut child = Writer(
+        Command::new(std::env::current_exe().unwrap())
+            .args([
+                "crash_child_writer",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
@@ -105,7 +107,7 @@ fn run_child_until_killed(path: &Path, resume_from: u64, delay_ms: u64) -> Child
         let line = rx
             .recv_timeout(Duration::from_secs(30))
             .expect("the writer opens the store");
-        let opened = line == "open";
+        let opened = report_of(&line) == Some("open");
         lines.push(line);
         if opened {
             break;
@@ -117,8 +119,8 @@ fn run_child_until_killed(path: &Path, resume_from: u64, delay_ms: u64) -> Child
         Ok(_) => panic!("the store opened while the writer holds it"),
     }
     std::thread::sleep(Duration::from_millis(delay_ms));
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
+    child.0.kill().unwrap();
+    let status = child.0.wait().unwrap();
     reader.join().unwrap();
     lines.extend(rx.try_iter());
     assert!(
@@ -130,8 +132,8 @@ fn run_child_until_killed(path: &Path, resume_from: u64, delay_ms: u64) -> Child
         acked_end: resume_from,
         pending: None,
     };
-    for line in &lines {
-        let mut words = line.split_whitespace();
+    for report in lines.iter().filter_map(|line| report_of(line)) {
+        let mut words = report.split_whitespace();
         let (Some(word), Some(start), Some(n)) = (words.next(), words.next(), words.next()) else {
             continue;
         };
@@ -153,6 +155,16 @@ fn run_child_until_killed(path: &Path, resume_from: u64, delay_ms: u64) -> Child
         }
     }
     outcome
+}
+
+/// The writer process, killed on drop so that a failing parent leaves no writer behind.
+struct Writer(std::process::Child);
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Replays transactions `0..count` into a `MemoryStore` and compares every table-visible fact.
@@ -221,8 +233,11 @@ fn crash_child_writer() {
     report(&mut out, "open");
     // A bound so an orphaned writer does not run forever.
     let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        let n = if next % 3 == 2 { MAX_GROUP } else { 1 };
+    for commit in 0.. {
+        if Instant::now() > deadline {
+            break;
+        }
+        let n = if commit % 3 == 2 { MAX_GROUP } else { 1 };
         report(&mut out, &format!("begin {next} {n}"));
         if n == 1 {
             store.commit(batch(next)).unwrap();
@@ -236,11 +251,18 @@ fn crash_child_writer() {
     }
 }
 
+/// Marks the writer's reports among libtest's own output (which may share their line).
+const REPORT_MARK: &str = "crash-writer:";
+
 fn report(out: &mut std::io::Stdout, line: &str) {
     // Written to stdout directly (not `println!`) so libtest's output capture cannot hold it back.
     let mut lock = out.lock();
-    writeln!(lock, "{line}").unwrap();
+    writeln!(lock, "{REPORT_MARK}{line}").unwrap();
     lock.flush().unwrap();
+}
+
+fn report_of(line: &str) -> Option<&str> {
+    line.split_once(REPORT_MARK).map(|(_, report)| report)
 }
 
 /// Transaction `n`: mutates two pool objects and moves one to the other owner, creates one new

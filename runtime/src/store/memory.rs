@@ -146,6 +146,9 @@ impl Store for MemoryStore {
     }
 
     fn events(&self, filter: &EventFilter, limit: usize) -> StoreResult<Vec<EventRecord>> {
+        if limit == 0 {
+            return Ok(vec![]);
+        }
         let inner = self.inner.read();
         let digests: Vec<Digest> = match filter.transaction {
             Some(d) => vec![d],

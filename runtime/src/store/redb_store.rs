@@ -62,7 +62,8 @@ impl RedbStore {
         Ok(store)
     }
 
-    /// Opens (creating if needed) the directory `dir` and the database [`FILE_NAME`](Self::FILE_NAME) in it.
+    /// Opens (creating if needed) the directory `dir` and the database
+    /// [`FILE_NAME`](Self::FILE_NAME) in it.
     pub fn open_in(dir: &Path) -> StoreResult<RedbStore> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", dir.display())))?;
