@@ -1,8 +1,13 @@
 //! `movid`: run a local node, build, test and publish Move packages, and drive identities.
 
+mod client_cmd;
+mod context;
+mod identity_cmd;
+mod keys_cmd;
 mod move_cmd;
 mod node_cmd;
 mod output;
+mod wallet;
 
 use std::path::PathBuf;
 
@@ -34,6 +39,18 @@ enum Command {
     /// Create, build and test Move packages.
     #[command(subcommand)]
     Move(move_cmd::MoveCommand),
+    /// Manage keys and the active address (kept in $MOVID_HOME).
+    #[command(subcommand)]
+    Keys(keys_cmd::KeysCommand),
+    /// Read the chain and send transactions.
+    #[command(subcommand)]
+    Client(client_cmd::ClientCommand),
+    /// Create and govern identities.
+    #[command(subcommand)]
+    Identity(identity_cmd::IdentityCommand),
+    /// Resolve DIDs.
+    #[command(subcommand)]
+    Did(identity_cmd::DidCommand),
 }
 
 /// `$MOVID_HOME`, defaulting to `~/.movid`.
@@ -51,6 +68,10 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
     match cli.command {
         Command::Start(args) => node_cmd::start(args, cli.data_dir, out),
         Command::Move(cmd) => move_cmd::run(cmd, out),
+        Command::Keys(cmd) => keys_cmd::run(cmd, out),
+        Command::Client(cmd) => client_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
+        Command::Identity(cmd) => identity_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
+        Command::Did(cmd) => identity_cmd::run_did(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
     }
 }
 

@@ -72,9 +72,9 @@ pub enum TransactionError {
         /// The object.
         id: ObjectID,
         /// How it is owned.
-        actual: &'static str,
+        actual: String,
         /// How it was named.
-        named: &'static str,
+        named: String,
     },
     /// An immutable object named as a mutable shared input.
     #[error("object {0} is immutable and cannot be used mutably")]

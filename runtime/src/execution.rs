@@ -284,8 +284,8 @@ pub fn check_transaction(
             Owner::Shared { .. } => {
                 return Err(TransactionError::WrongOwnershipKind {
                     id: oref.id,
-                    actual: "shared",
-                    named: "owned",
+                    actual: "shared".into(),
+                    named: "owned".into(),
                 })
             }
             _ => {}
@@ -353,8 +353,8 @@ pub fn check_transaction(
                             other => {
                                 return Err(TransactionError::WrongOwnershipKind {
                                     id: *id,
-                                    actual: owner_kind(&other),
-                                    named: "shared",
+                                    actual: owner_kind(&other).into(),
+                                    named: "shared".into(),
                                 })
                             }
                         }
@@ -375,8 +375,8 @@ pub fn check_transaction(
                         if !matches!(obj.owner, Owner::AddressOwner(_)) {
                             return Err(TransactionError::WrongOwnershipKind {
                                 id: r.id,
-                                actual: owner_kind(&obj.owner),
-                                named: "receivable",
+                                actual: owner_kind(&obj.owner).into(),
+                                named: "receivable".into(),
                             });
                         }
                         inputs.push(None);
@@ -503,7 +503,9 @@ fn arg_err(i: usize, reason: impl Into<String>) -> ExecutionFailure {
     }
 }
 
-struct CommandInfo {
+/// The package and module that events are attributed to: the module a `MoveCall` names, or,
+/// during a publish, the module whose `init` runs (as Sui does).
+struct EventSource {
     package: ObjectID,
     module: String,
 }
@@ -518,7 +520,8 @@ struct Run<'r, 'l> {
     /// Transfers made by `TransferObjects`, in order.
     transfers: Vec<(ObjectID, Address, StructTag, Vec<u8>)>,
     published: Vec<MovePackage>,
-    commands: Vec<CommandInfo>,
+    /// Event sources in the order they became current; events refer to them by index.
+    event_sources: Vec<EventSource>,
     budget: u64,
     vm: &'l MoveVM,
     resolver: &'r StoreResolver<'r>,
@@ -574,7 +577,7 @@ impl Executor {
             results: vec![],
             transfers: vec![],
             published: vec![],
-            commands: vec![],
+            event_sources: vec![],
             budget,
             vm: &self.vm,
             resolver: &resolver,
@@ -591,9 +594,14 @@ impl Executor {
                     // The VM cached the modules of a publish that will not be committed.
                     self.vm.mark_loader_cache_as_invalid();
                 }
-                let units = run.gas.computation_cost();
+                // Out of gas, whether while running or when storage is added at the end,
+                // charges the whole budget (DESIGN.md §7).
+                let computation = match failure.error {
+                    ExecutionFailure::InsufficientGas { .. } => budget,
+                    _ => run.gas.computation_cost(),
+                };
                 drop(run);
-                failed_output(tx, env, failure, units)
+                failed_output(tx, env, failure, computation)
             }
         }
     }
@@ -638,19 +646,15 @@ fn failed_output(
     computation: u64,
 ) -> ExecutionOutput {
     let data = &tx.data;
-    let lamport = tx.gas.iter().map(Object::version).max().unwrap_or(0) + 1;
+    let lamport = input_lamport(tx);
     let (mut gas_coin, removed, rebate_total) = smash_gas(tx);
-    let computation = computation.min(data.gas_data.budget);
     let size = gas_coin.storage_size();
     let storage = gas::storage_cost(size);
+    // Computation and the gas coin's own storage together never exceed the budget, so an
+    // out-of-gas transaction is charged exactly its budget (less the rebates it earns).
+    let computation = computation.min(data.gas_data.budget.saturating_sub(storage));
     let (refund, kept) = gas::split_rebate(rebate_total);
-    finalize_gas(
-        &mut gas_coin,
-        computation,
-        storage,
-        refund,
-        data.gas_data.budget,
-    );
+    finalize_gas(&mut gas_coin, computation, storage, refund);
     gas_coin.set_version(lamport);
     gas_coin.previous_transaction = tx.digest;
     gas_coin.storage_rebate = storage;
@@ -700,6 +704,19 @@ fn failed_output(
     }
 }
 
+/// The Lamport version of a transaction's writes: one more than the highest version among its
+/// input objects and gas coins.
+fn input_lamport(tx: &CheckedTransaction) -> SequenceNumber {
+    tx.inputs
+        .iter()
+        .flatten()
+        .map(|i| i.object.version())
+        .chain(tx.gas.iter().map(Object::version))
+        .max()
+        .unwrap_or(0)
+        + 1
+}
+
 /// Merges the payment coins into the first; returns it, the merged-away coins, and the total
 /// storage rebate they carried.
 fn smash_gas(tx: &CheckedTransaction) -> (Object, Vec<Object>, u64) {
@@ -717,12 +734,13 @@ fn smash_gas(tx: &CheckedTransaction) -> (Object, Vec<Object>, u64) {
     (first, tx.gas[1..].to_vec(), rebate)
 }
 
-/// Deducts net gas from the coin, never below zero.
-fn finalize_gas(coin: &mut Object, computation: u64, storage: u64, refund: u64, _budget: u64) {
+/// Deducts net gas from the coin. The caller has checked that the coin covers it; the
+/// saturation only guards against a broken invariant, never silently in normal operation.
+fn finalize_gas(coin: &mut Object, computation: u64, storage: u64, refund: u64) {
     if let Data::Move(m) = &mut coin.data {
         let v = coin_value(&m.contents).unwrap_or(0);
         let charged = computation.saturating_add(storage);
-        let nv = v.saturating_sub(charged).saturating_add(refund);
+        let nv = v.saturating_add(refund).saturating_sub(charged);
         set_coin_value(&mut m.contents, nv);
     }
 }
@@ -830,6 +848,16 @@ fn pure_content_ok(tag: &TypeTag, bytes: &[u8]) -> bool {
     true
 }
 
+/// Where an argument's value lives: `Result(c)` and `NestedResult(c, 0)` are the same place.
+fn location(arg: Argument) -> (u8, u16, u16) {
+    match arg {
+        Argument::GasCoin => (0, 0, 0),
+        Argument::Input(i) => (1, i, 0),
+        Argument::Result(c) => (2, c, 0),
+        Argument::NestedResult(c, j) => (2, c, j),
+    }
+}
+
 fn uleb128(mut n: usize, out: &mut Vec<u8>) {
     loop {
         let byte = (n & 0x7f) as u8;
@@ -920,7 +948,6 @@ impl<'r, 'l> Run<'r, 'l> {
             command: None,
         })?;
         for (i, cmd) in ptb.commands.iter().enumerate() {
-            self.runtime().current_command = i;
             let results = self.command(cmd).map_err(|error| Failure {
                 error,
                 command: Some(i),
@@ -936,6 +963,13 @@ impl<'r, 'l> Run<'r, 'l> {
             );
         }
         Ok(())
+    }
+
+    /// Attributes the events Move emits from now on to `package::module`.
+    fn set_event_source(&mut self, package: ObjectID, module: String) {
+        self.event_sources.push(EventSource { package, module });
+        let index = self.event_sources.len() - 1;
+        self.runtime().event_source = index;
     }
 
     fn charge_bytes(&mut self, n: usize) -> Result<(), ExecutionFailure> {
@@ -1061,6 +1095,26 @@ impl<'r, 'l> Run<'r, 'l> {
         Ok(v)
     }
 
+    /// Moves the gas coin out of its slot, for `TransferObjects`.
+    fn take_gas_coin(&mut self, i: usize) -> Result<Val, ExecutionFailure> {
+        match &mut self.gas_slot {
+            Slot::Object { val, .. } => val
+                .take()
+                .ok_or_else(|| arg_err(i, "the gas coin was already transferred")),
+            _ => fail(ExecutionFailure::Other("the gas coin is not loaded".into())),
+        }
+    }
+
+    /// Whether using the value in `arg` twice gives two independent copies: pure inputs and
+    /// results with `copy`. Everything else (objects above all) must not be aliased.
+    fn is_copyable(&mut self, arg: Argument) -> bool {
+        match self.slot_mut(arg, 0) {
+            Ok(Slot::Pure(_)) => true,
+            Ok(Slot::Result { val: Some(v), .. }) => v.abilities.has_copy(),
+            _ => false,
+        }
+    }
+
     fn typed_pure(
         &mut self,
         i: usize,
@@ -1104,22 +1158,21 @@ impl<'r, 'l> Run<'r, 'l> {
     fn command(&mut self, cmd: &Command) -> Result<Vec<Val>, ExecutionFailure> {
         match cmd {
             Command::MoveCall(call) => {
-                self.commands.push(CommandInfo {
-                    package: call.package,
-                    module: call.module.clone(),
-                });
+                self.set_event_source(call.package, call.module.clone());
                 self.move_call(call)
             }
             Command::TransferObjects(objs, to) => {
-                self.commands.push(CommandInfo {
-                    package: ObjectID::ZERO,
-                    module: String::new(),
-                });
                 let recipient = self.take(*to, objs.len(), Use::Value, Some(&TypeTag::Address))?;
                 let recipient = Address::from_bytes(&recipient.bytes)
                     .ok_or_else(|| arg_err(objs.len(), "not an address"))?;
                 for (i, a) in objs.iter().enumerate() {
-                    let v = self.take(*a, i, Use::Value, None)?;
+                    let v = if *a == Argument::GasCoin {
+                        // The one command that may move the gas coin: it keeps paying for gas
+                        // from its new owner's hands.
+                        self.take_gas_coin(i)?
+                    } else {
+                        self.take(*a, i, Use::Value, None)?
+                    };
                     let TypeTag::Struct(tag) = &v.ty else {
                         return fail(arg_err(i, "not an object"));
                     };
@@ -1134,20 +1187,11 @@ impl<'r, 'l> Run<'r, 'l> {
                             type_: v.ty.to_string(),
                         });
                     }
-                    if *a == Argument::GasCoin {
-                        if let Slot::Object { val, .. } = &mut self.gas_slot {
-                            *val = None;
-                        }
-                    }
                     self.transfers.push((id, recipient, tag.clone(), v.bytes));
                 }
                 Ok(vec![])
             }
             Command::SplitCoins(coin, amounts) => {
-                self.commands.push(CommandInfo {
-                    package: ObjectID::ZERO,
-                    module: String::new(),
-                });
                 let c = self.take(*coin, 0, Use::MutRef, None)?;
                 let TypeTag::Struct(tag) = &c.ty else {
                     return fail(arg_err(0, "not a coin"));
@@ -1192,10 +1236,6 @@ impl<'r, 'l> Run<'r, 'l> {
                 Ok(out)
             }
             Command::MergeCoins(target, sources) => {
-                self.commands.push(CommandInfo {
-                    package: ObjectID::ZERO,
-                    module: String::new(),
-                });
                 let t = self.take(*target, 0, Use::MutRef, None)?;
                 let TypeTag::Struct(tag) = &t.ty else {
                     return fail(arg_err(0, "not a coin"));
@@ -1205,7 +1245,7 @@ impl<'r, 'l> Run<'r, 'l> {
                 }
                 let mut total = coin_value(&t.bytes).ok_or_else(|| arg_err(0, "malformed coin"))?;
                 for (i, s) in sources.iter().enumerate() {
-                    if *s == *target {
+                    if location(*s) == location(*target) {
                         return fail(arg_err(i + 1, "a coin cannot be merged into itself"));
                     }
                     let v = self.take(*s, i + 1, Use::Value, Some(&t.ty))?;
@@ -1221,10 +1261,6 @@ impl<'r, 'l> Run<'r, 'l> {
                 Ok(vec![])
             }
             Command::MakeMoveVec(ty, elems) => {
-                self.commands.push(CommandInfo {
-                    package: ObjectID::ZERO,
-                    module: String::new(),
-                });
                 let mut elem_ty = ty.clone();
                 let mut vals = vec![];
                 for (i, a) in elems.iter().enumerate() {
@@ -1336,7 +1372,20 @@ impl<'r, 'l> Run<'r, 'l> {
         }
         let mut args = Vec::with_capacity(params.len());
         let mut mut_args = vec![];
+        let mut uses: BTreeMap<(u8, u16, u16), Use> = BTreeMap::new();
         for (i, (a, (usage, tag))) in call.arguments.iter().zip(&params).enumerate() {
+            // The VM gets a copy of each argument, so one object passed twice would reach Move
+            // as two values, and the write-back of the last `&mut` would win: an object may
+            // appear twice in a call only if every use is an immutable borrow.
+            if let Some(prev) = uses.insert(location(*a), *usage) {
+                if (prev != Use::Ref || *usage != Use::Ref) && !self.is_copyable(*a) {
+                    return fail(arg_err(
+                        i,
+                        "this value is already an argument of the call; an object may be passed \
+                         twice only by immutable reference",
+                    ));
+                }
+            }
             let v = self.take(*a, i, *usage, Some(tag))?;
             if *usage == Use::MutRef {
                 mut_args.push((i, *a));
@@ -1398,10 +1447,6 @@ impl<'r, 'l> Run<'r, 'l> {
         }
         self.charge_bytes(size * 4)?;
         let package_id = self.ctx.fresh_id();
-        self.commands.push(CommandInfo {
-            package: package_id,
-            module: String::new(),
-        });
         let mut compiled = vec![];
         for (index, bytes) in modules.iter().enumerate() {
             let mut m = CompiledModule::deserialize(bytes).map_err(|e| {
@@ -1478,6 +1523,7 @@ impl<'r, 'l> Run<'r, 'l> {
             let Some(with_witness) = verifier::init_takes_witness(m) else {
                 continue;
             };
+            self.set_event_source(package_id, m.self_id().name().to_string());
             let mut args = vec![];
             if with_witness {
                 args.push(vec![1u8]);
@@ -1575,12 +1621,13 @@ impl<'r, 'l> Run<'r, 'l> {
         for (id, l) in &rt.loaded {
             before.insert(*id, (l.object_ref, l.owner, l.storage_rebate));
         }
+        // Children and received objects loaded during execution count as inputs too.
         let lamport = before
             .values()
-            .map(|(r, _, _)| r.version)
+            .map(|(r, _, _)| r.version + 1)
+            .chain([input_lamport(tx)])
             .max()
-            .unwrap_or(0)
-            + 1;
+            .unwrap_or(1);
 
         // Final contents and owner of every object written.
         let mut writes: Vec<(ObjectID, StructTag, Vec<u8>, Owner)> = vec![];
@@ -1762,8 +1809,24 @@ impl<'r, 'l> Run<'r, 'l> {
             removed.push((*id, lamport));
         }
         for o in &smashed {
+            // Gas coins merged into the first are deleted like any other merged coin.
             rebate_total += o.storage_rebate;
             removed.push((o.id(), lamport));
+            deleted.push(o.id());
+        }
+        // Published packages are charged for their bytes like any other object written.
+        for p in &self.published {
+            let mut obj = Object {
+                data: Data::Package(p.clone()),
+                owner: Owner::Immutable,
+                previous_transaction: tx.digest,
+                storage_rebate: 0,
+            };
+            let cost = gas::storage_cost(obj.storage_size());
+            obj.storage_rebate = cost;
+            storage_cost += cost;
+            created.push((obj.object_ref(), Owner::Immutable));
+            objects.push(obj);
         }
         // Gas coin.
         let (gas_bytes, gas_owner) = gas_final.unwrap_or_else(|| {
@@ -1783,19 +1846,27 @@ impl<'r, 'l> Run<'r, 'l> {
         storage_cost += gas_storage;
         rebate_total += tx.gas[0].storage_rebate;
         let computation = self.gas.computation_cost();
-        if computation.saturating_add(storage_cost) > data.gas_data.budget {
+        let charged = computation.saturating_add(storage_cost);
+        if charged > data.gas_data.budget {
             return Err(failure(ExecutionFailure::InsufficientGas {
                 budget: data.gas_data.budget,
             }));
         }
         let (refund, kept) = gas::split_rebate(rebate_total);
-        finalize_gas(
-            &mut gas_obj,
-            computation,
-            storage_cost,
-            refund,
-            data.gas_data.budget,
-        );
+        // The commands may have split or drained the gas coin; what is left in it (with the
+        // rebates) must still pay for gas, or the transaction fails and the untouched coin pays.
+        let left = gas_obj
+            .as_move()
+            .and_then(|m| coin_value(&m.contents))
+            .unwrap_or(0);
+        if left.saturating_add(refund) < charged {
+            return Err(failure(ExecutionFailure::InsufficientCoinBalance {
+                coin: gas_obj.id(),
+                balance: left.saturating_add(refund),
+                requested: charged,
+            }));
+        }
+        finalize_gas(&mut gas_obj, computation, storage_cost, refund);
         gas_obj.storage_rebate = gas_storage;
         let gas_ref = (gas_obj.object_ref(), gas_obj.owner);
         mutated.push(gas_ref);
@@ -1804,8 +1875,8 @@ impl<'r, 'l> Run<'r, 'l> {
         let events: Vec<Event> = rt
             .events
             .iter()
-            .map(|(type_, contents, cmd)| {
-                let info = self.commands.get(*cmd);
+            .map(|(type_, contents, source)| {
+                let info = self.event_sources.get(*source);
                 Event {
                     package_id: info.map(|i| i.package).unwrap_or_default(),
                     transaction_module: info.map(|i| i.module.clone()).unwrap_or_default(),
@@ -1815,16 +1886,6 @@ impl<'r, 'l> Run<'r, 'l> {
                 }
             })
             .collect();
-        for p in &self.published {
-            let obj = Object {
-                data: Data::Package(p.clone()),
-                owner: Owner::Immutable,
-                previous_transaction: tx.digest,
-                storage_rebate: 0,
-            };
-            created.push((obj.object_ref(), Owner::Immutable));
-            objects.push(obj);
-        }
         let effects = TransactionEffects {
             status: ExecutionStatus::Success,
             executed_epoch: self.ctx.epoch,

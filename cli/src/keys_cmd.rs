@@ -1,0 +1,172 @@
+//! `movid keys generate|import-dev|list|use|delete|agent`.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use movid_sdk::keys::{Agent, Capability, IdentityManager, KeyMaterial, MemoryBackend, Scheme};
+use serde_json::json;
+
+use crate::output::{CliError, CliResult, Output};
+use crate::wallet::Wallet;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Caps {
+    Commit,
+    Decrypt,
+    CommitAndDecrypt,
+}
+
+impl From<Caps> for Capability {
+    fn from(c: Caps) -> Self {
+        match c {
+            Caps::Commit => Capability::Commit,
+            Caps::Decrypt => Capability::Decrypt,
+            Caps::CommitAndDecrypt => Capability::CommitAndDecrypt,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Generate a key (Ed25519 for signing, X25519 for decryption).
+    Generate {
+        /// A name for the key.
+        #[arg(long)]
+        alias: Option<String>,
+        /// What the key may do.
+        #[arg(long, value_enum, default_value = "commit-and-decrypt")]
+        capabilities: Caps,
+    },
+    /// Import the local node's funded development keys as dev0, dev1, ...
+    ImportDev {
+        /// How many.
+        #[arg(default_value_t = 4)]
+        count: usize,
+    },
+    /// List keys.
+    List,
+    /// Make a key the active address.
+    Use {
+        /// Alias or address.
+        key: String,
+    },
+    /// Delete a key.
+    Delete {
+        /// Alias or address.
+        key: String,
+    },
+    /// Run the signer agent on a Unix socket, holding the keystore's keys.
+    Agent {
+        /// Socket path (default `$MOVID_HOME/agent.sock`).
+        #[arg(long)]
+        socket: Option<PathBuf>,
+    },
+}
+
+pub fn run(cmd: KeysCommand, out: Output) -> CliResult<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(run_async(cmd, out))
+}
+
+async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
+    let home = crate::movid_home();
+    let mut w = Wallet::open(&home)?;
+    let mgr = IdentityManager::new();
+    match cmd {
+        KeysCommand::Generate { alias, capabilities } => {
+            if let Some(a) = &alias {
+                if w.config.aliases.contains_key(a) {
+                    return Err(CliError::new(format!("alias `{a}` is taken"), "choose another alias"));
+                }
+            }
+            let (ident, _) = mgr.generate(&w.backend, Scheme::Ed25519, capabilities.into()).await.map_err(Wallet::error)?;
+            let address = ident.id().to_string();
+            if let Some(a) = &alias {
+                w.config.aliases.insert(a.clone(), address.clone());
+            }
+            if w.config.active.is_none() {
+                w.config.active = Some(address.clone());
+            }
+            w.save()?;
+            out.print(&json!({ "address": address, "alias": alias, "capabilities": ident.capabilities() }), || {
+                format!("generated {address}{}", alias.map(|a| format!(" ({a})")).unwrap_or_default())
+            });
+        }
+        KeysCommand::ImportDev { count } => {
+            let mut imported = vec![];
+            for (i, kp) in movid_runtime::genesis::dev_keys(count).iter().enumerate() {
+                let material = KeyMaterial::from_ed25519_seed(kp.seed());
+                let address = kp.address().to_string();
+                match mgr.import(&w.backend, Scheme::Ed25519, &material, Capability::CommitAndDecrypt).await {
+                    Ok(_) | Err(movid_sdk::keys::KeyError::IdentityAlreadyExists { .. }) => {}
+                    Err(e) => return Err(Wallet::error(e)),
+                }
+                w.config.aliases.insert(format!("dev{i}"), address.clone());
+                imported.push(address);
+            }
+            if w.config.active.is_none() {
+                w.config.active = imported.first().cloned();
+            }
+            w.save()?;
+            out.print(&json!({ "imported": imported }), || format!("imported {} dev keys as dev0..dev{}", imported.len(), imported.len().saturating_sub(1)));
+        }
+        KeysCommand::List => {
+            let list = mgr.list(&w.backend).await.map_err(Wallet::error)?;
+            let rows: Vec<_> = list
+                .iter()
+                .map(|i| {
+                    let address = i.id().to_string();
+                    let alias = w.config.aliases.iter().find(|(_, v)| **v == address).map(|(k, _)| k.clone());
+                    let active = w.config.active.as_deref() == Some(address.as_str())
+                        || alias.as_deref().is_some_and(|a| w.config.active.as_deref() == Some(a));
+                    json!({ "address": address, "alias": alias, "capabilities": i.capabilities(), "active": active })
+                })
+                .collect();
+            out.print(&json!(rows), || {
+                if rows.is_empty() {
+                    return "no keys; create one with `movid keys generate`".into();
+                }
+                rows.iter()
+                    .map(|r| {
+                        format!(
+                            "{} {} {:<10} {}",
+                            if r["active"].as_bool() == Some(true) { "*" } else { " " },
+                            r["address"].as_str().unwrap_or_default(),
+                            r["alias"].as_str().unwrap_or("-"),
+                            r["capabilities"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        KeysCommand::Use { key } => {
+            let id = w.resolve(&key)?;
+            mgr.connect(id, &w.backend, Capability::Commit).await.map_err(Wallet::error)?;
+            w.config.active = Some(id.to_string());
+            w.save()?;
+            out.print(&json!({ "active": id.to_string() }), || format!("active address: {id}"));
+        }
+        KeysCommand::Delete { key } => {
+            let id = w.resolve(&key)?;
+            mgr.delete(id, &w.backend).await.map_err(Wallet::error)?;
+            let s = id.to_string();
+            w.config.aliases.retain(|_, v| *v != s);
+            if w.config.active.as_deref() == Some(s.as_str()) || w.config.active.as_deref() == Some(key.as_str()) {
+                w.config.active = None;
+            }
+            w.save()?;
+            out.print(&json!({ "deleted": s }), || format!("deleted {s}"));
+        }
+        KeysCommand::Agent { socket } => {
+            let path = socket.unwrap_or_else(|| home.join("agent.sock"));
+            let password = std::env::var("MOVID_KEYSTORE_PASSWORD").unwrap_or_default();
+            let backend = MemoryBackend::open_keyfile(home.join("keys.json"), password).map_err(Wallet::error)?;
+            let server = Agent::serve(&path, backend).await.map_err(Wallet::error)?;
+            out.print(&json!({ "socket": path }), || format!("signer agent listening on {}", path.display()));
+            tokio::signal::ctrl_c().await?;
+            server.shutdown();
+        }
+    }
+    Ok(())
+}
