@@ -127,7 +127,31 @@ async fn shutdown_signal() {
     }
 }
 
-/// Methods the node adds beyond the runtime's (DID resolution needs the SDK).
+/// Methods the node adds beyond the runtime's: `movid_resolveDid` (the resolver is the SDK's).
 pub fn extra_methods() -> Option<movid_runtime::node::ExtraMethods> {
-    None
+    Some(Arc::new(resolve_did_method))
+}
+
+fn resolve_did_method(
+    chain: &Arc<LocalChain>,
+    method: &str,
+    params: &serde_json::Value,
+) -> Option<Result<serde_json::Value, movid_runtime::types::rpc::RpcError>> {
+    use movid_runtime::types::rpc::{codes, RpcError};
+    {
+        if method != "movid_resolveDid" {
+            return None;
+        }
+        let did = match params.get(0).and_then(|v| v.as_str()) {
+            Some(d) => d.to_string(),
+            None => return Some(Err(RpcError::new(codes::INVALID_PARAMS, "param 0 (did) must be a string"))),
+        };
+        let client = movid_sdk::client::InProcessClient::new(chain.clone());
+        // Handlers run on the blocking pool, where blocking on the runtime is allowed.
+        let result = tokio::runtime::Handle::current().block_on(movid_sdk::resolver::resolve(&client, &did));
+        Some(match result {
+            Ok(r) => serde_json::to_value(r).map_err(|e| RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
+            Err(e) => Err(RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
+        })
+    }
 }

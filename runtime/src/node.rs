@@ -30,7 +30,7 @@ use crate::types::*;
 /// A method the embedding program adds (e.g. DID resolution, which needs the SDK). Returns
 /// `None` for methods it does not handle.
 pub type ExtraMethods =
-    Arc<dyn Fn(&LocalChain, &str, &Value) -> Option<Result<Value, RpcError>> + Send + Sync>;
+    Arc<dyn Fn(&Arc<LocalChain>, &str, &Value) -> Option<Result<Value, RpcError>> + Send + Sync>;
 
 /// How a node serves.
 #[derive(Clone)]
@@ -68,8 +68,12 @@ pub async fn serve(
     config: NodeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let limit = config.max_body_bytes;
     let state = Arc::new(NodeState { chain, config });
-    let app = Router::new().route("/", post(handle)).with_state(state);
+    let app = Router::new()
+        .route("/", post(handle))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .with_state(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
@@ -117,11 +121,15 @@ impl RunningNode {
     }
 }
 
-async fn handle(State(state): State<Arc<NodeState>>, body: Bytes) -> impl IntoResponse {
-    if body.len() > state.config.max_body_bytes {
+async fn handle(
+    State(state): State<Arc<NodeState>>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> impl IntoResponse {
+    let body = body.unwrap_or_default();
+    if body.is_empty() || body.len() > state.config.max_body_bytes {
         let err = RpcError::new(
             codes::INVALID_REQUEST,
-            format!("request body exceeds {} bytes", state.config.max_body_bytes),
+            format!("the request body is empty or larger than {} bytes", state.config.max_body_bytes),
         );
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -350,7 +358,7 @@ fn dispatch(state: &NodeState, method: &str, params: &Value) -> Result<Value, Rp
             .config
             .extra
             .as_ref()
-            .and_then(|f| f(chain, method, params))
+            .and_then(|f| f(&state.chain, method, params))
         {
             Some(r) => r,
             None => Err(RpcError::new(
