@@ -1,5 +1,6 @@
 //! `movid`: run a local node, build, test and publish Move packages, and drive identities.
 
+mod bench_cmd;
 mod client_cmd;
 mod context;
 mod identity_cmd;
@@ -51,6 +52,8 @@ enum Command {
     /// Resolve DIDs.
     #[command(subcommand)]
     Did(identity_cmd::DidCommand),
+    /// Benchmark the chain in this process (build with --release).
+    Bench(bench_cmd::BenchArgs),
 }
 
 /// `$MOVID_HOME`, defaulting to `~/.movid`.
@@ -69,6 +72,7 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
         Command::Start(args) => node_cmd::start(args, cli.data_dir, out),
         Command::Move(cmd) => move_cmd::run(cmd, out),
         Command::Keys(cmd) => keys_cmd::run(cmd, out),
+        Command::Bench(args) => bench_cmd::run(args, out),
         Command::Client(cmd) => client_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
         Command::Identity(cmd) => identity_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
         Command::Did(cmd) => identity_cmd::run_did(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),

@@ -329,3 +329,15 @@ fn sigterm_during_a_stream_of_transactions_loses_no_acknowledged_one() {
     drop(node);
 }
 
+
+#[test]
+fn bench_reports_throughput_latency_and_memory_as_json() {
+    let env = Env::new();
+    for w in ["transfer", "proposal"] {
+        let r = env.json(&["bench", "--workload", w, "--store", "redb", "--count", "20", "--controllers", "3"]);
+        assert_eq!(r["count"].as_u64().unwrap(), 20);
+        assert!(r["per_second"].as_f64().unwrap() > 0.0);
+        assert!(r["p99_ms"].as_f64().unwrap() >= r["p50_ms"].as_f64().unwrap());
+        assert!(r["peak_memory_kib"].as_u64().unwrap() > 0);
+    }
+}
