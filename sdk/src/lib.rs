@@ -1,50 +1,70 @@
-//! The movid SDK: what an application needs to hold keys, and to read and
-//! write `did:movid` identities.
+//! The movid SDK: what an application needs to hold keys, talk to a movid
+//! chain, and create, govern and resolve `did:movid` identities.
 //!
+//! - [`client`]: the [`Client`] trait (reads, dry runs, execution) and
+//!   [`InProcessClient`] over a local chain.
+//! - [`tx`]: a transaction builder with gas selection and dry-run budgeting,
+//!   signing with a runtime key pair or a key manager handle.
+//! - [`identity`]: [`IdentityClient`]: create identities, read them, and
+//!   propose, approve and execute changes as a controller.
+//! - [`resolver`]: DID resolution against a chain.
+//! - [`did`]: `did:movid` DIDs, W3C DID documents, the bytes an `Identity`
+//!   object stores, and DID resolution results (no I/O).
 //! - [`keys`]: identities whose secret keys stay in a backend (memory, an
 //!   encrypted key file, a signer agent, a remote signer), used through
 //!   handles that sign transactions and decrypt messages.
-//! - [`did`]: `did:movid` DIDs, W3C DID documents, the bytes an `Identity`
-//!   object stores, and DID resolution results.
 //!
-//! The SDK does not depend on the runtime: object IDs and addresses are plain
-//! `[u8; 32]` here.
+//! Errors are one enum, [`SdkError`]; aborts of the identity package arrive
+//! as [`identity::IdentityError`]s.
 //!
-//! Creating an identity: a key held by the SDK, and the DID document that
-//! publishes it.
+//! Creating an identity on an in-process chain, with a key held by the key
+//! manager and a DID document publishing it:
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-//! use movid_sdk::did::{pack, Did, DidDocument, Encoding, KeyFormat, PublicKey, Relationship};
+//! use std::sync::Arc;
+//! use movid_sdk::did::{Did, DidDocument, KeyFormat, PublicKey, Relationship};
 //! use movid_sdk::keys::{Backend, Capability, IdentityManager, Scheme};
+//! use movid_sdk::runtime::types::Address;
+//! use movid_sdk::{Client, IdentityClient, InProcessClient};
 //!
-//! let backend = Backend::memory();
-//! let (identity, handle) = IdentityManager::new()
-//!     .generate(&backend, Scheme::Ed25519, Capability::CommitAndDecrypt)
+//! let client = Arc::new(InProcessClient::new_dev()?);
+//! let (key, handle) = IdentityManager::new()
+//!     .generate(&Backend::memory(), Scheme::Ed25519, Capability::CommitAndDecrypt)
 //!     .await?;
-//!
-//! // The document of a new on-chain identity; its ID is unknown until the
-//! // object exists, and `pack` writes it as the placeholder anyway.
-//! let doc = DidDocument::builder(Did::local([0; 32]))
-//!     .key("key-1", PublicKey::Ed25519(identity.ed25519_public_key()), KeyFormat::Multibase,
-//!          &[Relationship::Authentication, Relationship::CapabilityInvocation])
-//!     .key("enc-1", PublicKey::X25519(identity.x25519_public_key()), KeyFormat::Multibase,
-//!          &[Relationship::KeyAgreement])
-//!     .build()?;
-//! let did_doc_bytes = pack(&doc, Encoding::DeflateJson);
-//!
-//! // The transaction creating the identity (sender: the committer's address)
-//! // comes from the transaction builder; the handle signs its BCS bytes.
 //! let committer = handle.committer().unwrap();
-//! # let transaction_data_bcs = did_doc_bytes.clone();
-//! let signature = committer.sign_transaction(&transaction_data_bcs).await?;
-//! let wire_signature = signature.to_serialized(); // 0x00 ‖ signature ‖ public key
-//! assert_eq!(&wire_signature[65..], &committer.public_key());
+//! client.faucet(Address(committer.address()), 10_000_000_000).await?;
+//!
+//! // The document names its own DID as did:movid:local:0x00..00; the
+//! // chain stores the placeholder did:0:0 until the object ID is known.
+//! let doc = DidDocument::builder(Did::local([0; 32]))
+//!     .key("key-1", PublicKey::Ed25519(key.ed25519_public_key()), KeyFormat::Multibase,
+//!          &[Relationship::Authentication, Relationship::CapabilityInvocation])
+//!     .build()?;
+//! let identities = IdentityClient::new(client.clone());
+//! let identity = identities.create_identity().document(&doc).execute(&committer).await?;
+//!
+//! let resolved = movid_sdk::resolver::resolve(&*client, &identity.did.to_string()).await?;
+//! let document = resolved.document().unwrap();
+//! assert_eq!(document.id, identity.did);
+//! assert_eq!(document.ed25519_public_key("key-1")?, key.ed25519_public_key());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```
 
 #![warn(missing_docs)]
 
+pub mod client;
 pub mod did;
+mod error;
+pub mod identity;
 pub mod keys;
+pub mod resolver;
+pub mod rpc;
+pub mod tx;
+
+pub use client::{Client, InProcessClient};
+pub use error::{SdkError, SdkResult};
+pub use identity::{IdentityClient, IdentityError};
+/// The runtime's types (objects, transactions, effects), re-exported.
+pub use movid_runtime as runtime;

@@ -20,7 +20,8 @@ use movid_runtime::chain::ExecutionResult;
 use movid_runtime::store::{EventFilter, EventRecord, ObjectVersion, TransactionRecord};
 use movid_runtime::types::rpc::{codes, RpcRequest, RpcResponse};
 use movid_runtime::types::{
-    Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber, SignedTransaction, TransactionData,
+    Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber, SignedTransaction,
+    TransactionData,
 };
 use movid_runtime::TransactionError;
 use serde::de::DeserializeOwned;
@@ -45,7 +46,12 @@ impl RpcClient {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("an HTTP client without TLS builds");
-        RpcClient { url: url.into(), http, network: LOCAL_NETWORK.to_string(), next_id: AtomicU64::new(1) }
+        RpcClient {
+            url: url.into(),
+            http,
+            network: LOCAL_NETWORK.to_string(),
+            next_id: AtomicU64::new(1),
+        }
     }
 
     /// Sets the network name the node's DIDs carry.
@@ -74,18 +80,27 @@ impl RpcClient {
             .send()
             .await
             .map_err(|e| SdkError::Transport(format!("{}: {e}", self.url)))?;
-        let body: RpcResponse =
-            resp.json().await.map_err(|e| SdkError::Transport(format!("unreadable answer from {}: {e}", self.url)))?;
+        let body: RpcResponse = resp.json().await.map_err(|e| {
+            SdkError::Transport(format!("unreadable answer from {}: {e}", self.url))
+        })?;
         if let Some(err) = body.error {
             if err.code == codes::TRANSACTION_REJECTED {
-                if let Some(t) = err.data.and_then(|d| serde_json::from_value::<TransactionError>(d).ok()) {
-                    return Err(SdkError::Transaction(t));
+                if let Some(t) = err
+                    .data
+                    .and_then(|d| serde_json::from_value::<TransactionError>(d).ok())
+                {
+                    return Err(SdkError::Transaction(Box::new(t)));
                 }
             }
             if err.code == codes::METHOD_DISABLED {
-                return Err(SdkError::DevOnly { method: method.to_string() });
+                return Err(SdkError::DevOnly {
+                    method: method.to_string(),
+                });
             }
-            return Err(SdkError::Rpc { code: err.code, message: err.message });
+            return Err(SdkError::Rpc {
+                code: err.code,
+                message: err.message,
+            });
         }
         serde_json::from_value(body.result.unwrap_or(Value::Null))
             .map_err(|e| SdkError::Transport(format!("{method} returned an unexpected shape: {e}")))
@@ -127,7 +142,11 @@ impl Client for RpcClient {
         self.call("movid_getObject", json!([id])).await
     }
 
-    async fn get_object_at(&self, id: ObjectID, version: SequenceNumber) -> SdkResult<Option<Object>> {
+    async fn get_object_at(
+        &self,
+        id: ObjectID,
+        version: SequenceNumber,
+    ) -> SdkResult<Option<Object>> {
         self.call("movid_getObjectAt", json!([id, version])).await
     }
 
@@ -156,12 +175,17 @@ impl Client for RpcClient {
     }
 
     async fn dry_run(&self, data: TransactionData) -> SdkResult<ExecutionResult> {
-        self.call("movid_dryRunTransaction", json!([tx_bytes(&data)])).await
+        self.call("movid_dryRunTransaction", json!([tx_bytes(&data)]))
+            .await
     }
 
     async fn execute(&self, tx: SignedTransaction) -> SdkResult<ExecutionResult> {
         let sigs: Vec<String> = tx.signatures.iter().map(|s| b64(&s.0)).collect();
-        self.call("movid_executeTransaction", json!([tx_bytes(&tx.data), sigs])).await
+        self.call(
+            "movid_executeTransaction",
+            json!([tx_bytes(&tx.data), sigs]),
+        )
+        .await
     }
 
     async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {

@@ -1,8 +1,6 @@
 //! Digests, signatures and HPKE messages; secret keys are used here only
 //! through the key store.
 
-use blake2::digest::consts::U32;
-use blake2::{Blake2b, Digest};
 use ed25519_dalek::{Verifier, VerifyingKey};
 use hpke::aead::ChaCha20Poly1305;
 use hpke::kdf::HkdfSha256;
@@ -11,27 +9,26 @@ use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 
 use super::KeyError;
 
-type Blake2b256 = Blake2b<U32>;
-
-/// The signature scheme flag of Ed25519 in serialized signatures.
-pub const ED25519_FLAG: u8 = 0x00;
+/// The signature scheme flag of Ed25519 in serialized signatures (the
+/// runtime's, re-exported).
+pub use movid_runtime::crypto::ED25519_FLAG;
 /// The intent prefix of transaction data (DESIGN §4).
 pub const TRANSACTION_INTENT: [u8; 3] = [0, 0, 0];
 /// The intent prefix of personal messages (Sui's `PersonalMessage` intent).
 pub const PERSONAL_MESSAGE_INTENT: [u8; 3] = [3, 0, 0];
 
-/// Blake2b-256 of the concatenation of `parts`.
+/// Blake2b-256 of the concatenation of `parts` (the runtime's hash, so that
+/// keys and chain agree on every digest by construction).
 pub(crate) fn blake2b256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hasher = Blake2b256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hasher.finalize().into()
+    movid_runtime::crypto::blake2b256(&parts.concat())
 }
 
-/// The address of an Ed25519 public key: `blake2b256(0x00 ‖ public key)`.
+/// The address of an Ed25519 public key: `blake2b256(0x00 ‖ public key)`,
+/// as the runtime computes it ([`movid_runtime::crypto::PublicKey::address`]).
 pub fn address_of(ed25519_public_key: &[u8; 32]) -> [u8; 32] {
-    blake2b256(&[&[ED25519_FLAG], ed25519_public_key])
+    movid_runtime::crypto::PublicKey(*ed25519_public_key)
+        .address()
+        .0
 }
 
 /// The digest a transaction's sender signs:
@@ -45,23 +42,8 @@ pub fn transaction_signing_digest(transaction_data_bcs: &[u8]) -> [u8; 32] {
 /// byte vector is its ULEB128 length followed by the bytes. The intent keeps
 /// a signed message from ever being a valid transaction signature.
 pub fn personal_message_digest(message: &[u8]) -> [u8; 32] {
-    let mut len = [0u8; 10];
-    let n = uleb128(message.len() as u64, &mut len);
-    blake2b256(&[&PERSONAL_MESSAGE_INTENT, &len[..n], message])
-}
-
-fn uleb128(mut value: u64, out: &mut [u8; 10]) -> usize {
-    let mut i = 0;
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out[i] = byte;
-            return i + 1;
-        }
-        out[i] = byte | 0x80;
-        i += 1;
-    }
+    let bcs = bcs::to_bytes(message).expect("a byte slice serializes");
+    blake2b256(&[&PERSONAL_MESSAGE_INTENT, &bcs])
 }
 
 /// An Ed25519 signature with the public key that made it.
@@ -101,11 +83,19 @@ impl Signature {
     /// The transaction signature format of DESIGN §4:
     /// `0x00 ‖ signature ‖ public key`.
     pub fn to_serialized(&self) -> [u8; Signature::SERIALIZED_LEN] {
-        let mut out = [0u8; Signature::SERIALIZED_LEN];
-        out[0] = ED25519_FLAG;
-        out[1..65].copy_from_slice(&self.signature);
-        out[65..].copy_from_slice(&self.public_key);
-        out
+        self.to_runtime()
+            .0
+            .try_into()
+            .expect("the runtime encodes 97 bytes")
+    }
+
+    /// The runtime's signature value (same bytes as
+    /// [`Signature::to_serialized`]), to put in a `SignedTransaction`.
+    pub fn to_runtime(&self) -> movid_runtime::crypto::Signature {
+        movid_runtime::crypto::Signature::new(
+            &self.signature,
+            &movid_runtime::crypto::PublicKey(self.public_key),
+        )
     }
 
     /// Reads [`Signature::to_serialized`]'s format.
@@ -287,6 +277,9 @@ mod tests {
         assert_eq!(Signature::from_serialized(&bytes).unwrap(), sig);
         assert!(Signature::from_serialized(&bytes[1..]).is_err());
         assert_eq!(sig.address(), address_of(&key.verifying_key().to_bytes()));
+        let runtime = sig.to_runtime();
+        assert_eq!(runtime.0, bytes.to_vec());
+        assert_eq!(runtime.verify(b"msg").unwrap().0, sig.address());
     }
 
     #[test]

@@ -104,6 +104,13 @@ impl IdentityId {
     }
 }
 
+impl From<IdentityId> for movid_runtime::types::Address {
+    /// The account address the identity signs transactions as.
+    fn from(id: IdentityId) -> Self {
+        movid_runtime::types::Address(id.0)
+    }
+}
+
 impl AsRef<IdentityId> for IdentityId {
     fn as_ref(&self) -> &IdentityId {
         self

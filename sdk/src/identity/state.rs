@@ -1,0 +1,548 @@
+//! An `Identity` object and its proposals as Rust values, decoded from the
+//! BCS of the Move structs (whose layouts are mirrored here field by field).
+
+use movid_runtime::types::{Address, Object, ObjectID, SequenceNumber, StructTag, TypeTag};
+use serde::{Deserialize, Serialize};
+
+use super::{identity_type, ProposalKind};
+use crate::did::{self, Did, DidDocument, IdentityState};
+use crate::error::{SdkError, SdkResult};
+
+/// A controller: its `ControllerCap`'s ID and voting power.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControllerInfo {
+    /// The `ControllerCap` that makes its owner this controller.
+    pub cap_id: ObjectID,
+    /// Its voting power.
+    pub voting_power: u64,
+}
+
+/// An `Identity` object as read from the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnChainIdentity {
+    /// The object's ID (the DID's method-specific part).
+    pub id: ObjectID,
+    /// The identity's DID on the client's network.
+    pub did: Did,
+    /// The stored document: `Some(bytes)` when active, `Some([])` when
+    /// deactivated, `None` once deleted.
+    pub did_doc: Option<Vec<u8>>,
+    /// The voting power a proposal needs.
+    pub threshold: u64,
+    /// The controllers, in the order the identity keeps them.
+    pub controllers: Vec<ControllerInfo>,
+    /// The IDs of the open proposals, oldest first.
+    pub proposal_ids: Vec<ObjectID>,
+    /// The open proposals, oldest first, when loaded (empty otherwise).
+    pub proposals: Vec<Proposal>,
+    /// Revoked delegation token IDs.
+    pub revoked_tokens: Vec<ObjectID>,
+    /// Clock milliseconds at creation.
+    pub created_ms: u64,
+    /// Clock milliseconds of the last document change.
+    pub updated_ms: u64,
+    /// The identity package version the identity follows.
+    pub package_version: u64,
+    /// Whether the identity was deleted.
+    pub deleted: bool,
+    /// Whether its DID document was deleted.
+    pub deleted_did: bool,
+    /// The object's version (changes with every write; the DID document
+    /// metadata's `versionId`).
+    pub object_version: SequenceNumber,
+    /// The version at which the identity became shared.
+    pub initial_shared_version: SequenceNumber,
+    /// The object bag holding the proposals.
+    pub proposals_bag: ObjectID,
+}
+
+impl OnChainIdentity {
+    /// Decodes an `Identity` object. Its proposals are left empty: they are
+    /// separate objects (see `IdentityClient::get_identity`).
+    pub fn from_object(object: &Object, network: &str) -> SdkResult<OnChainIdentity> {
+        let id = object.id();
+        let m = object
+            .as_move()
+            .filter(|m| m.type_ == identity_type())
+            .ok_or_else(|| SdkError::wrong_type(id, "0x3::identity::Identity", object.type_()))?;
+        let raw: IdentityRaw = bcs::from_bytes(&m.contents)
+            .map_err(|e| SdkError::decode(format!("identity {id}"), e))?;
+        let initial_shared_version = match object.owner {
+            movid_runtime::types::Owner::Shared {
+                initial_shared_version,
+            } => initial_shared_version,
+            _ => 0,
+        };
+        let did = Did::new(network, id.0).map_err(|e| SdkError::decode("network name", e))?;
+        Ok(OnChainIdentity {
+            id,
+            did,
+            did_doc: raw.did_doc.controlled_value,
+            threshold: raw.did_doc.threshold,
+            controllers: raw
+                .did_doc
+                .controllers
+                .into_iter()
+                .map(|(cap_id, voting_power)| ControllerInfo {
+                    cap_id,
+                    voting_power,
+                })
+                .collect(),
+            proposals: vec![],
+            revoked_tokens: raw.did_doc.revoked_tokens,
+            created_ms: raw.created,
+            updated_ms: raw.updated,
+            package_version: raw.version,
+            deleted: raw.deleted,
+            deleted_did: raw.deleted_did,
+            object_version: object.version(),
+            initial_shared_version,
+            proposals_bag: raw.did_doc.proposals.0,
+            proposal_ids: raw.did_doc.active_proposals,
+        })
+    }
+
+    /// The DID document: `None` when deactivated or deleted.
+    pub fn document(&self) -> SdkResult<Option<DidDocument>> {
+        match self.did_doc.as_deref() {
+            None | Some([]) => Ok(None),
+            Some(bytes) => did::unpack(bytes, &self.did)
+                .map(Some)
+                .map_err(|e| SdkError::decode(format!("the document of {}", self.did), e)),
+        }
+    }
+
+    /// Whether the document is deactivated (stored as empty bytes).
+    pub fn is_deactivated(&self) -> bool {
+        self.did_doc.as_deref() == Some(&[])
+    }
+
+    /// The address objects owned by the identity are sent to.
+    pub fn address(&self) -> Address {
+        Address::from(self.id)
+    }
+
+    /// The sum of the controllers' voting power.
+    pub fn total_voting_power(&self) -> u64 {
+        self.controllers.iter().map(|c| c.voting_power).sum()
+    }
+
+    /// The voting power of controller `cap_id`, if it is one.
+    pub fn voting_power(&self, cap_id: ObjectID) -> Option<u64> {
+        self.controllers
+            .iter()
+            .find(|c| c.cap_id == cap_id)
+            .map(|c| c.voting_power)
+    }
+
+    /// Whether `cap_id` is a controller's cap.
+    pub fn is_controller(&self, cap_id: ObjectID) -> bool {
+        self.voting_power(cap_id).is_some()
+    }
+
+    /// The open proposal `id`, if loaded.
+    pub fn proposal(&self, id: ObjectID) -> Option<&Proposal> {
+        self.proposals.iter().find(|p| p.id == id)
+    }
+
+    /// The current voting power behind `proposal`, as execution counts it:
+    /// voters that are still controllers, at their current power.
+    pub fn current_votes(&self, proposal: &Proposal) -> u64 {
+        proposal
+            .voters
+            .iter()
+            .filter_map(|v| self.voting_power(*v))
+            .sum()
+    }
+
+    /// The DID fields a resolver needs.
+    pub fn state(&self) -> IdentityState {
+        IdentityState {
+            did_doc: self.did_doc.clone(),
+            created_ms: self.created_ms,
+            updated_ms: self.updated_ms,
+            version: self.object_version,
+        }
+    }
+}
+
+/// An open proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proposal {
+    /// The proposal's object ID.
+    pub id: ObjectID,
+    /// Its action's Move type (the `T` of `Proposal<T>`).
+    pub action_type: TypeTag,
+    /// What it does.
+    pub action: ProposalAction,
+    /// Voting power behind it when its votes last changed (execution
+    /// recounts: see [`OnChainIdentity::current_votes`]).
+    pub votes: u64,
+    /// The `ControllerCap` IDs that approved it.
+    pub voters: Vec<ObjectID>,
+    /// The last epoch in which it may be approved or executed.
+    pub expiration_epoch: Option<u64>,
+}
+
+impl Proposal {
+    /// Decodes a `Proposal<T>` object.
+    pub fn from_object(object: &Object) -> SdkResult<Proposal> {
+        let id = object.id();
+        let m = object
+            .as_move()
+            .filter(|m| is_proposal_type(&m.type_))
+            .ok_or_else(|| {
+                SdkError::wrong_type(id, "0x3::multicontroller::Proposal<T>", object.type_())
+            })?;
+        let action_type = m.type_.type_params[0].clone();
+        let decode_err = |e: bcs::Error| SdkError::decode(format!("proposal {id}"), e);
+        let (head, rest): (ProposalHead, &[u8]) = split_head(&m.contents).map_err(decode_err)?;
+        let action = match ProposalKind::from_type(&action_type) {
+            Some(ProposalKind::UpdateDid) => ProposalAction::UpdateDid {
+                doc: bcs::from_bytes(rest).map_err(decode_err)?,
+            },
+            Some(ProposalKind::ConfigChange) => {
+                let raw: ConfigChangeRaw = bcs::from_bytes(rest).map_err(decode_err)?;
+                ProposalAction::ConfigChange(raw.into())
+            }
+            Some(ProposalKind::Send) => {
+                let raw: SendRaw = bcs::from_bytes(rest).map_err(decode_err)?;
+                ProposalAction::Send {
+                    objects: raw.objects,
+                    recipients: raw.recipients,
+                }
+            }
+            Some(ProposalKind::Borrow) => {
+                let raw: BorrowRaw = bcs::from_bytes(rest).map_err(decode_err)?;
+                ProposalAction::Borrow {
+                    objects: raw.objects,
+                }
+            }
+            Some(ProposalKind::ControllerExecution) => ProposalAction::ControllerExecution {
+                credential: bcs::from_bytes(rest).map_err(decode_err)?,
+            },
+            Some(ProposalKind::Upgrade) => ProposalAction::Upgrade {
+                version: bcs::from_bytes(rest).map_err(decode_err)?,
+            },
+            Some(ProposalKind::DeleteIdentity) => ProposalAction::DeleteIdentity,
+            None => ProposalAction::Unknown {
+                contents: rest.to_vec(),
+            },
+        };
+        Ok(Proposal {
+            id,
+            action_type,
+            action,
+            votes: head.votes,
+            voters: head.voters,
+            expiration_epoch: head.expiration_epoch,
+        })
+    }
+
+    /// The proposal's kind, if it is one of the identity package's.
+    pub fn kind(&self) -> Option<ProposalKind> {
+        ProposalKind::from_type(&self.action_type)
+    }
+
+    /// Whether it expired before `epoch`.
+    pub fn is_expired_at(&self, epoch: u64) -> bool {
+        self.expiration_epoch.is_some_and(|e| e < epoch)
+    }
+}
+
+/// What a proposal does when executed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProposalAction {
+    /// Set the DID document: `Some(bytes)` updates, `Some([])` deactivates,
+    /// `None` deletes it for good.
+    UpdateDid {
+        /// The new document bytes.
+        doc: Option<Vec<u8>>,
+    },
+    /// Change controllers and threshold.
+    ConfigChange(ConfigChange),
+    /// Send objects the identity owns.
+    Send {
+        /// Objects still to send.
+        objects: Vec<ObjectID>,
+        /// Their recipients, in the same order.
+        recipients: Vec<Address>,
+    },
+    /// Borrow objects the identity owns for one transaction.
+    Borrow {
+        /// The objects that may be borrowed.
+        objects: Vec<ObjectID>,
+    },
+    /// Use a credential the identity owns on a sub-identity.
+    ControllerExecution {
+        /// The `ControllerCap` or `DelegationToken` ID.
+        credential: ObjectID,
+    },
+    /// Migrate to a newer package version.
+    Upgrade {
+        /// The version migrated to.
+        version: u64,
+    },
+    /// Delete the identity.
+    DeleteIdentity,
+    /// An action type this SDK does not know, as BCS.
+    Unknown {
+        /// The action's BCS.
+        contents: Vec<u8>,
+    },
+}
+
+/// A new controller in a [`ConfigChange`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewController {
+    /// The account (or identity) receiving the `ControllerCap`.
+    pub address: Address,
+    /// Its voting power.
+    pub voting_power: u64,
+    /// Whether it may mint delegation tokens.
+    pub can_delegate: bool,
+}
+
+/// A change of controllers and threshold, applied as: voting power
+/// updates, removals, additions, then the threshold.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigChange {
+    /// The new threshold (`None` keeps it).
+    pub threshold: Option<u64>,
+    /// Controllers to add.
+    pub add: Vec<NewController>,
+    /// `ControllerCap` IDs of controllers to remove.
+    pub remove: Vec<ObjectID>,
+    /// `ControllerCap` IDs with their new voting power.
+    pub update: Vec<(ObjectID, u64)>,
+}
+
+impl ConfigChange {
+    /// A change that only sets the threshold.
+    pub fn threshold(threshold: u64) -> Self {
+        ConfigChange {
+            threshold: Some(threshold),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a controller.
+    pub fn add_controller(
+        mut self,
+        address: Address,
+        voting_power: u64,
+        can_delegate: bool,
+    ) -> Self {
+        self.add.push(NewController {
+            address,
+            voting_power,
+            can_delegate,
+        });
+        self
+    }
+
+    /// Removes the controller `cap_id`.
+    pub fn remove_controller(mut self, cap_id: ObjectID) -> Self {
+        self.remove.push(cap_id);
+        self
+    }
+
+    /// Sets the voting power of controller `cap_id`.
+    pub fn update_voting_power(mut self, cap_id: ObjectID, voting_power: u64) -> Self {
+        self.update.push((cap_id, voting_power));
+        self
+    }
+
+    /// Sets the threshold.
+    pub fn with_threshold(mut self, threshold: u64) -> Self {
+        self.threshold = Some(threshold);
+        self
+    }
+}
+
+/// A `ControllerCap` object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControllerCap {
+    /// The cap's ID.
+    pub id: ObjectID,
+    /// The identity it controls.
+    pub controller_of: ObjectID,
+    /// Whether it may delegate.
+    pub can_delegate: bool,
+}
+
+/// A `DelegationToken` object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegationToken {
+    /// The token's ID.
+    pub id: ObjectID,
+    /// The `ControllerCap` it acts for.
+    pub controller: ObjectID,
+    /// The identity that controller controls.
+    pub controller_of: ObjectID,
+    /// Its permission bitmask (see [`super::permissions`]).
+    pub permissions: u64,
+}
+
+impl ControllerCap {
+    /// Decodes a `ControllerCap` object.
+    pub fn from_object(object: &Object) -> SdkResult<ControllerCap> {
+        decode_typed(
+            object,
+            &super::controller_cap_type(),
+            "0x3::controller::ControllerCap",
+        )
+    }
+}
+
+impl DelegationToken {
+    /// Decodes a `DelegationToken` object.
+    pub fn from_object(object: &Object) -> SdkResult<DelegationToken> {
+        decode_typed(
+            object,
+            &super::delegation_token_type(),
+            "0x3::controller::DelegationToken",
+        )
+    }
+}
+
+fn decode_typed<T: for<'de> Deserialize<'de>>(
+    object: &Object,
+    ty: &StructTag,
+    name: &str,
+) -> SdkResult<T> {
+    let id = object.id();
+    let m = object
+        .as_move()
+        .filter(|m| &m.type_ == ty)
+        .ok_or_else(|| SdkError::wrong_type(id, name, object.type_()))?;
+    bcs::from_bytes(&m.contents).map_err(|e| SdkError::decode(format!("{name} {id}"), e))
+}
+
+pub(crate) fn is_proposal_type(t: &StructTag) -> bool {
+    t.address == ObjectID::IDENTITY.into()
+        && t.module.as_str() == "multicontroller"
+        && t.name.as_str() == "Proposal"
+        && t.type_params.len() == 1
+}
+
+// === BCS mirrors of the Move structs ===
+
+#[derive(Deserialize)]
+struct IdentityRaw {
+    #[allow(dead_code)]
+    id: ObjectID,
+    did_doc: MulticontrollerRaw,
+    created: u64,
+    updated: u64,
+    version: u64,
+    deleted: bool,
+    deleted_did: bool,
+}
+
+#[derive(Deserialize)]
+struct MulticontrollerRaw {
+    #[allow(dead_code)]
+    owner: ObjectID,
+    threshold: u64,
+    /// `VecMap<ID, u64>`: a vector of entries.
+    controllers: Vec<(ObjectID, u64)>,
+    controlled_value: Option<Vec<u8>>,
+    active_proposals: Vec<ObjectID>,
+    /// `ObjectBag { id, size }`.
+    proposals: (ObjectID, u64),
+    /// `VecSet<ID>`: a vector.
+    revoked_tokens: Vec<ObjectID>,
+}
+
+#[derive(Deserialize)]
+struct ProposalHead {
+    #[allow(dead_code)]
+    id: ObjectID,
+    votes: u64,
+    voters: Vec<ObjectID>,
+    expiration_epoch: Option<u64>,
+}
+
+/// Decodes the fields of `Proposal<T>` before the action and returns the
+/// action's bytes. BCS has no framing, so the head's length is computed from
+/// its layout: id (32), votes (8), voters (ULEB128 length + 32 each),
+/// expiration (tag + 8 if some).
+fn split_head(contents: &[u8]) -> Result<(ProposalHead, &[u8]), bcs::Error> {
+    let eof = || bcs::Error::Eof;
+    let mut at = 40;
+    let mut n: u64 = 0;
+    let mut shift = 0;
+    loop {
+        let byte = *contents.get(at).ok_or_else(eof)?;
+        at += 1;
+        n |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+        if shift > 63 {
+            return Err(bcs::Error::NonCanonicalUleb128Encoding);
+        }
+    }
+    at += 32 * n as usize;
+    at += match contents.get(at).ok_or_else(eof)? {
+        0 => 1,
+        _ => 9,
+    };
+    let head_bytes = contents.get(..at).ok_or_else(eof)?;
+    Ok((bcs::from_bytes(head_bytes)?, &contents[at..]))
+}
+
+#[derive(Deserialize)]
+struct ConfigChangeRaw {
+    threshold: Option<u64>,
+    add_addresses: Vec<Address>,
+    add_voting_powers: Vec<u64>,
+    add_can_delegate: Vec<bool>,
+    remove: Vec<ObjectID>,
+    update_ids: Vec<ObjectID>,
+    update_voting_powers: Vec<u64>,
+}
+
+impl From<ConfigChangeRaw> for ConfigChange {
+    fn from(raw: ConfigChangeRaw) -> Self {
+        ConfigChange {
+            threshold: raw.threshold,
+            add: raw
+                .add_addresses
+                .into_iter()
+                .zip(raw.add_voting_powers)
+                .zip(raw.add_can_delegate)
+                .map(|((address, voting_power), can_delegate)| NewController {
+                    address,
+                    voting_power,
+                    can_delegate,
+                })
+                .collect(),
+            remove: raw.remove,
+            update: raw
+                .update_ids
+                .into_iter()
+                .zip(raw.update_voting_powers)
+                .collect(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SendRaw {
+    #[allow(dead_code)]
+    identity: ObjectID,
+    objects: Vec<ObjectID>,
+    recipients: Vec<Address>,
+}
+
+#[derive(Deserialize)]
+struct BorrowRaw {
+    #[allow(dead_code)]
+    identity: ObjectID,
+    objects: Vec<ObjectID>,
+    #[allow(dead_code)]
+    borrowed: Vec<ObjectID>,
+}

@@ -1,0 +1,86 @@
+//! The SDK's behaviour against any [`Client`]: each test is an async
+//! function of a fresh client (a new chain with the four funded development
+//! accounts). [`client_suite!`] turns them into `#[tokio::test]`s for one
+//! client factory, so the in-process client and the JSON-RPC client run the
+//! same tests:
+//!
+//! ```ignore
+//! #[macro_use]
+//! mod suite;
+//! async fn client() -> Arc<dyn Client> { ... }
+//! client_suite!(client);
+//! ```
+
+#![allow(dead_code)]
+
+pub mod client_tests;
+pub mod identity_tests;
+pub mod resolution_tests;
+
+/// Generates one `#[tokio::test]` per suite function for `$factory`, an
+/// `async fn() -> Arc<dyn Client>` giving a fresh development chain.
+#[macro_export]
+macro_rules! client_suite {
+    ($factory:path) => {
+        $crate::client_suite!(@tests $factory;
+            client_tests::client_reports_chain_metadata,
+            client_tests::dev_controls_move_epoch_and_clock,
+            client_tests::faucet_funds_a_new_address,
+            client_tests::object_reads_follow_versions,
+            client_tests::transactions_and_events_are_recorded,
+            client_tests::dry_run_does_not_commit,
+            client_tests::builder_splits_merges_and_transfers,
+            client_tests::builder_pays_gas_with_a_coin_that_is_not_an_input,
+            client_tests::builder_budget_comes_from_the_dry_run,
+            client_tests::failed_dry_run_is_not_submitted,
+            client_tests::failed_transaction_with_fixed_budget_is_recorded,
+            client_tests::stale_object_is_refused,
+            client_tests::wrong_signer_is_refused,
+            client_tests::sender_without_gas_is_told_so,
+            client_tests::key_manager_committer_signs_transactions,
+            client_tests::publish_and_call_through_the_builder,
+            client_tests::dynamic_fields_hold_an_identitys_proposals,
+            identity_tests::identity_with_one_controller_executes_at_once,
+            identity_tests::identity_with_three_controllers_is_read_back,
+            identity_tests::approving_proposal_works,
+            identity_tests::executing_below_threshold_names_votes_and_threshold,
+            identity_tests::approving_twice_is_refused,
+            identity_tests::removing_approval_allows_deletion,
+            identity_tests::proposal_with_votes_cannot_be_deleted,
+            identity_tests::expired_proposals_cannot_be_approved_but_can_be_deleted,
+            identity_tests::unknown_proposal_is_not_found,
+            identity_tests::config_change_adds_a_controller_and_raises_threshold,
+            identity_tests::removed_controller_is_not_a_controller,
+            identity_tests::invalid_config_change_is_refused,
+            identity_tests::proposals_are_read_with_their_actions,
+            identity_tests::delegate_acts_within_its_permissions,
+            identity_tests::revoked_token_is_refused_until_unrevoked,
+            identity_tests::token_holder_destroys_its_token,
+            identity_tests::identity_sends_a_coin_it_owns,
+            identity_tests::sole_controller_sends_at_once,
+            identity_tests::borrowed_objects_are_returned,
+            identity_tests::approved_borrow_proposal_executes_with_user_commands,
+            identity_tests::sub_identity_is_governed_through_its_parent,
+            identity_tests::dids_controlled_by_lists_every_controlled_identity,
+            identity_tests::document_history_lists_every_version,
+            identity_tests::upgrade_without_new_version_is_refused,
+            identity_tests::deleted_identity_refuses_operations,
+            identity_tests::identity_deletion_needs_the_threshold,
+            identity_tests::non_controller_has_no_controller_handle,
+            resolution_tests::live_did_resolves_to_its_document,
+            resolution_tests::deactivated_did_resolves_without_document,
+            resolution_tests::deleted_did_is_not_found_and_deactivated,
+            resolution_tests::unknown_did_is_not_found,
+            resolution_tests::object_that_is_not_an_identity_is_not_found,
+            resolution_tests::invalid_and_foreign_dids_are_reported,
+        );
+    };
+    (@tests $factory:path; $($module:ident :: $name:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                suite::$module::$name($factory().await).await;
+            }
+        )*
+    };
+}
