@@ -151,7 +151,7 @@ fn keys_are_generated_listed_switched_and_deleted() {
     let b = env.json(&["keys", "generate", "--alias", "bob", "--capabilities", "commit"]);
     let list = env.json(&["keys", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 2);
-    assert_eq!(list[0]["active"].as_bool().unwrap() || list[1]["active"].as_bool().unwrap(), true);
+    assert!(list[0]["active"].as_bool().unwrap() || list[1]["active"].as_bool().unwrap());
     let used = env.json(&["keys", "use", "bob"]);
     assert_eq!(used["active"], b["address"]);
     env.json(&["keys", "delete", "alice"]);

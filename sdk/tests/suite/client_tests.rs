@@ -278,7 +278,7 @@ pub async fn stale_object_is_refused(client: Arc<dyn Client>) {
     let err = stale.execute(w.alice()).await.unwrap_err();
     match err.transaction_error() {
         Some(TransactionError::StaleObject { given, current }) => {
-            assert_eq!(*given, old);
+            assert_eq!(**given, old);
             assert!(current.version > old.version);
         }
         _ => panic!("expected StaleObject, got {err:?}"),
