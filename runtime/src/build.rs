@@ -50,7 +50,7 @@ pub enum BuildError {
     #[error("no sources directory at {0}")]
     SourcesNotFound(PathBuf),
     /// A dependency is neither a local path nor a genesis package.
-    #[error("package {package} depends on {dependency}, which is neither a local package nor a genesis package (MoveStdlib, Movid, Identity): {reason}")]
+    #[error("package {package} depends on {dependency}, which is neither a local package nor a genesis package (MoveStdlib, Movid, Identity, Access): {reason}")]
     UnknownDependency {
         /// The depending package.
         package: String,
@@ -171,6 +171,7 @@ struct RawDependency {
 pub(crate) enum Builtin {
     Framework,
     Identity,
+    Access,
 }
 
 impl Builtin {
@@ -178,6 +179,7 @@ impl Builtin {
         match name {
             "Movid" | "MovidFramework" => Some(Builtin::Framework),
             "Identity" => Some(Builtin::Identity),
+            "Access" => Some(Builtin::Access),
             _ => None,
         }
     }
@@ -189,6 +191,7 @@ impl Builtin {
         match self {
             Builtin::Framework => root.join("framework"),
             Builtin::Identity => root.join("identity"),
+            Builtin::Access => root.join("access"),
         }
     }
 }

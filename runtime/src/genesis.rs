@@ -16,7 +16,8 @@ use crate::types::*;
 /// The compiled genesis packages.
 #[derive(Clone, Debug)]
 pub struct GenesisPackages {
-    /// `(package ID, modules)` in publication order: std (0x1), framework (0x2), identity (0x3).
+    /// `(package ID, modules)` in publication order: std (0x1), framework (0x2), identity (0x3),
+    /// access (0x4).
     pub packages: Vec<(ObjectID, Vec<CompiledModule>)>,
 }
 
@@ -38,6 +39,11 @@ pub fn genesis_packages() -> Result<Arc<GenesisPackages>, String> {
             if identity_dir.join("Move.toml").is_file() {
                 let identity = build_package(&identity_dir, &opts).map_err(|e| e.to_string())?;
                 packages.push((ObjectID::IDENTITY, identity.modules));
+            }
+            let access_dir = Builtin::Access.dir();
+            if access_dir.join("Move.toml").is_file() {
+                let access = build_package(&access_dir, &opts).map_err(|e| e.to_string())?;
+                packages.push((ObjectID::ACCESS, access.modules));
             }
             Ok(Arc::new(GenesisPackages { packages }))
         })

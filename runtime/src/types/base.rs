@@ -164,6 +164,8 @@ impl ObjectID {
     pub const FRAMEWORK: ObjectID = ObjectID::from_u8(2);
     /// ID of the identity package.
     pub const IDENTITY: ObjectID = ObjectID::from_u8(3);
+    /// ID of the network-access package.
+    pub const ACCESS: ObjectID = ObjectID::from_u8(4);
     /// ID of the shared `Clock` object.
     pub const CLOCK: ObjectID = ObjectID::from_u8(6);
 
