@@ -164,13 +164,20 @@ impl LocalChain {
     /// Mints a new gas coin of `amount` for `recipient` (a development faucet).
     pub fn faucet(&self, recipient: Address, amount: u64) -> RuntimeResult<ObjectRef> {
         let mut w = self.writer.lock();
-        w.faucet_count += 1;
-        let digest = Digest::of(
-            "Faucet::",
-            &bcs::to_bytes(&(recipient, amount, w.meta.tx_count, w.faucet_count))
-                .expect("serializes"),
-        );
-        let id = ObjectID::derive(&digest, 0);
+        // The count is not stored: a chain reopened on its store (a restarted node, a restored
+        // snapshot) counts from zero again, so skip IDs an earlier call already minted.
+        let (digest, id) = loop {
+            w.faucet_count += 1;
+            let digest = Digest::of(
+                "Faucet::",
+                &bcs::to_bytes(&(recipient, amount, w.meta.tx_count, w.faucet_count))
+                    .expect("serializes"),
+            );
+            let id = ObjectID::derive(&digest, 0);
+            if self.store.object_history(&id)?.is_empty() {
+                break (digest, id);
+            }
+        };
         let coin = gas_coin(id, amount, recipient, digest, 1);
         let r = coin.object_ref();
         self.store.commit(CommitBatch {

@@ -46,9 +46,9 @@ pub enum TransactionError {
     #[error("object {} was named at version {} ({}), but it is at version {} ({}); fetch it again", given.id, given.version, given.digest, current.version, current.digest)]
     StaleObject {
         /// The reference given.
-        given: ObjectRef,
+        given: Box<ObjectRef>,
         /// The current reference.
-        current: ObjectRef,
+        current: Box<ObjectRef>,
     },
     /// A dynamic field or child object was named as an input.
     #[error("object {0} is owned by another object and cannot be a transaction input")]

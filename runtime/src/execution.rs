@@ -217,6 +217,14 @@ pub fn check_transaction(
     epoch: u64,
 ) -> Result<CheckedTransaction, TransactionError> {
     let ptb = data.programmable();
+    let size =
+        bcs::serialized_size(data).map_err(|e| TransactionError::Malformed(e.to_string()))?;
+    if size > limits::MAX_TX_SIZE {
+        return Err(TransactionError::LimitExceeded(format!(
+            "the transaction is {size} bytes (at most {})",
+            limits::MAX_TX_SIZE
+        )));
+    }
     if ptb.commands.len() > limits::MAX_COMMANDS {
         return Err(TransactionError::LimitExceeded(format!(
             "{} commands (at most {})",
@@ -292,8 +300,8 @@ pub fn check_transaction(
         }
         if current.version != oref.version || current.digest != oref.digest {
             return Err(TransactionError::StaleObject {
-                given: *oref,
-                current,
+                given: Box::new(*oref),
+                current: Box::new(current),
             });
         }
         Ok(obj)
@@ -370,7 +378,10 @@ pub fn check_transaction(
                         let obj = load(&r.id)?;
                         let current = obj.object_ref();
                         if current.version != r.version || current.digest != r.digest {
-                            return Err(TransactionError::StaleObject { given: *r, current });
+                            return Err(TransactionError::StaleObject {
+                                given: Box::new(*r),
+                                current: Box::new(current),
+                            });
                         }
                         if !matches!(obj.owner, Owner::AddressOwner(_)) {
                             return Err(TransactionError::WrongOwnershipKind {
@@ -894,6 +905,8 @@ impl<'r, 'l> Run<'r, 'l> {
         decode_vm_error(e, self.budget, &|id| self.load_module(id))
     }
 
+    // A `Failure` ends the transaction, so its size on the error path costs nothing.
+    #[allow(clippy::result_large_err)]
     fn run_all(&mut self, tx: &CheckedTransaction) -> Result<(), Failure> {
         let ptb = tx.data.programmable().clone();
         let setup = |run: &mut Self| -> Result<(), ExecutionFailure> {
@@ -1568,6 +1581,7 @@ impl<'r, 'l> Run<'r, 'l> {
     }
 
     /// Turns the run into writes and effects.
+    #[allow(clippy::result_large_err)]
     fn finish(&mut self, tx: &CheckedTransaction) -> Result<ExecutionOutput, Failure> {
         let failure = |error| Failure {
             error,

@@ -129,7 +129,10 @@ async fn handle(
     if body.is_empty() || body.len() > state.config.max_body_bytes {
         let err = RpcError::new(
             codes::INVALID_REQUEST,
-            format!("the request body is empty or larger than {} bytes", state.config.max_body_bytes),
+            format!(
+                "the request body is empty or larger than {} bytes",
+                state.config.max_body_bytes
+            ),
         );
         return (
             StatusCode::PAYLOAD_TOO_LARGE,

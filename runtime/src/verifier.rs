@@ -6,10 +6,11 @@
 //!   interpretation over each function's control-flow graph);
 //! - `transfer::{transfer, share_object, freeze_object, receive}` and `event::emit` are
 //!   called only with types the calling module defines;
-//! - entry functions take primitives, strings, IDs, objects and vectors of them, with the
-//!   `TxContext` last, and return only droppable values;
-//! - `init` is private, returns nothing, and takes an optional one-time witness and the
-//!   `TxContext`; the witness type is never packed.
+//! - entry functions take primitives, strings, IDs, objects, `Receiving<T>` tickets and
+//!   vectors of them, with the `TxContext` last, and return only droppable values;
+//! - `init` is private, returns nothing, takes an optional one-time witness and the
+//!   `TxContext`, and is never called by the module's own code; the witness type is never
+//!   packed.
 
 use std::collections::BTreeMap;
 
@@ -134,6 +135,7 @@ pub fn verify_module(module: &CompiledModule) -> Result<(), PublishError> {
             .identifier_at(module.function_handle_at(fdef.function).name)
             .to_string();
         check_no_global_storage(module, &fname, &code.code)?;
+        check_init_not_called(module, &fname, &code.code)?;
         if !is_framework {
             check_transfer_calls(module, &fname, &code.code)?;
             check_fresh_uids(module, fdef, &fname)?;
@@ -228,6 +230,28 @@ fn check_no_global_storage(
                 module: module.self_id().name().to_string(),
                 function: fname.to_string(),
                 instruction: format!("{instr:?}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `init` runs once, at publish; a module's own code calling it could run it again.
+fn check_init_not_called(
+    module: &CompiledModule,
+    fname: &str,
+    code: &[Bytecode],
+) -> Result<(), PublishError> {
+    for instr in code {
+        let Bytecode::Call(h) = instr else { continue };
+        let fh = module.function_handle_at(*h);
+        if fh.module == module.self_handle_idx() && module.identifier_at(fh.name).as_str() == "init"
+        {
+            return Err(PublishError::BadInit {
+                module: module.self_id().name().to_string(),
+                reason: format!(
+                    "init is called by {fname}; only the runtime calls it, once, at publish"
+                ),
             });
         }
     }
@@ -499,6 +523,9 @@ fn entry_param_ok(module: &CompiledModule, t: &SignatureToken, type_params: &[Ab
             is_object(module, t, type_params)
                 || (struct_is(module, *h, AccountAddress::ONE, "option", "Option")
                     && args.iter().all(|a| entry_param_ok(module, a, type_params)))
+                // A ticket for an object sent to another object, supplied by a `Receiving`
+                // input; `Receiving<T>` itself requires `T: key`.
+                || struct_is(module, *h, FRAMEWORK, "transfer", "Receiving")
         }
         TypeParameter(i) => type_params.get(*i as usize).is_some_and(|a| a.has_key()),
     }

@@ -148,12 +148,7 @@ pub fn all_natives() -> NativeFunctionTable {
         ));
     };
     for (module, func, f) in FRAMEWORK_NATIVES.iter().chain(test_scenario::NATIVES) {
-        let f = *f;
-        add(
-            module,
-            func,
-            Arc::new(move |ctx, tys, args| f(ctx, tys, args)),
-        );
+        add(module, func, Arc::new(*f));
     }
     table
 }

@@ -135,7 +135,8 @@ pub struct ObjectRuntime<'a> {
     pub deleted_ids: IndexSet<ObjectID>,
     /// Objects transferred, shared or frozen, by ID (the last transfer wins).
     pub transfers: IndexMap<ObjectID, Transferred>,
-    /// Events: type and BCS contents, with the index of the command that emitted them.
+    /// Events: type and BCS contents, with the index of the event source (the module the
+    /// adapter was running when they were emitted).
     pub events: Vec<(StructTag, Vec<u8>, usize)>,
     /// Objects loaded from the store (children and received objects) with their state then.
     pub loaded: BTreeMap<ObjectID, LoadedObject>,
@@ -143,8 +144,8 @@ pub struct ObjectRuntime<'a> {
     pub receivable: BTreeMap<ObjectID, SequenceNumber>,
     /// IDs received in this transaction.
     pub received: IndexSet<ObjectID>,
-    /// The command being executed (for event attribution).
-    pub current_command: usize,
+    /// The adapter's current event source, recorded with each event.
+    pub event_source: usize,
     children: BTreeMap<ObjectID, ChildObject>,
     limits: RuntimeLimits,
     /// State of `test_scenario`, present only under the unit-test runner.
@@ -196,7 +197,7 @@ impl<'a> ObjectRuntime<'a> {
             loaded: BTreeMap::new(),
             receivable: BTreeMap::new(),
             received: IndexSet::new(),
-            current_command: 0,
+            event_source: 0,
             children: BTreeMap::new(),
             limits,
             test: None,
@@ -254,7 +255,7 @@ impl<'a> ObjectRuntime<'a> {
         {
             return Err(0);
         }
-        self.events.push((type_, contents, self.current_command));
+        self.events.push((type_, contents, self.event_source));
         Ok(())
     }
 
