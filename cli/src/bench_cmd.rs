@@ -62,20 +62,34 @@ struct Runner {
 const BUDGET: u64 = 2_000_000_000;
 
 impl Runner {
-    fn execute(&mut self, key: &KeyPair, ptb: ProgrammableTransaction) -> CliResult<movid_runtime::chain::ExecutionResult> {
+    fn execute(
+        &mut self,
+        key: &KeyPair,
+        ptb: ProgrammableTransaction,
+    ) -> CliResult<movid_runtime::chain::ExecutionResult> {
         let sender = key.address();
         let data = TransactionData {
             kind: TransactionKind::ProgrammableTransaction(ptb),
             sender,
-            gas_data: GasData { payment: vec![self.gas[&sender]], owner: sender, price: 1_000, budget: BUDGET },
+            gas_data: GasData {
+                payment: vec![self.gas[&sender]],
+                owner: sender,
+                price: 1_000,
+                budget: BUDGET,
+            },
             expiration: TransactionExpiration::None,
         };
-        let signed = SignedTransaction { signatures: vec![key.sign_transaction(&data)], data };
+        let signed = SignedTransaction {
+            signatures: vec![key.sign_transaction(&data)],
+            data,
+        };
         let start = Instant::now();
         let r = self.chain.execute(signed).map_err(CliError::plain)?;
         self.latencies.push(start.elapsed());
         if let ExecutionStatus::Failure { error, command } = &r.effects.status {
-            return Err(CliError::plain(format!("benchmark transaction failed in command {command:?}: {error}")));
+            return Err(CliError::plain(format!(
+                "benchmark transaction failed in command {command:?}: {error}"
+            )));
         }
         self.gas.insert(sender, r.effects.gas_object.0);
         for (r, _) in r.effects.all_changed() {
@@ -87,7 +101,12 @@ impl Runner {
 
 fn peak_memory_kib() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -99,7 +118,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn did_doc(len: usize) -> Vec<u8> {
-    let mut json = String::from(r#"{"@context":["https://www.w3.org/ns/did/v1"],"id":"did:0:0","service":[{"id":"did:0:0#s","type":"Note","serviceEndpoint":""#);
+    let mut json = String::from(
+        r#"{"@context":["https://www.w3.org/ns/did/v1"],"id":"did:0:0","service":[{"id":"did:0:0#s","type":"Note","serviceEndpoint":""#,
+    );
     while json.len() < len.saturating_sub(6) {
         json.push('x');
     }
@@ -123,19 +144,42 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
     let dir = tempfile::tempdir()?;
     let store: Arc<dyn Store> = match args.store {
         StoreKind::Memory => Arc::new(MemoryStore::new()),
-        StoreKind::Redb => Arc::new(RedbStore::open(&dir.path().join("bench.redb")).map_err(CliError::plain)?),
+        StoreKind::Redb => {
+            Arc::new(RedbStore::open(&dir.path().join("bench.redb")).map_err(CliError::plain)?)
+        }
     };
     let k = args.controllers.clamp(1, 64);
     let keys = dev_keys(k.max(2));
-    let config = GenesisConfig { accounts: keys.iter().map(KeyPair::address).collect(), coins_per_account: 1, coin_value: 1_000_000 * MOVID, start_time_ms: 1_700_000_000_000 };
-    let chain = Arc::new(out.spin("genesis", || LocalChain::open(store, config)).map_err(CliError::plain)?);
-    let mut r = Runner { chain: chain.clone(), refs: HashMap::new(), gas: HashMap::new(), latencies: vec![] };
+    let config = GenesisConfig {
+        accounts: keys.iter().map(KeyPair::address).collect(),
+        coins_per_account: 1,
+        coin_value: 1_000_000 * MOVID,
+        start_time_ms: 1_700_000_000_000,
+    };
+    let chain = Arc::new(
+        out.spin("genesis", || LocalChain::open(store, config))
+            .map_err(CliError::plain)?,
+    );
+    let mut r = Runner {
+        chain: chain.clone(),
+        refs: HashMap::new(),
+        gas: HashMap::new(),
+        latencies: vec![],
+    };
     for key in &keys {
         let coin = chain.gas_coins(&key.address()).map_err(CliError::plain)?[0].object_ref();
         r.gas.insert(key.address(), coin);
     }
-    let clock = ObjectArg::Shared { id: ObjectID::CLOCK, initial_shared_version: 1, mutable: false };
-    let bar = if out.interactive() { indicatif::ProgressBar::new(args.count as u64) } else { indicatif::ProgressBar::hidden() };
+    let clock = ObjectArg::Shared {
+        id: ObjectID::CLOCK,
+        initial_shared_version: 1,
+        mutable: false,
+    };
+    let bar = if out.interactive() {
+        indicatif::ProgressBar::new(args.count as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let started;
     let mut transactions = 0usize;
     match args.workload {
@@ -170,19 +214,33 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
             let threshold = (k / 2 + 1) as u64;
             let mut b = PtbBuilder::new();
             let d = b.pure(&Some(did_doc(200)));
-            let addrs = b.pure(&keys.iter().take(k).map(KeyPair::address).collect::<Vec<_>>());
+            let addrs = b.pure(
+                &keys
+                    .iter()
+                    .take(k)
+                    .map(KeyPair::address)
+                    .collect::<Vec<_>>(),
+            );
             let vps = b.pure(&vec![1u64; k]);
             let del = b.pure(&vec![false; k]);
             let t = b.pure(&threshold);
             let c = b.object(clock);
-            b.move_call(ObjectID::IDENTITY, "identity", "new_with_controllers", vec![], vec![d, addrs, vps, del, t, c]);
+            b.move_call(
+                ObjectID::IDENTITY,
+                "identity",
+                "new_with_controllers",
+                vec![],
+                vec![d, addrs, vps, del, t, c],
+            );
             let created = r.execute(&keys[0], b.finish())?;
             let (identity, isv) = created
                 .effects
                 .created
                 .iter()
                 .find_map(|(o, owner)| match owner {
-                    Owner::Shared { initial_shared_version } => Some((o.id, *initial_shared_version)),
+                    Owner::Shared {
+                        initial_shared_version,
+                    } => Some((o.id, *initial_shared_version)),
                     _ => None,
                 })
                 .ok_or_else(|| CliError::plain("no identity created"))?;
@@ -192,13 +250,20 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
                     .owned_objects(&key.address())
                     .map_err(CliError::plain)?
                     .into_iter()
-                    .find(|o| o.type_().is_some_and(|t| t.name.as_str() == "ControllerCap"))
+                    .find(|o| {
+                        o.type_()
+                            .is_some_and(|t| t.name.as_str() == "ControllerCap")
+                    })
                     .ok_or_else(|| CliError::plain("controller has no cap"))?;
                 r.refs.insert(cap.id(), cap.object_ref());
                 caps.push(cap.id());
             }
             let update_did = struct_tag(ObjectID::IDENTITY, "did_proposal", "UpdateDid");
-            let ident = ObjectArg::Shared { id: identity, initial_shared_version: isv, mutable: true };
+            let ident = ObjectArg::Shared {
+                id: identity,
+                initial_shared_version: isv,
+                mutable: true,
+            };
             let doc = did_doc(300);
             r.latencies.clear();
             started = Instant::now();
@@ -206,12 +271,24 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
             while transactions < args.count {
                 let mut b = PtbBuilder::new();
                 let cap = b.object(ObjectArg::ImmOrOwned(r.refs[&caps[0]]));
-                let auth = b.move_call(ObjectID::IDENTITY, "controller", "auth_with_cap", vec![], vec![cap]);
+                let auth = b.move_call(
+                    ObjectID::IDENTITY,
+                    "controller",
+                    "auth_with_cap",
+                    vec![],
+                    vec![cap],
+                );
                 let i = b.object(ident);
                 let exp = b.pure(&Option::<u64>::None);
                 let d = b.pure(&doc);
                 let c = b.object(clock);
-                b.move_call(ObjectID::IDENTITY, "did_proposal", "propose_update", vec![], vec![i, auth, exp, d, c]);
+                b.move_call(
+                    ObjectID::IDENTITY,
+                    "did_proposal",
+                    "propose_update",
+                    vec![],
+                    vec![i, auth, exp, d, c],
+                );
                 let res = r.execute(&keys[0], b.finish())?;
                 transactions += 1;
                 bar.inc(1);
@@ -223,18 +300,43 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
                     .effects
                     .created
                     .iter()
-                    .find_map(|(o, _)| chain.get_object(&o.id).ok().flatten().filter(|x| x.type_().is_some_and(|t| t.name.as_str() == "Proposal")).map(|_| o.id))
+                    .find_map(|(o, _)| {
+                        chain
+                            .get_object(&o.id)
+                            .ok()
+                            .flatten()
+                            .filter(|x| x.type_().is_some_and(|t| t.name.as_str() == "Proposal"))
+                            .map(|_| o.id)
+                    })
                     .ok_or_else(|| CliError::plain("no proposal created"))?;
                 for j in 1..threshold as usize {
                     let mut b = PtbBuilder::new();
                     let cap = b.object(ObjectArg::ImmOrOwned(r.refs[&caps[j]]));
-                    let auth = b.move_call(ObjectID::IDENTITY, "controller", "auth_with_cap", vec![], vec![cap]);
+                    let auth = b.move_call(
+                        ObjectID::IDENTITY,
+                        "controller",
+                        "auth_with_cap",
+                        vec![],
+                        vec![cap],
+                    );
                     let i = b.object(ident);
                     let p = b.pure(&proposal);
-                    b.move_call(ObjectID::IDENTITY, "identity", "approve_proposal", vec![update_did.clone()], vec![i, auth, p]);
+                    b.move_call(
+                        ObjectID::IDENTITY,
+                        "identity",
+                        "approve_proposal",
+                        vec![update_did.clone()],
+                        vec![i, auth, p],
+                    );
                     if j + 1 == threshold as usize {
                         let c = b.object(clock);
-                        b.move_call(ObjectID::IDENTITY, "did_proposal", "execute_update", vec![], vec![i, auth, p, c]);
+                        b.move_call(
+                            ObjectID::IDENTITY,
+                            "did_proposal",
+                            "execute_update",
+                            vec![],
+                            vec![i, auth, p, c],
+                        );
                     }
                     r.execute(&keys[j], b.finish())?;
                     transactions += 1;
@@ -250,7 +352,13 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
             let c = b.object(clock);
             b.move_call(ObjectID::IDENTITY, "identity", "new", vec![], vec![d, c]);
             let created = r.execute(&keys[0], b.finish())?;
-            let id = created.effects.created.iter().find(|(_, o)| o.is_shared()).map(|(o, _)| o.id).ok_or_else(|| CliError::plain("no identity"))?;
+            let id = created
+                .effects
+                .created
+                .iter()
+                .find(|(_, o)| o.is_shared())
+                .map(|(o, _)| o.id)
+                .ok_or_else(|| CliError::plain("no identity"))?;
             let did = format!("did:movid:local:{id}");
             let client = movid_sdk::client::InProcessClient::new(chain.clone());
             let rt = tokio::runtime::Builder::new_current_thread().build()?;
@@ -258,7 +366,9 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
             started = Instant::now();
             for _ in 0..args.count {
                 let t = Instant::now();
-                let res = rt.block_on(movid_sdk::resolver::resolve(&client, &did)).map_err(CliError::plain)?;
+                let res = rt
+                    .block_on(movid_sdk::resolver::resolve(&client, &did))
+                    .map_err(CliError::plain)?;
                 r.latencies.push(t.elapsed());
                 if res.did_document.is_none() {
                     return Err(CliError::plain("resolution returned no document"));

@@ -4,14 +4,14 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::Subcommand;
+use move_binary_format::access::ModuleAccess;
+use move_binary_format::file_format::{CompiledModule, SignatureToken};
 use movid_runtime::build::{build_package, BuildOptions};
 use movid_runtime::execution::coin_value;
 use movid_runtime::genesis::MOVID;
 use movid_runtime::store::EventFilter;
 use movid_runtime::types::{Address, Argument, Data, Digest, Object, ObjectID, StructTag, TypeTag};
 use movid_sdk::tx::{Signer, TransactionBuilder};
-use move_binary_format::access::ModuleAccess;
-use move_binary_format::file_format::{CompiledModule, SignatureToken};
 use serde_json::{json, Value};
 
 use crate::context::Context;
@@ -98,13 +98,20 @@ pub enum ClientCommand {
 fn parse_struct_tag(s: &str) -> CliResult<StructTag> {
     match parse_type_tag(s)? {
         TypeTag::Struct(t) => Ok(t),
-        _ => Err(CliError::new(format!("`{s}` is not a struct type"), "write ADDRESS::module::Name")),
+        _ => Err(CliError::new(
+            format!("`{s}` is not a struct type"),
+            "write ADDRESS::module::Name",
+        )),
     }
 }
 
 fn parse_type_tag(s: &str) -> CliResult<TypeTag> {
-    move_core_types::parser::parse_type_tag(s)
-        .map_err(|e| CliError::new(format!("`{s}` is not a Move type: {e}"), "write e.g. u64 or 0x2::movid::MOVID"))
+    move_core_types::parser::parse_type_tag(s).map_err(|e| {
+        CliError::new(
+            format!("`{s}` is not a Move type: {e}"),
+            "write e.g. u64 or 0x2::movid::MOVID",
+        )
+    })
 }
 
 fn address_of(ctx: &Context, name: Option<&str>) -> CliResult<Address> {
@@ -130,7 +137,9 @@ pub fn object_json(o: &Object) -> Value {
 }
 
 pub fn run(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(run_async(cmd, ctx, out))
 }
 
@@ -140,7 +149,9 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
     match cmd {
         ClientCommand::Publish { path, gas_budget } => {
             let pkg = out
-                .spin("compiling Move package", || build_package(&path, &BuildOptions::default()))
+                .spin("compiling Move package", || {
+                    build_package(&path, &BuildOptions::default())
+                })
                 .map_err(|e| CliError::new(e.to_string(), "fix the package, then publish again"))?;
             let signer = ctx.signer().await?;
             let mut tx = TransactionBuilder::new(&*client, Signer::address(&signer));
@@ -159,31 +170,76 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 .map(|(r, _)| r.id)
                 .ok_or_else(|| CliError::plain("the publish created no package"))?;
             let created: Vec<Value> = resp.created.iter().map(object_json).collect();
-            out.print(&json!({ "package": package, "digest": resp.digest, "created": created }), || {
-                format!("published {} as {package}\ntransaction {}", pkg.name, resp.digest)
-            });
+            out.print(
+                &json!({ "package": package, "digest": resp.digest, "created": created }),
+                || {
+                    format!(
+                        "published {} as {package}\ntransaction {}",
+                        pkg.name, resp.digest
+                    )
+                },
+            );
         }
-        ClientCommand::Call { package, module, function, type_args, args, gas_budget } => {
-            let type_args = type_args.iter().map(|t| parse_type_tag(t)).collect::<CliResult<Vec<_>>>()?;
+        ClientCommand::Call {
+            package,
+            module,
+            function,
+            type_args,
+            args,
+            gas_budget,
+        } => {
+            let type_args = type_args
+                .iter()
+                .map(|t| parse_type_tag(t))
+                .collect::<CliResult<Vec<_>>>()?;
             let signer = ctx.signer().await?;
             let pkg = client.object(package).await.map_err(e)?;
             let Data::Package(p) = &pkg.data else {
-                return Err(CliError::new(format!("{package} is not a package"), "pass a package ID with --package"));
+                return Err(CliError::new(
+                    format!("{package} is not a package"),
+                    "pass a package ID with --package",
+                ));
             };
             let bytes = p.modules.get(&module).ok_or_else(|| {
-                CliError::new(format!("package {package} has no module `{module}`"), format!("its modules: {}", p.modules.keys().cloned().collect::<Vec<_>>().join(", ")))
+                CliError::new(
+                    format!("package {package} has no module `{module}`"),
+                    format!(
+                        "its modules: {}",
+                        p.modules.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
             })?;
-            let m = CompiledModule::deserialize(bytes).map_err(|e| CliError::plain(format!("{e:?}")))?;
+            let m = CompiledModule::deserialize(bytes)
+                .map_err(|e| CliError::plain(format!("{e:?}")))?;
             let fdef = m
                 .function_defs
                 .iter()
-                .find(|f| m.identifier_at(m.function_handle_at(f.function).name).as_str() == function)
-                .ok_or_else(|| CliError::new(format!("{module} has no function `{function}`"), "check the name"))?;
-            let params = m.signature_at(m.function_handle_at(fdef.function).parameters).0.clone();
-            let params: Vec<SignatureToken> = params.into_iter().filter(|p| !is_tx_context(&m, p)).collect();
+                .find(|f| {
+                    m.identifier_at(m.function_handle_at(f.function).name)
+                        .as_str()
+                        == function
+                })
+                .ok_or_else(|| {
+                    CliError::new(
+                        format!("{module} has no function `{function}`"),
+                        "check the name",
+                    )
+                })?;
+            let params = m
+                .signature_at(m.function_handle_at(fdef.function).parameters)
+                .0
+                .clone();
+            let params: Vec<SignatureToken> = params
+                .into_iter()
+                .filter(|p| !is_tx_context(&m, p))
+                .collect();
             if params.len() != args.len() {
                 return Err(CliError::new(
-                    format!("{module}::{function} takes {} arguments, {} given", params.len(), args.len()),
+                    format!(
+                        "{module}::{function} takes {} arguments, {} given",
+                        params.len(),
+                        args.len()
+                    ),
                     "pass one --args value per parameter (the TxContext is supplied for you)",
                 ));
             }
@@ -193,9 +249,16 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             }
             let mut call_args = vec![];
             for (i, (p, a)) in params.iter().zip(&args).enumerate() {
-                call_args.push(arg_for(&mut tx, &m, p, a, &type_args).await.map_err(|msg| {
-                    CliError::new(format!("argument {i} (`{a}`): {msg}"), "see `movid client call --help` for argument syntax")
-                })?);
+                call_args.push(
+                    arg_for(&mut tx, &m, p, a, &type_args)
+                        .await
+                        .map_err(|msg| {
+                            CliError::new(
+                                format!("argument {i} (`{a}`): {msg}"),
+                                "see `movid client call --help` for argument syntax",
+                            )
+                        })?,
+                );
             }
             tx.move_call(package, &module, &function, type_args, call_args);
             let resp = tx.execute(&signer).await.map_err(e)?;
@@ -209,7 +272,12 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             });
         }
         ClientCommand::Object { id } => {
-            let o = client.get_object(id).await.map_err(e)?.ok_or_else(|| CliError::new(format!("object {id} does not exist"), "it may have been deleted or wrapped"))?;
+            let o = client.get_object(id).await.map_err(e)?.ok_or_else(|| {
+                CliError::new(
+                    format!("object {id} does not exist"),
+                    "it may have been deleted or wrapped",
+                )
+            })?;
             let v = object_json(&o);
             out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
         }
@@ -218,31 +286,81 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             let objs = client.owned_objects(a).await.map_err(e)?;
             let v: Vec<Value> = objs.iter().map(object_json).collect();
             out.print(&v, || {
-                objs.iter().map(|o| format!("{} v{} {}", o.id(), o.version(), o.type_().map(|t| t.to_string()).unwrap_or_default())).collect::<Vec<_>>().join("\n")
+                objs.iter()
+                    .map(|o| {
+                        format!(
+                            "{} v{} {}",
+                            o.id(),
+                            o.version(),
+                            o.type_().map(|t| t.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
             });
         }
         ClientCommand::Tx { digest } => {
-            let rec = client.transaction(digest).await.map_err(e)?.ok_or_else(|| CliError::new(format!("no transaction {digest}"), "check the digest"))?;
+            let rec = client
+                .transaction(digest)
+                .await
+                .map_err(e)?
+                .ok_or_else(|| {
+                    CliError::new(format!("no transaction {digest}"), "check the digest")
+                })?;
             let v = serde_json::to_value(&rec).expect("json");
             out.print(&v, || serde_json::to_string_pretty(&json!({ "status": rec.effects.status, "gas": rec.effects.gas_used, "created": rec.effects.created, "mutated": rec.effects.mutated, "deleted": rec.effects.deleted, "events": rec.events.len() })).expect("json"));
         }
-        ClientCommand::Events { sender, type_, tx, limit } => {
-            let filter = EventFilter { transaction: tx, sender, type_: type_.as_deref().map(parse_struct_tag).transpose()? };
+        ClientCommand::Events {
+            sender,
+            type_,
+            tx,
+            limit,
+        } => {
+            let filter = EventFilter {
+                transaction: tx,
+                sender,
+                type_: type_.as_deref().map(parse_struct_tag).transpose()?,
+            };
             let events = client.events(filter, limit).await.map_err(e)?;
             let v = serde_json::to_value(&events).expect("json");
             out.print(&v, || {
-                events.iter().map(|r| format!("{} #{} {} from {}", r.transaction, r.index, r.event.type_, r.event.sender)).collect::<Vec<_>>().join("\n")
+                events
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{} #{} {} from {}",
+                            r.transaction, r.index, r.event.type_, r.event.sender
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
             });
         }
         ClientCommand::Faucet { address, amount } => {
             let a = address_of(&ctx, address.as_deref())?;
-            let r = client.faucet(a, amount.saturating_mul(MOVID)).await.map_err(e)?;
-            out.print(&json!({ "coin": r.id, "amount": amount * MOVID, "recipient": a }), || format!("sent a coin of {amount} MOVID to {a}: {}", r.id));
+            let r = client
+                .faucet(a, amount.saturating_mul(MOVID))
+                .await
+                .map_err(e)?;
+            out.print(
+                &json!({ "coin": r.id, "amount": amount * MOVID, "recipient": a }),
+                || format!("sent a coin of {amount} MOVID to {a}: {}", r.id),
+            );
         }
         ClientCommand::Gas { address } => {
             let a = address_of(&ctx, address.as_deref())?;
             let coins = client.gas_coins(a).await.map_err(e)?;
-            let rows: Vec<(ObjectID, u64)> = coins.iter().map(|c| (c.id(), c.as_move().and_then(|m| coin_value(&m.contents)).unwrap_or(0))).collect();
+            let rows: Vec<(ObjectID, u64)> = coins
+                .iter()
+                .map(|c| {
+                    (
+                        c.id(),
+                        c.as_move()
+                            .and_then(|m| coin_value(&m.contents))
+                            .unwrap_or(0),
+                    )
+                })
+                .collect();
             let total: u64 = rows.iter().map(|r| r.1).sum();
             out.print(&json!({ "address": a, "total": total, "coins": rows.iter().map(|(id, v)| json!({ "id": id, "value": v })).collect::<Vec<_>>() }), || {
                 let mut s = rows.iter().map(|(id, v)| format!("{id} {v}")).collect::<Vec<_>>().join("\n");
@@ -269,7 +387,11 @@ fn struct_name(m: &CompiledModule, t: &SignatureToken) -> Option<(ObjectID, Stri
     };
     let sh = m.struct_handle_at(h);
     let mh = m.module_handle_at(sh.module);
-    Some((ObjectID::from(*m.address_identifier_at(mh.address)), m.identifier_at(mh.name).to_string(), m.identifier_at(sh.name).to_string()))
+    Some((
+        ObjectID::from(*m.address_identifier_at(mh.address)),
+        m.identifier_at(mh.name).to_string(),
+        m.identifier_at(sh.name).to_string(),
+    ))
 }
 
 fn token_to_tag(m: &CompiledModule, t: &SignatureToken, targs: &[TypeTag]) -> Option<TypeTag> {
@@ -284,7 +406,10 @@ fn token_to_tag(m: &CompiledModule, t: &SignatureToken, targs: &[TypeTag]) -> Op
         SignatureToken::Struct(_) | SignatureToken::StructInstantiation(..) => {
             let (a, md, n) = struct_name(m, t)?;
             let type_params = match t {
-                SignatureToken::StructInstantiation(_, ps) => ps.iter().map(|p| token_to_tag(m, p, targs)).collect::<Option<Vec<_>>>()?,
+                SignatureToken::StructInstantiation(_, ps) => ps
+                    .iter()
+                    .map(|p| token_to_tag(m, p, targs))
+                    .collect::<Option<Vec<_>>>()?,
                 _ => vec![],
             };
             TypeTag::Struct(StructTag {
@@ -308,13 +433,26 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let num = |t: &str| t.parse::<u128>().map_err(|_| format!("`{t}` is not a number"));
+    let num = |t: &str| {
+        t.parse::<u128>()
+            .map_err(|_| format!("`{t}` is not a number"))
+    };
     Ok(match tag {
-        TypeTag::Bool => bcs::to_bytes(&bool::from_str(&text).map_err(|_| "expected true or false")?).expect("bcs"),
-        TypeTag::U8 => bcs::to_bytes(&u8::try_from(num(&text)?).map_err(|_| "too large for u8")?).expect("bcs"),
-        TypeTag::U64 => bcs::to_bytes(&u64::try_from(num(&text)?).map_err(|_| "too large for u64")?).expect("bcs"),
+        TypeTag::Bool => {
+            bcs::to_bytes(&bool::from_str(&text).map_err(|_| "expected true or false")?)
+                .expect("bcs")
+        }
+        TypeTag::U8 => {
+            bcs::to_bytes(&u8::try_from(num(&text)?).map_err(|_| "too large for u8")?).expect("bcs")
+        }
+        TypeTag::U64 => {
+            bcs::to_bytes(&u64::try_from(num(&text)?).map_err(|_| "too large for u64")?)
+                .expect("bcs")
+        }
         TypeTag::U128 => bcs::to_bytes(&num(&text)?).expect("bcs"),
-        TypeTag::Address => bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs"),
+        TypeTag::Address => {
+            bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs")
+        }
         TypeTag::Vector(inner) if **inner == TypeTag::U8 && !text.starts_with('[') => {
             let bytes = match text.strip_prefix("0x") {
                 Some(h) => hex::decode(h).map_err(|_| "not hex after 0x")?,
@@ -323,7 +461,8 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
             bcs::to_bytes(&bytes).expect("bcs")
         }
         TypeTag::Vector(inner) => {
-            let items: Vec<Value> = serde_json::from_str(&text).map_err(|_| "expected a JSON array")?;
+            let items: Vec<Value> =
+                serde_json::from_str(&text).map_err(|_| "expected a JSON array")?;
             let mut out = vec![];
             let mut n = items.len();
             loop {
@@ -340,9 +479,19 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
             }
             out
         }
-        t if is_struct(t, ObjectID::STD, "string", "String") || is_struct(t, ObjectID::STD, "ascii", "String") => bcs::to_bytes(text.as_bytes()).expect("bcs"),
-        t if is_struct(t, ObjectID::FRAMEWORK, "object", "ID") => bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs"),
-        TypeTag::Struct(s) if ObjectID::from(s.address) == ObjectID::STD && s.module.as_str() == "option" && s.type_params.len() == 1 => {
+        t if is_struct(t, ObjectID::STD, "string", "String")
+            || is_struct(t, ObjectID::STD, "ascii", "String") =>
+        {
+            bcs::to_bytes(text.as_bytes()).expect("bcs")
+        }
+        t if is_struct(t, ObjectID::FRAMEWORK, "object", "ID") => {
+            bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs")
+        }
+        TypeTag::Struct(s)
+            if ObjectID::from(s.address) == ObjectID::STD
+                && s.module.as_str() == "option"
+                && s.type_params.len() == 1 =>
+        {
             if text == "none" {
                 vec![0]
             } else {
@@ -351,19 +500,36 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
                 out
             }
         }
-        other => return Err(format!("values of type {other} cannot be given on the command line")),
+        other => {
+            return Err(format!(
+                "values of type {other} cannot be given on the command line"
+            ))
+        }
     })
 }
 
-async fn arg_for(tx: &mut TransactionBuilder<'_>, m: &CompiledModule, p: &SignatureToken, a: &str, targs: &[TypeTag]) -> Result<Argument, String> {
+async fn arg_for(
+    tx: &mut TransactionBuilder<'_>,
+    m: &CompiledModule,
+    p: &SignatureToken,
+    a: &str,
+    targs: &[TypeTag],
+) -> Result<Argument, String> {
     let (inner, mutable) = match p {
         SignatureToken::Reference(i) => (&**i, false),
         SignatureToken::MutableReference(i) => (&**i, true),
         t => (t, true),
     };
     let is_object = match inner {
-        SignatureToken::Struct(h) | SignatureToken::StructInstantiation(h, _) => m.struct_handle_at(*h).abilities.has_key(),
-        SignatureToken::TypeParameter(i) => matches!(targs.get(*i as usize), Some(TypeTag::Struct(_))) && !targs.get(*i as usize).is_some_and(|t| is_struct(t, ObjectID::STD, "string", "String")),
+        SignatureToken::Struct(h) | SignatureToken::StructInstantiation(h, _) => {
+            m.struct_handle_at(*h).abilities.has_key()
+        }
+        SignatureToken::TypeParameter(i) => {
+            matches!(targs.get(*i as usize), Some(TypeTag::Struct(_)))
+                && !targs
+                    .get(*i as usize)
+                    .is_some_and(|t| is_struct(t, ObjectID::STD, "string", "String"))
+        }
         _ => false,
     };
     let tag = token_to_tag(m, inner, targs);

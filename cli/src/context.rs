@@ -30,7 +30,10 @@ impl Context {
         let wallet = Wallet::open(&crate::movid_home())?;
         let (client, rpc): (Arc<dyn Client>, Option<String>) = match (rpc, data_dir) {
             (Some(_), Some(_)) => {
-                return Err(CliError::new("--rpc and --data-dir are exclusive", "use one: a node's URL, or a data directory to run the chain in-process"))
+                return Err(CliError::new(
+                    "--rpc and --data-dir are exclusive",
+                    "use one: a node's URL, or a data directory to run the chain in-process",
+                ))
             }
             (None, Some(dir)) => {
                 let chain = crate::node_cmd::open_chain(&dir, 4)?;
@@ -41,7 +44,11 @@ impl Context {
                 (Arc::new(RpcClient::new(url.clone())), Some(url))
             }
         };
-        Ok(Context { client, wallet, rpc })
+        Ok(Context {
+            client,
+            wallet,
+            rpc,
+        })
     }
 
     /// The active key's committer.
@@ -53,12 +60,21 @@ impl Context {
     pub fn error(&self, e: SdkError) -> CliError {
         let hint = match &e {
             SdkError::Transport(_) => match &self.rpc {
-                Some(url) => format!("is a node running at {url}? start one with `movid start`, or use --data-dir"),
+                Some(url) => format!(
+                    "is a node running at {url}? start one with `movid start`, or use --data-dir"
+                ),
                 None => "check the data directory".to_string(),
             },
-            SdkError::Transaction(_) => "fetch fresh object versions and try again; `movid client gas` shows your coins".into(),
-            SdkError::Identity(_) => "`movid identity show DID` shows controllers, threshold and proposals".into(),
-            SdkError::ExecutionFailed { .. } => "the transaction ran and failed; only gas was charged".into(),
+            SdkError::Transaction(_) => {
+                "fetch fresh object versions and try again; `movid client gas` shows your coins"
+                    .into()
+            }
+            SdkError::Identity(_) => {
+                "`movid identity show DID` shows controllers, threshold and proposals".into()
+            }
+            SdkError::ExecutionFailed { .. } => {
+                "the transaction ran and failed; only gas was charged".into()
+            }
             _ => "run with --json for details".into(),
         };
         CliError::new(e.to_string(), hint)

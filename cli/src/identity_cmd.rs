@@ -6,7 +6,9 @@ use std::str::FromStr;
 use clap::Subcommand;
 use movid_runtime::types::{Address, ObjectID};
 use movid_sdk::did::{self, Did, DidDocument, KeyFormat, PublicKey, Relationship};
-use movid_sdk::identity::{permissions, ConfigChange, NewController, OnChainIdentity, ProposalOutcome};
+use movid_sdk::identity::{
+    permissions, ConfigChange, NewController, OnChainIdentity, ProposalOutcome,
+};
 use movid_sdk::tx::Signer;
 use movid_sdk::IdentityClient;
 use serde_json::{json, Value};
@@ -181,29 +183,61 @@ pub enum DidCommand {
 }
 
 fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
-    let d = Did::from_str(s).map_err(|e| CliError::new(format!("`{s}` is not a movid DID: {e}"), "write did:movid:local:0x<64 hex digits>"))?;
+    let d = Did::from_str(s).map_err(|e| {
+        CliError::new(
+            format!("`{s}` is not a movid DID: {e}"),
+            "write did:movid:local:0x<64 hex digits>",
+        )
+    })?;
     let id = ObjectID(*d.object_id());
     Ok((d, id))
 }
 
 fn pair(s: &str, what: &str) -> CliResult<(String, u64)> {
-    let (a, b) = s.rsplit_once(':').ok_or_else(|| CliError::new(format!("`{s}` is not {what}:VOTING_POWER"), "e.g. 0xabc...:2"))?;
-    let vp = b.parse().map_err(|_| CliError::new(format!("`{b}` is not a voting power"), "use a positive integer"))?;
+    let (a, b) = s.rsplit_once(':').ok_or_else(|| {
+        CliError::new(
+            format!("`{s}` is not {what}:VOTING_POWER"),
+            "e.g. 0xabc...:2",
+        )
+    })?;
+    let vp = b.parse().map_err(|_| {
+        CliError::new(
+            format!("`{b}` is not a voting power"),
+            "use a positive integer",
+        )
+    })?;
     Ok((a.to_string(), vp))
 }
 
-const DUMMY: &str = "did:movid:local:0x0000000000000000000000000000000000000000000000000000000000000000";
+const DUMMY: &str =
+    "did:movid:local:0x0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Reads a document file, accepting `did:0:0` for the document's own DID.
 fn read_doc(path: &Path, did: Option<&Did>) -> CliResult<DidDocument> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display()), "pass a JSON DID document"))?;
-    let own = did.map(|d| d.to_string()).unwrap_or_else(|| DUMMY.to_string());
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::new(
+            format!("cannot read {}: {e}", path.display()),
+            "pass a JSON DID document",
+        )
+    })?;
+    let own = did
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| DUMMY.to_string());
     let text = text.replace(did::PLACEHOLDER_DID, &own);
-    serde_json::from_str(&text).map_err(|e| CliError::new(format!("{} is not a DID document: {e}", path.display()), "see the W3C DID Core format"))
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::new(
+            format!("{} is not a DID document: {e}", path.display()),
+            "see the W3C DID Core format",
+        )
+    })
 }
 
 fn identity_json(i: &OnChainIdentity) -> Value {
-    let doc = i.document().ok().flatten().map(|d| serde_json::to_value(d).expect("json"));
+    let doc = i
+        .document()
+        .ok()
+        .flatten()
+        .map(|d| serde_json::to_value(d).expect("json"));
     json!({
         "did": i.did.to_string(), "id": i.id, "threshold": i.threshold,
         "controllers": i.controllers.iter().map(|c| json!({ "cap": c.cap_id, "voting_power": c.voting_power })).collect::<Vec<_>>(),
@@ -215,7 +249,14 @@ fn identity_json(i: &OnChainIdentity) -> Value {
 
 async fn outcome(ids: &IdentityClient, identity: ObjectID, o: ProposalOutcome) -> Value {
     let (votes, threshold) = match ids.get_identity(identity).await {
-        Ok(i) => (i.proposals.iter().find(|p| p.id == o.proposal_id).map(|p| i.current_votes(p)).unwrap_or(0), i.threshold),
+        Ok(i) => (
+            i.proposals
+                .iter()
+                .find(|p| p.id == o.proposal_id)
+                .map(|p| i.current_votes(p))
+                .unwrap_or(0),
+            i.threshold,
+        ),
         Err(_) => (0, 0),
     };
     json!({ "proposal_id": o.proposal_id, "executed": o.executed, "votes": votes, "threshold": threshold, "digest": o.response.digest })
@@ -224,20 +265,32 @@ async fn outcome(ids: &IdentityClient, identity: ObjectID, o: ProposalOutcome) -
 fn print_outcome(out: Output, v: &Value) {
     out.print(v, || {
         if v["executed"].as_bool() == Some(true) {
-            format!("proposal {} executed", v["proposal_id"].as_str().unwrap_or_default())
+            format!(
+                "proposal {} executed",
+                v["proposal_id"].as_str().unwrap_or_default()
+            )
         } else {
-            format!("proposal {} open: {} of {} votes", v["proposal_id"].as_str().unwrap_or_default(), v["votes"], v["threshold"])
+            format!(
+                "proposal {} open: {} of {} votes",
+                v["proposal_id"].as_str().unwrap_or_default(),
+                v["votes"],
+                v["threshold"]
+            )
         }
     });
 }
 
 pub fn run(cmd: IdentityCommand, ctx: Context, out: Output) -> CliResult<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(run_identity(cmd, ctx, out))
 }
 
 pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let e = |err| ctx.error(err);
         match cmd {
@@ -267,15 +320,28 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
     let e = |err| ctx.error(err);
     let addr = |s: &str| -> CliResult<Address> { Ok(Address(*ctx.wallet.resolve(s)?.as_bytes())) };
     match cmd {
-        IdentityCommand::Create { doc, controllers, threshold, delegators } => {
+        IdentityCommand::Create {
+            doc,
+            controllers,
+            threshold,
+            delegators,
+        } => {
             let doc = match doc {
                 Some(p) => read_doc(&p, None)?,
                 None => DidDocument::builder(Did::from_str(DUMMY).expect("valid"))
-                    .key("key-1", PublicKey::Ed25519(signer.public_key()), KeyFormat::Multibase, &[Relationship::Authentication, Relationship::AssertionMethod])
+                    .key(
+                        "key-1",
+                        PublicKey::Ed25519(signer.public_key()),
+                        KeyFormat::Multibase,
+                        &[Relationship::Authentication, Relationship::AssertionMethod],
+                    )
                     .build()
                     .map_err(CliError::plain)?,
             };
-            let delegators = delegators.iter().map(|d| addr(d)).collect::<CliResult<Vec<_>>>()?;
+            let delegators = delegators
+                .iter()
+                .map(|d| addr(d))
+                .collect::<CliResult<Vec<_>>>()?;
             let mut b = ids.create_identity().document(&doc);
             if controllers.is_empty() {
                 b = b.controller_with_delegation(Signer::address(&signer), 1, true);
@@ -289,7 +355,10 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 b = b.threshold(t);
             }
             let identity = b.execute(&signer).await.map_err(e)?;
-            out.print(&json!({ "did": identity.did.to_string(), "id": identity.id }), || format!("created {}", identity.did));
+            out.print(
+                &json!({ "did": identity.did.to_string(), "id": identity.id }),
+                || format!("created {}", identity.did),
+            );
         }
         IdentityCommand::Show { did } => {
             let (_, id) = parse_did(&did)?;
@@ -305,37 +374,72 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         }
         IdentityCommand::Propose(p) => {
             let (did, expiration) = match &p {
-                ProposeCommand::UpdateDoc { did, expiration, .. }
+                ProposeCommand::UpdateDoc {
+                    did, expiration, ..
+                }
                 | ProposeCommand::Deactivate { did, expiration }
                 | ProposeCommand::DeleteDoc { did, expiration }
-                | ProposeCommand::Config { did, expiration, .. }
-                | ProposeCommand::Send { did, expiration, .. }
+                | ProposeCommand::Config {
+                    did, expiration, ..
+                }
+                | ProposeCommand::Send {
+                    did, expiration, ..
+                }
                 | ProposeCommand::Delete { did, expiration } => (did.clone(), *expiration),
             };
             let (did, id) = parse_did(&did)?;
-            let c = ids.controller(id, &signer).await.map_err(e)?.with_expiration(expiration);
+            let c = ids
+                .controller(id, &signer)
+                .await
+                .map_err(e)?
+                .with_expiration(expiration);
             let o = match p {
-                ProposeCommand::UpdateDoc { doc, .. } => c.propose_document(&read_doc(&doc, Some(&did))?).await,
+                ProposeCommand::UpdateDoc { doc, .. } => {
+                    c.propose_document(&read_doc(&doc, Some(&did))?).await
+                }
                 ProposeCommand::Deactivate { .. } => c.propose_deactivation().await,
                 ProposeCommand::DeleteDoc { .. } => c.propose_did_deletion().await,
                 ProposeCommand::Delete { .. } => c.propose_identity_deletion().await,
-                ProposeCommand::Config { add, remove, update, threshold, .. } => {
-                    let mut change = ConfigChange { threshold, remove, ..Default::default() };
+                ProposeCommand::Config {
+                    add,
+                    remove,
+                    update,
+                    threshold,
+                    ..
+                } => {
+                    let mut change = ConfigChange {
+                        threshold,
+                        remove,
+                        ..Default::default()
+                    };
                     for a in &add {
                         let (a, vp) = pair(a, "ADDRESS")?;
-                        change.add.push(NewController { address: addr(&a)?, voting_power: vp, can_delegate: false });
+                        change.add.push(NewController {
+                            address: addr(&a)?,
+                            voting_power: vp,
+                            can_delegate: false,
+                        });
                     }
                     for u in &update {
                         let (cap, vp) = pair(u, "CAP_ID")?;
-                        change.update.push((ObjectID::from_str(&cap).map_err(CliError::plain)?, vp));
+                        change
+                            .update
+                            .push((ObjectID::from_str(&cap).map_err(CliError::plain)?, vp));
                     }
                     c.propose_config_change(&change).await
                 }
                 ProposeCommand::Send { object, to, .. } => {
                     if object.len() != to.len() || object.is_empty() {
-                        return Err(CliError::new("give one --to per --object", "e.g. --object 0xabc --to 0xdef"));
+                        return Err(CliError::new(
+                            "give one --to per --object",
+                            "e.g. --object 0xabc --to 0xdef",
+                        ));
                     }
-                    let transfers = object.iter().zip(&to).map(|(o, t)| Ok((*o, addr(t)?))).collect::<CliResult<Vec<_>>>()?;
+                    let transfers = object
+                        .iter()
+                        .zip(&to)
+                        .map(|(o, t)| Ok((*o, addr(t)?)))
+                        .collect::<CliResult<Vec<_>>>()?;
                     let pid = c.propose_send(&transfers).await.map_err(e)?;
                     let v = json!({ "proposal_id": pid, "executed": false });
                     print_outcome(out, &v);
@@ -351,22 +455,37 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let c = ids.controller(id, &signer).await.map_err(e)?;
             let r = c.approve(proposal).await.map_err(e)?;
             let i = ids.get_identity(id).await.map_err(e)?;
-            let votes = i.proposals.iter().find(|p| p.id == proposal).map(|p| i.current_votes(p)).unwrap_or(0);
+            let votes = i
+                .proposals
+                .iter()
+                .find(|p| p.id == proposal)
+                .map(|p| i.current_votes(p))
+                .unwrap_or(0);
             out.print(&json!({ "proposal_id": proposal, "votes": votes, "threshold": i.threshold, "digest": r.digest }), || format!("approved {proposal}: {votes} of {} votes", i.threshold));
         }
         IdentityCommand::Execute { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
             let r = c.execute(proposal).await.map_err(e)?;
-            out.print(&json!({ "proposal_id": proposal, "executed": true, "digest": r.digest }), || format!("executed {proposal}"));
+            out.print(
+                &json!({ "proposal_id": proposal, "executed": true, "digest": r.digest }),
+                || format!("executed {proposal}"),
+            );
         }
         IdentityCommand::RemoveApproval { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
             let r = c.remove_approval(proposal).await.map_err(e)?;
-            out.print(&json!({ "proposal_id": proposal, "digest": r.digest }), || format!("removed approval of {proposal}"));
+            out.print(
+                &json!({ "proposal_id": proposal, "digest": r.digest }),
+                || format!("removed approval of {proposal}"),
+            );
         }
-        IdentityCommand::Delegate { did, to, permissions: perms } => {
+        IdentityCommand::Delegate {
+            did,
+            to,
+            permissions: perms,
+        } => {
             let (_, id) = parse_did(&did)?;
             let mut bits = 0u64;
             for p in &perms {
@@ -377,7 +496,12 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                     "delete" => permissions::DELETE,
                     "remove-approval" => permissions::REMOVE_APPROVAL,
                     "all" => permissions::ALL,
-                    other => return Err(CliError::new(format!("unknown permission `{other}`"), "use create, approve, execute, delete, remove-approval")),
+                    other => {
+                        return Err(CliError::new(
+                            format!("unknown permission `{other}`"),
+                            "use create, approve, execute, delete, remove-approval",
+                        ))
+                    }
                 };
             }
             if perms.is_empty() {
@@ -385,7 +509,9 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             }
             let c = ids.controller(id, &signer).await.map_err(e)?;
             let token = c.delegate(bits, addr(&to)?).await.map_err(e)?;
-            out.print(&json!({ "token": token, "permissions": bits }), || format!("delegation token {token} sent"));
+            out.print(&json!({ "token": token, "permissions": bits }), || {
+                format!("delegation token {token} sent")
+            });
         }
         IdentityCommand::RevokeToken { did, token } => {
             let (_, id) = parse_did(&did)?;
@@ -397,7 +523,9 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
             c.unrevoke_token(token).await.map_err(e)?;
-            out.print(&json!({ "unrevoked": token }), || format!("token {token} is valid again"));
+            out.print(&json!({ "unrevoked": token }), || {
+                format!("token {token} is valid again")
+            });
         }
     }
     Ok(())

@@ -64,7 +64,9 @@ pub enum KeysCommand {
 }
 
 pub fn run(cmd: KeysCommand, out: Output) -> CliResult<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(run_async(cmd, out))
 }
 
@@ -73,13 +75,22 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
     let mut w = Wallet::open(&home)?;
     let mgr = IdentityManager::new();
     match cmd {
-        KeysCommand::Generate { alias, capabilities } => {
+        KeysCommand::Generate {
+            alias,
+            capabilities,
+        } => {
             if let Some(a) = &alias {
                 if w.config.aliases.contains_key(a) {
-                    return Err(CliError::new(format!("alias `{a}` is taken"), "choose another alias"));
+                    return Err(CliError::new(
+                        format!("alias `{a}` is taken"),
+                        "choose another alias",
+                    ));
                 }
             }
-            let (ident, _) = mgr.generate(&w.backend, Scheme::Ed25519, capabilities.into()).await.map_err(Wallet::error)?;
+            let (ident, _) = mgr
+                .generate(&w.backend, Scheme::Ed25519, capabilities.into())
+                .await
+                .map_err(Wallet::error)?;
             let address = ident.id().to_string();
             if let Some(a) = &alias {
                 w.config.aliases.insert(a.clone(), address.clone());
@@ -97,7 +108,15 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
             for (i, kp) in movid_runtime::genesis::dev_keys(count).iter().enumerate() {
                 let material = KeyMaterial::from_ed25519_seed(kp.seed());
                 let address = kp.address().to_string();
-                match mgr.import(&w.backend, Scheme::Ed25519, &material, Capability::CommitAndDecrypt).await {
+                match mgr
+                    .import(
+                        &w.backend,
+                        Scheme::Ed25519,
+                        &material,
+                        Capability::CommitAndDecrypt,
+                    )
+                    .await
+                {
                     Ok(_) | Err(movid_sdk::keys::KeyError::IdentityAlreadyExists { .. }) => {}
                     Err(e) => return Err(Wallet::error(e)),
                 }
@@ -108,7 +127,13 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                 w.config.active = imported.first().cloned();
             }
             w.save()?;
-            out.print(&json!({ "imported": imported }), || format!("imported {} dev keys as dev0..dev{}", imported.len(), imported.len().saturating_sub(1)));
+            out.print(&json!({ "imported": imported }), || {
+                format!(
+                    "imported {} dev keys as dev0..dev{}",
+                    imported.len(),
+                    imported.len().saturating_sub(1)
+                )
+            });
         }
         KeysCommand::List => {
             let list = mgr.list(&w.backend).await.map_err(Wallet::error)?;
@@ -130,7 +155,11 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                     .map(|r| {
                         format!(
                             "{} {} {:<10} {}",
-                            if r["active"].as_bool() == Some(true) { "*" } else { " " },
+                            if r["active"].as_bool() == Some(true) {
+                                "*"
+                            } else {
+                                " "
+                            },
                             r["address"].as_str().unwrap_or_default(),
                             r["alias"].as_str().unwrap_or("-"),
                             r["capabilities"].as_str().unwrap_or_default()
@@ -142,17 +171,23 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
         }
         KeysCommand::Use { key } => {
             let id = w.resolve(&key)?;
-            mgr.connect(id, &w.backend, Capability::Commit).await.map_err(Wallet::error)?;
+            mgr.connect(id, &w.backend, Capability::Commit)
+                .await
+                .map_err(Wallet::error)?;
             w.config.active = Some(id.to_string());
             w.save()?;
-            out.print(&json!({ "active": id.to_string() }), || format!("active address: {id}"));
+            out.print(&json!({ "active": id.to_string() }), || {
+                format!("active address: {id}")
+            });
         }
         KeysCommand::Delete { key } => {
             let id = w.resolve(&key)?;
             mgr.delete(id, &w.backend).await.map_err(Wallet::error)?;
             let s = id.to_string();
             w.config.aliases.retain(|_, v| *v != s);
-            if w.config.active.as_deref() == Some(s.as_str()) || w.config.active.as_deref() == Some(key.as_str()) {
+            if w.config.active.as_deref() == Some(s.as_str())
+                || w.config.active.as_deref() == Some(key.as_str())
+            {
                 w.config.active = None;
             }
             w.save()?;
@@ -161,9 +196,12 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
         KeysCommand::Agent { socket } => {
             let path = socket.unwrap_or_else(|| home.join("agent.sock"));
             let password = std::env::var("MOVID_KEYSTORE_PASSWORD").unwrap_or_default();
-            let backend = MemoryBackend::open_keyfile(home.join("keys.json"), password).map_err(Wallet::error)?;
+            let backend = MemoryBackend::open_keyfile(home.join("keys.json"), password)
+                .map_err(Wallet::error)?;
             let server = Agent::serve(&path, backend).await.map_err(Wallet::error)?;
-            out.print(&json!({ "socket": path }), || format!("signer agent listening on {}", path.display()));
+            out.print(&json!({ "socket": path }), || {
+                format!("signer agent listening on {}", path.display())
+            });
             tokio::signal::ctrl_c().await?;
             server.shutdown();
         }

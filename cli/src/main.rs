@@ -1,5 +1,6 @@
 //! `movid`: run a local node, build, test and publish Move packages, and drive identities.
 
+mod access_cmd;
 mod bench_cmd;
 mod client_cmd;
 mod context;
@@ -54,6 +55,9 @@ enum Command {
     Did(identity_cmd::DidCommand),
     /// Benchmark the chain in this process (build with --release).
     Bench(bench_cmd::BenchArgs),
+    /// Identity-first network access: enrollment, device certificates, the mTLS gate.
+    #[command(subcommand)]
+    Access(access_cmd::AccessCommand),
 }
 
 /// `$MOVID_HOME`, defaulting to `~/.movid`.
@@ -73,9 +77,18 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
         Command::Move(cmd) => move_cmd::run(cmd, out),
         Command::Keys(cmd) => keys_cmd::run(cmd, out),
         Command::Bench(args) => bench_cmd::run(args, out),
-        Command::Client(cmd) => client_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
-        Command::Identity(cmd) => identity_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
-        Command::Did(cmd) => identity_cmd::run_did(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out),
+        Command::Client(cmd) => {
+            client_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
+        }
+        Command::Identity(cmd) => {
+            identity_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
+        }
+        Command::Did(cmd) => {
+            identity_cmd::run_did(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
+        }
+        Command::Access(cmd) => {
+            access_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
+        }
     }
 }
 

@@ -144,13 +144,20 @@ fn resolve_did_method(
         }
         let did = match params.get(0).and_then(|v| v.as_str()) {
             Some(d) => d.to_string(),
-            None => return Some(Err(RpcError::new(codes::INVALID_PARAMS, "param 0 (did) must be a string"))),
+            None => {
+                return Some(Err(RpcError::new(
+                    codes::INVALID_PARAMS,
+                    "param 0 (did) must be a string",
+                )))
+            }
         };
         let client = movid_sdk::client::InProcessClient::new(chain.clone());
         // Handlers run on the blocking pool, where blocking on the runtime is allowed.
-        let result = tokio::runtime::Handle::current().block_on(movid_sdk::resolver::resolve(&client, &did));
+        let result =
+            tokio::runtime::Handle::current().block_on(movid_sdk::resolver::resolve(&client, &did));
         Some(match result {
-            Ok(r) => serde_json::to_value(r).map_err(|e| RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
+            Ok(r) => serde_json::to_value(r)
+                .map_err(|e| RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
             Err(e) => Err(RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
         })
     }

@@ -31,7 +31,9 @@ pub struct Wallet {
 fn key_error(e: KeyError) -> CliError {
     let hint = match &e {
         KeyError::WrongPassword { .. } => "set MOVID_KEYSTORE_PASSWORD to the key file's password",
-        KeyError::ExternalIdentityNotFound { .. } | KeyError::IdentityDoesNotExist { .. } => "list the keys with `movid keys list`",
+        KeyError::ExternalIdentityNotFound { .. } | KeyError::IdentityDoesNotExist { .. } => {
+            "list the keys with `movid keys list`"
+        }
         _ => "check $MOVID_HOME/keys.json",
     };
     CliError::new(e.to_string(), hint)
@@ -45,25 +47,46 @@ impl Wallet {
         let backend = Backend::keyfile(home.join("keys.json"), password).map_err(key_error)?;
         let cfg_path = home.join("client.json");
         let config = match std::fs::read(&cfg_path) {
-            Ok(b) => serde_json::from_slice(&b)
-                .map_err(|e| CliError::new(format!("{} is not valid: {e}", cfg_path.display()), "fix or delete the file"))?,
+            Ok(b) => serde_json::from_slice(&b).map_err(|e| {
+                CliError::new(
+                    format!("{} is not valid: {e}", cfg_path.display()),
+                    "fix or delete the file",
+                )
+            })?,
             Err(_) => ClientConfig::default(),
         };
-        Ok(Wallet { home: home.to_path_buf(), backend, config })
+        Ok(Wallet {
+            home: home.to_path_buf(),
+            backend,
+            config,
+        })
     }
 
     /// Saves `client.json`.
     pub fn save(&self) -> CliResult<()> {
         let tmp = self.home.join("client.json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(&self.config).expect("serializable"))?;
+        std::fs::write(
+            &tmp,
+            serde_json::to_vec_pretty(&self.config).expect("serializable"),
+        )?;
         std::fs::rename(tmp, self.home.join("client.json"))?;
         Ok(())
     }
 
     /// An alias or a `0x` address to an identity ID.
     pub fn resolve(&self, name: &str) -> CliResult<IdentityId> {
-        let addr = self.config.aliases.get(name).map(String::as_str).unwrap_or(name);
-        addr.parse().map_err(|_| CliError::new(format!("`{name}` is neither an alias nor an address"), "see `movid keys list`"))
+        let addr = self
+            .config
+            .aliases
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or(name);
+        addr.parse().map_err(|_| {
+            CliError::new(
+                format!("`{name}` is neither an alias nor an address"),
+                "see `movid keys list`",
+            )
+        })
     }
 
     /// The active address.
@@ -80,7 +103,10 @@ impl Wallet {
             Some(id) => id,
             None => self.active()?,
         };
-        let handle = IdentityManager::new().connect(id, &self.backend, Capability::Commit).await.map_err(key_error)?;
+        let handle = IdentityManager::new()
+            .connect(id, &self.backend, Capability::Commit)
+            .await
+            .map_err(key_error)?;
         handle.require_committer().map_err(key_error)
     }
 

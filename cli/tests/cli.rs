@@ -19,12 +19,16 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { home: tempfile::tempdir().unwrap(), rpc: None }
+        Env {
+            home: tempfile::tempdir().unwrap(),
+            rpc: None,
+        }
     }
 
     fn cmd(&self) -> Command {
         let mut c = Command::new(bin());
-        c.env("MOVID_HOME", self.home.path()).env_remove("MOVID_RPC");
+        c.env("MOVID_HOME", self.home.path())
+            .env_remove("MOVID_RPC");
         if let Some(r) = &self.rpc {
             c.env("MOVID_RPC", r);
         }
@@ -40,7 +44,8 @@ impl Env {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("movid {args:?} printed no JSON ({e})"))
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("movid {args:?} printed no JSON ({e})"))
     }
 
     /// Runs `movid ARGS`, expecting failure; returns stderr.
@@ -65,10 +70,19 @@ struct Node {
 impl Node {
     /// Starts `movid start` on a free port and waits until it serves.
     fn start(env: &Env) -> Node {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let mut child = env
             .cmd()
-            .args(["start", "--rpc-addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .args([
+                "start",
+                "--rpc-addr",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
             .arg(env.data_dir())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -79,11 +93,18 @@ impl Node {
         stdout.read_line(&mut line).unwrap();
         assert!(line.contains("listening"), "node did not start: {line}");
         let url = format!("http://127.0.0.1:{port}");
-        Node { child, url, _stdout: stdout }
+        Node {
+            child,
+            url,
+            _stdout: stdout,
+        }
     }
 
     fn terminate(mut self) -> std::process::ExitStatus {
-        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
@@ -103,7 +124,10 @@ impl Drop for Node {
 }
 
 fn rpc(url: &str, body: &str) -> Value {
-    let out = Command::new("curl").args(["-s", "-X", "POST", url, "-d", body]).output().expect("curl runs");
+    let out = Command::new("curl")
+        .args(["-s", "-X", "POST", url, "-d", body])
+        .output()
+        .expect("curl runs");
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
@@ -117,14 +141,26 @@ fn with_node() -> (Env, Node) {
 
 fn alias_address(env: &Env, alias: &str) -> String {
     let keys = env.json(&["keys", "list"]);
-    keys.as_array().unwrap().iter().find(|k| k["alias"] == alias).unwrap()["address"].as_str().unwrap().to_string()
+    keys.as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["alias"] == alias)
+        .unwrap()["address"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
 fn a_package_is_created_built_tested_published_and_called() {
     let (env, _node) = with_node();
     let work = tempfile::tempdir().unwrap();
-    let out = env.cmd().current_dir(work.path()).args(["move", "new", "demo"]).output().unwrap();
+    let out = env
+        .cmd()
+        .current_dir(work.path())
+        .args(["move", "new", "demo"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let pkg = work.path().join("demo");
     let build = env.json(&["move", "build", "--path", pkg.to_str().unwrap()]);
@@ -133,13 +169,37 @@ fn a_package_is_created_built_tested_published_and_called() {
     assert_eq!(test["passed"], true);
     let publish = env.json(&["client", "publish", "--path", pkg.to_str().unwrap()]);
     let package = publish["package"].as_str().unwrap();
-    let call = env.json(&["client", "call", "--package", package, "--module", "demo", "--function", "create"]);
+    let call = env.json(&[
+        "client",
+        "call",
+        "--package",
+        package,
+        "--module",
+        "demo",
+        "--function",
+        "create",
+    ]);
     let thing = call["created"][0]["id"].as_str().unwrap().to_string();
-    env.json(&["client", "call", "--package", package, "--module", "demo", "--function", "bump", "--args", &thing]);
+    env.json(&[
+        "client",
+        "call",
+        "--package",
+        package,
+        "--module",
+        "demo",
+        "--function",
+        "bump",
+        "--args",
+        &thing,
+    ]);
     let obj = env.json(&["client", "object", &thing]);
     assert!(obj["version"].as_u64().unwrap() > 1);
     // A build error names the file and line.
-    std::fs::write(pkg.join("sources/demo.move"), "module demo::demo { fun f() { let x = ; } }").unwrap();
+    std::fs::write(
+        pkg.join("sources/demo.move"),
+        "module demo::demo { fun f() { let x = ; } }",
+    )
+    .unwrap();
     let err = env.fails(&["move", "build", "--path", pkg.to_str().unwrap()]);
     assert!(err.contains("demo.move") && err.contains(":1:"), "{err}");
 }
@@ -148,7 +208,14 @@ fn a_package_is_created_built_tested_published_and_called() {
 fn keys_are_generated_listed_switched_and_deleted() {
     let env = Env::new();
     let a = env.json(&["keys", "generate", "--alias", "alice"]);
-    let b = env.json(&["keys", "generate", "--alias", "bob", "--capabilities", "commit"]);
+    let b = env.json(&[
+        "keys",
+        "generate",
+        "--alias",
+        "bob",
+        "--capabilities",
+        "commit",
+    ]);
     let list = env.json(&["keys", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert!(list[0]["active"].as_bool().unwrap() || list[1]["active"].as_bool().unwrap());
@@ -160,16 +227,30 @@ fn keys_are_generated_listed_switched_and_deleted() {
     assert_ne!(list[0]["address"], a["address"]);
     let err = env.fails(&["keys", "use", "alice"]);
     assert!(err.contains("alias"), "{err}");
-    assert!(env.fails(&["keys", "generate", "--alias", "bob"]).contains("taken"));
+    assert!(env
+        .fails(&["keys", "generate", "--alias", "bob"])
+        .contains("taken"));
 }
 
 #[test]
 fn an_identity_with_three_controllers_updates_its_document_after_two_approvals() {
     let (env, _node) = with_node();
-    let (a, b, c) = (alias_address(&env, "dev0"), alias_address(&env, "dev1"), alias_address(&env, "dev2"));
+    let (a, b, c) = (
+        alias_address(&env, "dev0"),
+        alias_address(&env, "dev1"),
+        alias_address(&env, "dev2"),
+    );
     let created = env.json(&[
-        "identity", "create", "--controller", &format!("{a}:1"), "--controller", &format!("{b}:1"),
-        "--controller", &format!("{c}:1"), "--threshold", "2",
+        "identity",
+        "create",
+        "--controller",
+        &format!("{a}:1"),
+        "--controller",
+        &format!("{b}:1"),
+        "--controller",
+        &format!("{c}:1"),
+        "--threshold",
+        "2",
     ]);
     let did = created["did"].as_str().unwrap().to_string();
     let doc = env.home.path().join("doc.json");
@@ -178,7 +259,14 @@ fn an_identity_with_three_controllers_updates_its_document_after_two_approvals()
         r#"{"@context":["https://www.w3.org/ns/did/v1"],"id":"did:0:0","service":[{"id":"did:0:0#web","type":"LinkedDomains","serviceEndpoint":"https://example.org"}]}"#,
     )
     .unwrap();
-    let p = env.json(&["identity", "propose", "update-doc", &did, "--doc", doc.to_str().unwrap()]);
+    let p = env.json(&[
+        "identity",
+        "propose",
+        "update-doc",
+        &did,
+        "--doc",
+        doc.to_str().unwrap(),
+    ]);
     assert_eq!(p["executed"], false);
     assert_eq!(p["votes"], 1);
     assert_eq!(p["threshold"], 2);
@@ -190,7 +278,10 @@ fn an_identity_with_three_controllers_updates_its_document_after_two_approvals()
     assert_eq!(approved["votes"], 2);
     env.json(&["identity", "execute", &did, &pid]);
     let resolved = env.json(&["did", "resolve", &did]);
-    assert_eq!(resolved["didDocument"]["service"][0]["serviceEndpoint"], "https://example.org");
+    assert_eq!(
+        resolved["didDocument"]["service"][0]["serviceEndpoint"],
+        "https://example.org"
+    );
     assert_eq!(resolved["didDocument"]["id"], did.as_str());
     let shown = env.json(&["identity", "show", &did]);
     assert_eq!(shown["threshold"], 2);
@@ -198,7 +289,10 @@ fn an_identity_with_three_controllers_updates_its_document_after_two_approvals()
     let history = env.json(&["did", "history", &did]);
     assert!(history.as_array().unwrap().len() >= 2);
     // The node resolves DIDs itself too.
-    let r = rpc(&env.rpc.clone().unwrap(), &format!(r#"{{"jsonrpc":"2.0","id":1,"method":"movid_resolveDid","params":["{did}"]}}"#));
+    let r = rpc(
+        &env.rpc.clone().unwrap(),
+        &format!(r#"{{"jsonrpc":"2.0","id":1,"method":"movid_resolveDid","params":["{did}"]}}"#),
+    );
     assert_eq!(r["result"]["didDocument"]["id"], did.as_str());
 }
 
@@ -208,7 +302,15 @@ fn a_delegation_token_is_revoked_and_unrevoked() {
     let created = env.json(&["identity", "create"]);
     let did = created["did"].as_str().unwrap().to_string();
     let b = alias_address(&env, "dev1");
-    let token = env.json(&["identity", "delegate", &did, "--to", &b, "--permissions", "create,approve"]);
+    let token = env.json(&[
+        "identity",
+        "delegate",
+        &did,
+        "--to",
+        &b,
+        "--permissions",
+        "create,approve",
+    ]);
     let token_id = token["token"].as_str().unwrap().to_string();
     assert_eq!(token["permissions"], 3);
     env.json(&["identity", "revoke-token", &did, &token_id]);
@@ -232,11 +334,24 @@ fn the_embedded_mode_runs_the_chain_in_process_and_is_refused_while_a_node_holds
     let resolved = env.json(&["--data-dir", d, "did", "resolve", &did]);
     assert!(resolved["didDocument"]["verificationMethod"].is_array());
     // A node on the same directory holds it; embedded use is then refused.
-    let node_env = Env { home: tempfile::tempdir().unwrap(), rpc: None };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let node_env = Env {
+        home: tempfile::tempdir().unwrap(),
+        rpc: None,
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = node_env
         .cmd()
-        .args(["start", "--rpc-addr", &format!("127.0.0.1:{port}"), "--data-dir", d])
+        .args([
+            "start",
+            "--rpc-addr",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+            d,
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -280,18 +395,52 @@ fn malformed_json_rpc_requests_get_errors() {
     let node = Node::start(&env);
     let u = &node.url;
     assert_eq!(rpc(u, "{not json")["error"]["code"], -32700);
-    assert_eq!(rpc(u, r#"{"jsonrpc":"2.0","id":1,"method":"movid_nope","params":[]}"#)["error"]["code"], -32601);
-    assert_eq!(rpc(u, r#"{"jsonrpc":"2.0","id":1,"method":"movid_getObject","params":["zz"]}"#)["error"]["code"], -32602);
-    assert_eq!(rpc(u, r#"{"jsonrpc":"1.0","id":1,"method":"movid_getEpoch"}"#)["error"]["code"], -32600);
-    assert_eq!(rpc(u, r#"{"jsonrpc":"2.0","id":1,"method":"movid_executeTransaction","params":["!!", []]}"#)["error"]["code"], -32602);
-    let big = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"movid_getEpoch","params":["{}"]}}"#, "a".repeat(2 << 20));
+    assert_eq!(
+        rpc(
+            u,
+            r#"{"jsonrpc":"2.0","id":1,"method":"movid_nope","params":[]}"#
+        )["error"]["code"],
+        -32601
+    );
+    assert_eq!(
+        rpc(
+            u,
+            r#"{"jsonrpc":"2.0","id":1,"method":"movid_getObject","params":["zz"]}"#
+        )["error"]["code"],
+        -32602
+    );
+    assert_eq!(
+        rpc(u, r#"{"jsonrpc":"1.0","id":1,"method":"movid_getEpoch"}"#)["error"]["code"],
+        -32600
+    );
+    assert_eq!(
+        rpc(
+            u,
+            r#"{"jsonrpc":"2.0","id":1,"method":"movid_executeTransaction","params":["!!", []]}"#
+        )["error"]["code"],
+        -32602
+    );
+    let big = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"movid_getEpoch","params":["{}"]}}"#,
+        "a".repeat(2 << 20)
+    );
     let tmp = env.home.path().join("big.json");
     std::fs::write(&tmp, big).unwrap();
-    let out = Command::new("curl").args(["-s", "-X", "POST", u, "--data-binary"]).arg(format!("@{}", tmp.display())).output().unwrap();
+    let out = Command::new("curl")
+        .args(["-s", "-X", "POST", u, "--data-binary"])
+        .arg(format!("@{}", tmp.display()))
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["code"], -32600);
     // Still serving.
-    assert_eq!(rpc(u, r#"{"jsonrpc":"2.0","id":7,"method":"movid_getEpoch","params":[]}"#)["result"], 0);
+    assert_eq!(
+        rpc(
+            u,
+            r#"{"jsonrpc":"2.0","id":7,"method":"movid_getEpoch","params":[]}"#
+        )["result"],
+        0
+    );
 }
 
 #[test]
@@ -307,7 +456,12 @@ fn sigterm_during_a_stream_of_transactions_loses_no_acknowledged_one() {
     let writer = std::thread::spawn(move || {
         let mut acked = vec![];
         for _ in 0..200 {
-            let r = rpc(&url, &format!(r#"{{"jsonrpc":"2.0","id":1,"method":"movid_faucet","params":["{me2}", 1000]}}"#));
+            let r = rpc(
+                &url,
+                &format!(
+                    r#"{{"jsonrpc":"2.0","id":1,"method":"movid_faucet","params":["{me2}", 1000]}}"#
+                ),
+            );
             match r["result"]["id"].as_str() {
                 Some(id) => acked.push(id.to_string()),
                 None => break,
@@ -329,12 +483,21 @@ fn sigterm_during_a_stream_of_transactions_loses_no_acknowledged_one() {
     drop(node);
 }
 
-
 #[test]
 fn bench_reports_throughput_latency_and_memory_as_json() {
     let env = Env::new();
     for w in ["transfer", "proposal"] {
-        let r = env.json(&["bench", "--workload", w, "--store", "redb", "--count", "20", "--controllers", "3"]);
+        let r = env.json(&[
+            "bench",
+            "--workload",
+            w,
+            "--store",
+            "redb",
+            "--count",
+            "20",
+            "--controllers",
+            "3",
+        ]);
         assert_eq!(r["count"].as_u64().unwrap(), 20);
         assert!(r["per_second"].as_f64().unwrap() > 0.0);
         assert!(r["p99_ms"].as_f64().unwrap() >= r["p50_ms"].as_f64().unwrap());
