@@ -689,9 +689,39 @@ async fn govern(
         }
     }
     .map_err(|e| error(ctx, e))?;
-    let v = json!({ "executed": true, "change": format!("{:?}", changes[0]), "digest": response.digest });
-    out.print(&v, || format!("done: {:?}", changes[0]));
+    let v = json!({ "executed": true, "change": describe(&changes[0]), "digest": response.digest });
+    out.print(&v, || describe(&changes[0]));
     Ok(())
+}
+
+/// A change, in words.
+fn describe(change: &AuthorityChange) -> String {
+    match change {
+        AuthorityChange::SetPolicy {
+            subject,
+            allowed_services,
+            max_sessions,
+        } => {
+            format!(
+                "policy of {subject} set: services {}, at most {max_sessions} sessions",
+                allowed_services.join(",")
+            )
+        }
+        AuthorityChange::RemovePolicy { subject } => format!("policy of {subject} removed"),
+        AuthorityChange::RevokeToken { token_hash } => {
+            format!("token {} revoked", hex::encode(token_hash))
+        }
+        AuthorityChange::UnrevokeToken { token_hash } => {
+            format!("token {} valid again", hex::encode(token_hash))
+        }
+        AuthorityChange::RevokeCertificate { serial } => format!("certificate {serial} revoked"),
+        AuthorityChange::UnrevokeCertificate { serial } => {
+            format!("certificate {serial} valid again")
+        }
+        AuthorityChange::RotateCaKey { new_key } => {
+            format!("CA key rotated to {}", hex::encode(new_key))
+        }
+    }
 }
 
 /// Pipes stdin to the stream and the stream to stdout until the gate or the
@@ -960,6 +990,10 @@ fn error(ctx: &Context, e: AccessError) -> CliError {
         AccessError::WrongKey(_) => CliError::new(
             e.to_string(),
             "`movid access authority show AUTHORITY` shows the CA key; `movid keys list` your keys",
+        ),
+        AccessError::Io { .. } => CliError::new(
+            e.to_string(),
+            "is the gate running at that address? its output says why it closed a connection",
         ),
         other => CliError::plain(other),
     }

@@ -13,6 +13,10 @@
 //! - [`keys`]: identities whose secret keys stay in a backend (memory, an
 //!   encrypted key file, a signer agent, a remote signer), used through
 //!   handles that sign transactions and decrypt messages.
+//! - [`access`]: identity-first network access: enrollment tokens, device
+//!   certificates and an mTLS gate checking the on-chain access authority.
+//! - [`sim`]: simulations for your own tests: named actors on an in-process
+//!   chain, time control, decoded events, traces, snapshots, concurrency.
 //!
 //! Errors are one enum, [`SdkError`]; aborts of the identity package arrive
 //! as [`identity::IdentityError`]s.
@@ -54,6 +58,7 @@
 
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod client;
 pub mod did;
 mod error;
@@ -61,6 +66,7 @@ pub mod identity;
 pub mod keys;
 pub mod resolver;
 pub mod rpc;
+pub mod sim;
 pub mod tx;
 
 pub use client::{Client, InProcessClient};
