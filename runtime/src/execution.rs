@@ -35,8 +35,8 @@ pub mod limits {
     pub const MAX_TX_SIZE: usize = 128 * 1024;
     /// Largest object, in bytes.
     pub const MAX_OBJECT_SIZE: usize = 256 * 1024;
-    /// Largest pure argument, in bytes.
-    pub const MAX_PURE_SIZE: usize = 16 * 1024;
+    /// Largest pure argument, in bytes (room for a maximal 32 KiB DID document).
+    pub const MAX_PURE_SIZE: usize = 64 * 1024;
     /// Most gas coins in a payment.
     pub const MAX_GAS_PAYMENT_OBJECTS: usize = 256;
     /// Largest package, in bytes of bytecode.

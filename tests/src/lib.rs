@@ -1,1 +1,3 @@
 //! end-to-end tests
+
+pub mod chain_identity;

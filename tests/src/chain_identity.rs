@@ -1,0 +1,860 @@
+//! Identities driven at the transaction level: every operation is one programmable transaction
+//! built with [`PtbBuilder`] against the identity package at 0x3, and the identity's state is
+//! read back by decoding the BCS of its objects.
+//!
+//! This is deliberately below the SDK: it shows exactly which Move calls a client makes, and it
+//! lets the identity property test compare the package with a plain model without trusting the
+//! SDK's own decoding.
+//!
+//! ```no_run
+//! use movid_tests::chain_identity::{ControllerSpec, TestChain};
+//!
+//! let chain = TestChain::new(4);
+//! let id = chain
+//!     .create_identity(0, Some(&TestChain::document(b"{}")), &[ControllerSpec::new(0, 1)], 1)
+//!     .unwrap();
+//! let cap = id.caps()[0].id;
+//! id.propose_update(cap, None, &TestChain::document(b"{\"v\":2}")).unwrap();
+//! ```
+//!
+//! Every operation presents its controller's `ControllerCap` as the PTB's first command,
+//! `controller::auth_with_cap(cap)`, and passes the resulting `Auth` by reference (`Result(0)`)
+//! to the identity call, as the identity package's README describes.
+
+use std::collections::BTreeMap;
+
+use move_core_types::identifier::Identifier;
+use movid_runtime::chain::{ExecutionResult, LocalChain};
+use movid_runtime::crypto::KeyPair;
+use movid_runtime::genesis::{dev_keys, GenesisConfig};
+use movid_runtime::types::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Gas budget of every identity transaction (100,000 gas units at the reference price).
+pub const BUDGET: u64 = 100_000_000;
+
+/// Why the chain refused a transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A Move abort, named by its module and error constant (`multicontroller`,
+    /// `EThresholdNotReached`); the constant is `code N` when the module names none.
+    Abort {
+        /// The aborting module of the identity package.
+        module: String,
+        /// The error constant.
+        constant: String,
+    },
+    /// Any other execution failure (out of gas, adapter error, ...).
+    Failure(ExecutionFailure),
+}
+
+impl Refusal {
+    /// A Move abort with `constant` in `module`.
+    pub fn abort(module: &str, constant: &str) -> Self {
+        Refusal::Abort {
+            module: module.to_string(),
+            constant: constant.to_string(),
+        }
+    }
+
+    /// The error constant, if this is a Move abort.
+    pub fn constant(&self) -> Option<&str> {
+        match self {
+            Refusal::Abort { constant, .. } => Some(constant),
+            Refusal::Failure(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Abort { module, constant } => write!(f, "{module}::{constant}"),
+            Refusal::Failure(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The outcome of an executed transaction: its effects, or why it failed.
+pub fn outcome(r: ExecutionResult) -> Result<ExecutionResult, Refusal> {
+    match &r.effects.status {
+        ExecutionStatus::Success => Ok(r),
+        ExecutionStatus::Failure {
+            error: ExecutionFailure::MoveAbort(a),
+            ..
+        } => Err(Refusal::Abort {
+            module: a.module.clone(),
+            constant: a
+                .constant
+                .clone()
+                .unwrap_or_else(|| format!("code {}", a.code)),
+        }),
+        ExecutionStatus::Failure { error, .. } => Err(Refusal::Failure(error.clone())),
+    }
+}
+
+// === Mirrors of the Move layouts (field order as in the Move sources) ===
+//
+// A Move `Option<T>` is a struct holding a vector of zero or one element; its BCS (a ULEB128
+// length 0 or 1, then the element) is byte for byte serde's BCS of a Rust `Option<T>` (tag 0 or
+// 1, then the value), so the mirrors use `Option` directly. `UID` and `ID` are 32 bytes.
+
+/// `movid::vec_map::VecMap<K, V>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VecMap<K, V> {
+    /// The entries, in insertion order.
+    pub contents: Vec<Entry<K, V>>,
+}
+
+/// `movid::vec_map::Entry<K, V>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry<K, V> {
+    /// The key.
+    pub key: K,
+    /// The value.
+    pub value: V,
+}
+
+/// `movid::vec_set::VecSet<K>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VecSet<K> {
+    /// The elements, in insertion order.
+    pub contents: Vec<K>,
+}
+
+/// `movid::object_bag::ObjectBag`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectBag {
+    /// The parent of the bag's dynamic object fields.
+    pub id: ObjectID,
+    /// The number of entries.
+    pub size: u64,
+}
+
+/// `movid::dynamic_field::Field<Name, Value>`: the child object holding one dynamic field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field<Name, Value> {
+    /// Derived from the parent and the name.
+    pub id: ObjectID,
+    /// The field's name.
+    pub name: Name,
+    /// Its value: for a dynamic object field, the ID of the child object.
+    pub value: Value,
+}
+
+/// `movid::dynamic_object_field::Wrapper<Name>`: the name of a dynamic object field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wrapper<Name> {
+    /// The name given to `dynamic_object_field::add`.
+    pub name: Name,
+}
+
+/// `identity::multicontroller::Multicontroller<V>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Multicontroller<V> {
+    /// The identity holding it.
+    pub owner: ObjectID,
+    /// Voting power a proposal needs.
+    pub threshold: u64,
+    /// `ControllerCap` ID -> voting power.
+    pub controllers: VecMap<ObjectID, u64>,
+    /// The controlled value.
+    pub controlled_value: V,
+    /// Open proposals, oldest first.
+    pub active_proposals: Vec<ObjectID>,
+    /// The proposals themselves.
+    pub proposals: ObjectBag,
+    /// Revoked delegation tokens.
+    pub revoked_tokens: VecSet<ObjectID>,
+}
+
+/// `identity::identity::Identity`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityObject {
+    /// The identity's ID.
+    pub id: ObjectID,
+    /// The DID document under multi-controller governance.
+    pub did_doc: Multicontroller<Option<Vec<u8>>>,
+    /// Clock ms at creation.
+    pub created: u64,
+    /// Clock ms of the last document change.
+    pub updated: u64,
+    /// Package version of the layout.
+    pub version: u64,
+    /// Whether the identity was deleted.
+    pub deleted: bool,
+    /// Whether the document was deleted.
+    pub deleted_did: bool,
+}
+
+impl IdentityObject {
+    /// Controllers as `ControllerCap` ID -> voting power.
+    pub fn controllers(&self) -> BTreeMap<ObjectID, u64> {
+        self.did_doc
+            .controllers
+            .contents
+            .iter()
+            .map(|e| (e.key, e.value))
+            .collect()
+    }
+
+    /// The threshold.
+    pub fn threshold(&self) -> u64 {
+        self.did_doc.threshold
+    }
+
+    /// The DID document: `Some(bytes)`, `Some([])` if deactivated, `None` if deleted.
+    pub fn document(&self) -> &Option<Vec<u8>> {
+        &self.did_doc.controlled_value
+    }
+
+    /// Open proposals, oldest first.
+    pub fn active_proposals(&self) -> &[ObjectID] {
+        &self.did_doc.active_proposals
+    }
+}
+
+/// `identity::multicontroller::Proposal<T>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal<T> {
+    /// The proposal's ID.
+    pub id: ObjectID,
+    /// Voting power when its votes last changed (informational).
+    pub votes: u64,
+    /// The `ControllerCap` IDs that approved it.
+    pub voters: VecSet<ObjectID>,
+    /// Last epoch in which it can be approved or executed.
+    pub expiration_epoch: Option<u64>,
+    /// The proposed action.
+    pub action: T,
+}
+
+/// `identity::did_proposal::UpdateDid`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateDid {
+    /// The document the proposal sets.
+    pub doc: Option<Vec<u8>>,
+}
+
+/// `identity::config_proposal::ConfigChange`, also the arguments of `propose_config_change`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigChange {
+    /// New threshold; none keeps the current one.
+    pub threshold: Option<u64>,
+    /// Addresses of new controllers ...
+    pub add_addresses: Vec<Address>,
+    /// ... their voting power ...
+    pub add_voting_powers: Vec<u64>,
+    /// ... and right to delegate.
+    pub add_can_delegate: Vec<bool>,
+    /// `ControllerCap` IDs to remove.
+    pub remove: Vec<ObjectID>,
+    /// `ControllerCap` IDs whose voting power changes ...
+    pub update_ids: Vec<ObjectID>,
+    /// ... to these values.
+    pub update_voting_powers: Vec<u64>,
+}
+
+impl ConfigChange {
+    /// Adds one controller.
+    pub fn add(address: Address, voting_power: u64) -> Self {
+        ConfigChange {
+            add_addresses: vec![address],
+            add_voting_powers: vec![voting_power],
+            add_can_delegate: vec![false],
+            ..Default::default()
+        }
+    }
+
+    /// Removes one controller.
+    pub fn remove(cap: ObjectID) -> Self {
+        ConfigChange {
+            remove: vec![cap],
+            ..Default::default()
+        }
+    }
+
+    /// Sets one controller's voting power.
+    pub fn set_voting_power(cap: ObjectID, voting_power: u64) -> Self {
+        ConfigChange {
+            update_ids: vec![cap],
+            update_voting_powers: vec![voting_power],
+            ..Default::default()
+        }
+    }
+
+    /// Sets the threshold.
+    pub fn threshold(threshold: u64) -> Self {
+        ConfigChange {
+            threshold: Some(threshold),
+            ..Default::default()
+        }
+    }
+}
+
+/// `identity::controller::ControllerCap`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControllerCap {
+    /// The cap's ID: the controller's name in the identity.
+    pub id: ObjectID,
+    /// The identity it controls.
+    pub controller_of: ObjectID,
+    /// Whether it may mint delegation tokens.
+    pub can_delegate: bool,
+}
+
+/// The proposal kinds these helpers drive, i.e. the action type argument `T` of the generic
+/// `identity::*_proposal<T>` calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProposalKind {
+    /// `did_proposal::UpdateDid`.
+    UpdateDid,
+    /// `config_proposal::ConfigChange`.
+    ConfigChange,
+}
+
+impl ProposalKind {
+    /// The action's Move type.
+    pub fn type_tag(self) -> TypeTag {
+        match self {
+            ProposalKind::UpdateDid => identity_type("did_proposal", "UpdateDid", vec![]),
+            ProposalKind::ConfigChange => identity_type("config_proposal", "ConfigChange", vec![]),
+        }
+    }
+}
+
+/// `0x3::module::name<type_params>`.
+pub fn identity_type(module: &str, name: &str, type_params: Vec<TypeTag>) -> TypeTag {
+    TypeTag::Struct(identity_struct(module, name, type_params))
+}
+
+fn identity_struct(module: &str, name: &str, type_params: Vec<TypeTag>) -> StructTag {
+    StructTag {
+        address: ObjectID::IDENTITY.into(),
+        module: Identifier::new(module).expect("valid module name"),
+        name: Identifier::new(name).expect("valid struct name"),
+        type_params,
+    }
+}
+
+fn is_identity_type(o: &Object, module: &str, name: &str) -> bool {
+    o.type_().is_some_and(|t| {
+        t.address == ObjectID::IDENTITY.into()
+            && t.module.as_str() == module
+            && t.name.as_str() == name
+    })
+}
+
+/// A controller to create an identity with: a test account, its voting power, and whether it
+/// may delegate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ControllerSpec {
+    /// Index of the development account (see [`dev_keys`]).
+    pub account: usize,
+    /// Its voting power.
+    pub voting_power: u64,
+    /// Whether it may delegate.
+    pub can_delegate: bool,
+}
+
+impl ControllerSpec {
+    /// Account `account` with `voting_power`, not delegating.
+    pub fn new(account: usize, voting_power: u64) -> Self {
+        ControllerSpec {
+            account,
+            voting_power,
+            can_delegate: false,
+        }
+    }
+}
+
+/// A controller's cap as held by a test account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cap {
+    /// The `ControllerCap`'s ID.
+    pub id: ObjectID,
+    /// Its owner.
+    pub owner: Address,
+}
+
+/// A local chain with funded development accounts.
+pub struct TestChain {
+    /// The chain.
+    pub chain: LocalChain,
+    /// The development accounts' keys, funded at genesis.
+    pub keys: Vec<KeyPair>,
+}
+
+impl TestChain {
+    /// A fresh in-memory chain with `accounts` funded development accounts.
+    pub fn new(accounts: usize) -> Self {
+        let chain =
+            LocalChain::new(GenesisConfig::with_dev_accounts(accounts)).expect("genesis succeeds");
+        TestChain {
+            chain,
+            keys: dev_keys(accounts),
+        }
+    }
+
+    /// The address of account `i`.
+    pub fn address(&self, i: usize) -> Address {
+        self.keys[i].address()
+    }
+
+    /// A valid on-chain DID document (`"DID"`, version 1, JSON) around `payload`.
+    pub fn document(payload: &[u8]) -> Vec<u8> {
+        let mut doc = b"DID\x01\x00".to_vec();
+        doc.extend_from_slice(payload);
+        doc
+    }
+
+    /// Signs and executes `ptb` as account `sender` with the gas budget [`BUDGET`].
+    pub fn run(&self, sender: &KeyPair, ptb: ProgrammableTransaction) -> ExecutionResult {
+        self.run_with_budget(sender, ptb, BUDGET)
+    }
+
+    /// Signs and executes `ptb` as account `sender` with the gas budget `budget`.
+    pub fn run_with_budget(
+        &self,
+        sender: &KeyPair,
+        ptb: ProgrammableTransaction,
+        budget: u64,
+    ) -> ExecutionResult {
+        self.chain
+            .sign_and_execute(sender, ptb, budget)
+            .expect("the transaction is well-formed and accepted")
+    }
+
+    /// Creates an identity with `identity::new_with_controllers`, sent by account `sender`.
+    pub fn create_identity(
+        &self,
+        sender: usize,
+        doc: Option<&[u8]>,
+        controllers: &[ControllerSpec],
+        threshold: u64,
+    ) -> Result<ChainIdentity<'_>, Refusal> {
+        let addresses: Vec<Address> = controllers
+            .iter()
+            .map(|c| self.address(c.account))
+            .collect();
+        self.create_identity_raw(
+            sender,
+            doc,
+            &addresses,
+            &controllers
+                .iter()
+                .map(|c| c.voting_power)
+                .collect::<Vec<_>>(),
+            &controllers
+                .iter()
+                .map(|c| c.can_delegate)
+                .collect::<Vec<_>>(),
+            threshold,
+        )
+    }
+
+    /// `identity::new_with_controllers` with its arguments as given (lengths unchecked).
+    pub fn create_identity_raw(
+        &self,
+        sender: usize,
+        doc: Option<&[u8]>,
+        controllers: &[Address],
+        voting_powers: &[u64],
+        can_delegate: &[bool],
+        threshold: u64,
+    ) -> Result<ChainIdentity<'_>, Refusal> {
+        let mut b = PtbBuilder::new();
+        let args = vec![
+            b.pure(&doc.map(<[u8]>::to_vec)),
+            b.pure(&controllers.to_vec()),
+            b.pure(&voting_powers.to_vec()),
+            b.pure(&can_delegate.to_vec()),
+            b.pure(&threshold),
+            clock(&mut b),
+        ];
+        b.move_call(
+            ObjectID::IDENTITY,
+            "identity",
+            "new_with_controllers",
+            vec![],
+            args,
+        );
+        let r = outcome(self.run(&self.keys[sender], b.finish()))?;
+        let (identity, initial_shared_version) = r
+            .effects
+            .created
+            .iter()
+            .find_map(|(r, owner)| match owner {
+                Owner::Shared {
+                    initial_shared_version,
+                } => Some((r.id, *initial_shared_version)),
+                _ => None,
+            })
+            .expect("creation shares the identity");
+        Ok(ChainIdentity {
+            chain: self,
+            id: identity,
+            initial_shared_version,
+        })
+    }
+
+    /// An existing identity.
+    pub fn identity(&self, id: ObjectID) -> ChainIdentity<'_> {
+        let o = self.object(id).expect("the identity exists");
+        let Owner::Shared {
+            initial_shared_version,
+        } = o.owner
+        else {
+            panic!("identity {id} is not shared")
+        };
+        ChainIdentity {
+            chain: self,
+            id,
+            initial_shared_version,
+        }
+    }
+
+    /// The live version of an object.
+    pub fn object(&self, id: ObjectID) -> Option<Object> {
+        self.chain.get_object(&id).expect("the store reads")
+    }
+
+    /// The BCS-decoded contents of a live Move object.
+    pub fn decode<T: DeserializeOwned>(&self, id: ObjectID) -> Option<T> {
+        self.object(id).map(|o| decode_object(&o))
+    }
+
+    /// The key of the account owning `object`.
+    fn owner_key(&self, object: &Object) -> &KeyPair {
+        let Owner::AddressOwner(owner) = object.owner else {
+            panic!("{} is not owned by an account", object.id())
+        };
+        self.keys
+            .iter()
+            .find(|k| k.address() == owner)
+            .unwrap_or_else(|| panic!("{owner} is not a test account"))
+    }
+
+    /// `ControllerCap`s among the objects a transaction created, with their owners.
+    pub fn created_caps(&self, r: &ExecutionResult) -> Vec<Cap> {
+        r.effects
+            .created
+            .iter()
+            .filter_map(|(oref, owner)| {
+                let o = self.object(oref.id)?;
+                let Owner::AddressOwner(owner) = *owner else {
+                    return None;
+                };
+                is_identity_type(&o, "controller", "ControllerCap")
+                    .then_some(Cap { id: oref.id, owner })
+            })
+            .collect()
+    }
+
+    /// The proposal a transaction created and left open, if any.
+    pub fn created_proposal(&self, r: &ExecutionResult) -> Option<ObjectID> {
+        r.effects.created.iter().find_map(|(oref, _)| {
+            let o = self.object(oref.id)?;
+            is_identity_type(&o, "multicontroller", "Proposal").then_some(oref.id)
+        })
+    }
+}
+
+/// The BCS of a Move object's contents, decoded.
+pub fn decode_object<T: DeserializeOwned>(o: &Object) -> T {
+    let contents = &o.as_move().expect("a Move object").contents;
+    bcs::from_bytes(contents).unwrap_or_else(|e| {
+        panic!(
+            "{} of type {:?} does not decode: {e}",
+            o.id(),
+            o.type_().map(|t| t.to_string())
+        )
+    })
+}
+
+/// The shared `Clock` (0x6), read-only.
+fn clock(b: &mut PtbBuilder) -> Argument {
+    b.object(ObjectArg::Shared {
+        id: ObjectID::CLOCK,
+        initial_shared_version: 1,
+        mutable: false,
+    })
+}
+
+/// What a `propose_*` call did.
+#[derive(Clone, Debug)]
+pub struct Proposed {
+    /// The transaction.
+    pub result: ExecutionResult,
+    /// The open proposal, or none when the proposer alone reached the threshold and the
+    /// proposal executed in the same call.
+    pub proposal: Option<ObjectID>,
+}
+
+/// An identity on a [`TestChain`].
+#[derive(Clone, Copy)]
+pub struct ChainIdentity<'c> {
+    chain: &'c TestChain,
+    /// The identity's object ID.
+    pub id: ObjectID,
+    /// Its initial shared version.
+    pub initial_shared_version: SequenceNumber,
+}
+
+impl<'c> ChainIdentity<'c> {
+    /// The chain the identity lives on.
+    pub fn chain(&self) -> &'c TestChain {
+        self.chain
+    }
+
+    /// The identity object, decoded.
+    pub fn state(&self) -> IdentityObject {
+        self.chain.decode(self.id).expect("the identity exists")
+    }
+
+    /// The `ControllerCap`s of this identity held by test accounts, current controllers or not.
+    pub fn caps(&self) -> Vec<Cap> {
+        let mut caps = vec![];
+        for k in &self.chain.keys {
+            for o in self.chain.chain.owned_objects(&k.address()).expect("reads") {
+                if is_identity_type(&o, "controller", "ControllerCap") {
+                    let cap: ControllerCap = decode_object(&o);
+                    if cap.controller_of == self.id {
+                        caps.push(Cap {
+                            id: cap.id,
+                            owner: k.address(),
+                        });
+                    }
+                }
+            }
+        }
+        caps
+    }
+
+    /// The caps held by account `i`.
+    pub fn caps_of(&self, account: usize) -> Vec<ObjectID> {
+        let a = self.chain.address(account);
+        self.caps()
+            .into_iter()
+            .filter(|c| c.owner == a)
+            .map(|c| c.id)
+            .collect()
+    }
+
+    /// An open proposal with action `T`, decoded; none if it no longer exists.
+    pub fn proposal<T: DeserializeOwned>(&self, id: ObjectID) -> Option<Proposal<T>> {
+        self.chain.decode(id)
+    }
+
+    /// The objects under the identity's proposal bag: one dynamic object field per proposal.
+    pub fn proposal_fields(&self) -> Vec<Object> {
+        let bag = self.state().did_doc.proposals.id;
+        self.chain.chain.dynamic_fields(&bag).expect("reads")
+    }
+
+    /// The proposals the bag holds, found through its dynamic object fields: each field
+    /// (`Field<Wrapper<ID>, ID>`, a child of the bag) names a proposal and owns it. Panics if a
+    /// field's name and value disagree or the proposal is not the field's child.
+    pub fn proposals_in_bag(&self) -> Vec<ObjectID> {
+        self.proposal_fields()
+            .iter()
+            .map(|o| {
+                let field: Field<Wrapper<ObjectID>, ObjectID> = decode_object(o);
+                assert_eq!(
+                    field.name.name, field.value,
+                    "field {} names its value",
+                    field.id
+                );
+                let proposal = self.chain.object(field.value).unwrap_or_else(|| {
+                    panic!("proposal {} of field {} exists", field.value, field.id)
+                });
+                assert_eq!(
+                    proposal.owner,
+                    Owner::ObjectOwner(field.id.into()),
+                    "proposal {} is the child of its field",
+                    field.value
+                );
+                field.value
+            })
+            .collect()
+    }
+
+    /// Runs `call(builder, identity, auth)` after presenting `cap`, signed by the cap's owner.
+    pub fn with_auth(
+        &self,
+        cap: ObjectID,
+        call: impl FnOnce(&mut PtbBuilder, Argument, Argument),
+    ) -> Result<ExecutionResult, Refusal> {
+        self.with_auth_budget(cap, BUDGET, call)
+    }
+
+    /// [`Self::with_auth`] with the gas budget `budget`.
+    pub fn with_auth_budget(
+        &self,
+        cap: ObjectID,
+        budget: u64,
+        call: impl FnOnce(&mut PtbBuilder, Argument, Argument),
+    ) -> Result<ExecutionResult, Refusal> {
+        let cap_obj = self
+            .chain
+            .object(cap)
+            .unwrap_or_else(|| panic!("cap {cap} exists"));
+        let key = self.chain.owner_key(&cap_obj);
+        let mut b = PtbBuilder::new();
+        let cap_arg = b.object(ObjectArg::ImmOrOwned(cap_obj.object_ref()));
+        let auth = b.move_call(
+            ObjectID::IDENTITY,
+            "controller",
+            "auth_with_cap",
+            vec![],
+            vec![cap_arg],
+        );
+        let identity = b.object(ObjectArg::Shared {
+            id: self.id,
+            initial_shared_version: self.initial_shared_version,
+            mutable: true,
+        });
+        call(&mut b, identity, auth);
+        outcome(self.chain.run_with_budget(key, b.finish(), budget))
+    }
+
+    /// `did_proposal::propose_update(identity, auth, expiration, doc, clock)`.
+    pub fn propose_update(
+        &self,
+        cap: ObjectID,
+        expiration: Option<u64>,
+        doc: &[u8],
+    ) -> Result<Proposed, Refusal> {
+        let r = self.with_auth(cap, |b, identity, auth| {
+            let args = vec![identity, auth, b.pure(&expiration), b.pure(doc), clock(b)];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "did_proposal",
+                "propose_update",
+                vec![],
+                args,
+            );
+        })?;
+        Ok(self.proposed(r))
+    }
+
+    /// `config_proposal::propose_config_change(identity, auth, expiration, ...change)`.
+    pub fn propose_config(
+        &self,
+        cap: ObjectID,
+        expiration: Option<u64>,
+        change: &ConfigChange,
+    ) -> Result<Proposed, Refusal> {
+        let r = self.with_auth(cap, |b, identity, auth| {
+            let args = vec![
+                identity,
+                auth,
+                b.pure(&expiration),
+                b.pure(&change.threshold),
+                b.pure(&change.add_addresses),
+                b.pure(&change.add_voting_powers),
+                b.pure(&change.add_can_delegate),
+                b.pure(&change.remove),
+                b.pure(&change.update_ids),
+                b.pure(&change.update_voting_powers),
+            ];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "config_proposal",
+                "propose_config_change",
+                vec![],
+                args,
+            );
+        })?;
+        Ok(self.proposed(r))
+    }
+
+    fn proposed(&self, result: ExecutionResult) -> Proposed {
+        let proposal = self.chain.created_proposal(&result);
+        Proposed { result, proposal }
+    }
+
+    /// `identity::approve_proposal<kind>(identity, auth, proposal)`.
+    pub fn approve(
+        &self,
+        cap: ObjectID,
+        kind: ProposalKind,
+        proposal: ObjectID,
+    ) -> Result<ExecutionResult, Refusal> {
+        self.generic_call(cap, "approve_proposal", kind, proposal)
+    }
+
+    /// `identity::remove_approval<kind>(identity, auth, proposal)`.
+    pub fn remove_approval(
+        &self,
+        cap: ObjectID,
+        kind: ProposalKind,
+        proposal: ObjectID,
+    ) -> Result<ExecutionResult, Refusal> {
+        self.generic_call(cap, "remove_approval", kind, proposal)
+    }
+
+    /// `identity::delete_proposal<kind>(identity, auth, proposal)`.
+    pub fn delete_proposal(
+        &self,
+        cap: ObjectID,
+        kind: ProposalKind,
+        proposal: ObjectID,
+    ) -> Result<ExecutionResult, Refusal> {
+        self.generic_call(cap, "delete_proposal", kind, proposal)
+    }
+
+    fn generic_call(
+        &self,
+        cap: ObjectID,
+        function: &str,
+        kind: ProposalKind,
+        proposal: ObjectID,
+    ) -> Result<ExecutionResult, Refusal> {
+        self.with_auth(cap, |b, identity, auth| {
+            let args = vec![identity, auth, b.pure(&proposal)];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "identity",
+                function,
+                vec![kind.type_tag()],
+                args,
+            );
+        })
+    }
+
+    /// Executes a proposal of `kind`: `did_proposal::execute_update(identity, auth, id, clock)`
+    /// or `config_proposal::execute_config_change(identity, auth, id)`.
+    pub fn execute(
+        &self,
+        cap: ObjectID,
+        kind: ProposalKind,
+        proposal: ObjectID,
+    ) -> Result<ExecutionResult, Refusal> {
+        self.with_auth(cap, |b, identity, auth| {
+            let id = b.pure(&proposal);
+            match kind {
+                ProposalKind::UpdateDid => {
+                    let args = vec![identity, auth, id, clock(b)];
+                    b.move_call(
+                        ObjectID::IDENTITY,
+                        "did_proposal",
+                        "execute_update",
+                        vec![],
+                        args,
+                    );
+                }
+                ProposalKind::ConfigChange => {
+                    b.move_call(
+                        ObjectID::IDENTITY,
+                        "config_proposal",
+                        "execute_config_change",
+                        vec![],
+                        vec![identity, auth, id],
+                    );
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,500 @@
+//! The identity package's rules, one behaviour per test, driven by programmable transactions
+//! on a `LocalChain` (below the SDK: see `movid_tests::chain_identity`).
+
+use movid_runtime::chain::ExecutionResult;
+use movid_runtime::types::{ObjectArg, ObjectID, TypeTag};
+use movid_tests::chain_identity::{
+    ChainIdentity, ConfigChange, ControllerCap, ControllerSpec, ProposalKind, Refusal, TestChain,
+    UpdateDid,
+};
+
+/// Enough accounts for three controllers and two to add.
+const ACCOUNTS: usize = 5;
+
+fn doc(payload: &str) -> Vec<u8> {
+    TestChain::document(payload.as_bytes())
+}
+
+/// An identity whose controllers are accounts `0..powers.len()`, created by account 0 with the
+/// document `doc("{}")`; returns it and its controllers' caps in account order.
+fn identity_with<'c>(
+    chain: &'c TestChain,
+    powers: &[u64],
+    threshold: u64,
+) -> (ChainIdentity<'c>, Vec<ObjectID>) {
+    let specs: Vec<ControllerSpec> = powers
+        .iter()
+        .enumerate()
+        .map(|(i, vp)| ControllerSpec::new(i, *vp))
+        .collect();
+    let identity = chain
+        .create_identity(0, Some(&doc("{}")), &specs, threshold)
+        .expect("the identity is created");
+    let caps = (0..powers.len())
+        .map(|i| {
+            let held = identity.caps_of(i);
+            assert_eq!(held.len(), 1, "account {i} holds one cap");
+            held[0]
+        })
+        .collect();
+    (identity, caps)
+}
+
+fn open_proposal(identity: &ChainIdentity<'_>, cap: ObjectID, document: &[u8]) -> ObjectID {
+    identity
+        .propose_update(cap, None, document)
+        .expect("the proposal is accepted")
+        .proposal
+        .expect("the proposal stays open")
+}
+
+fn assert_refused<T: std::fmt::Debug>(r: Result<T, Refusal>, module: &str, constant: &str) {
+    match r {
+        Err(refusal) => assert_eq!(refusal, Refusal::abort(module, constant)),
+        Ok(v) => panic!("expected {module}::{constant}, got success: {v:?}"),
+    }
+}
+
+fn votes(identity: &ChainIdentity<'_>, proposal: ObjectID) -> Vec<ObjectID> {
+    identity
+        .proposal::<UpdateDid>(proposal)
+        .expect("the proposal is open")
+        .voters
+        .contents
+}
+
+#[test]
+fn creating_with_one_controller_works() {
+    let chain = TestChain::new(ACCOUNTS);
+    let identity = chain
+        .create_identity(1, Some(&doc("{}")), &[ControllerSpec::new(0, 1)], 1)
+        .unwrap();
+    let state = identity.state();
+    let caps = identity.caps();
+    assert_eq!(caps.len(), 1);
+    assert_eq!(caps[0].owner, chain.address(0));
+    assert_eq!(
+        state.controllers().into_iter().collect::<Vec<_>>(),
+        vec![(caps[0].id, 1)]
+    );
+    assert_eq!(state.threshold(), 1);
+    assert_eq!(state.document(), &Some(doc("{}")));
+    assert!(state.active_proposals().is_empty());
+    assert!(!state.deleted && !state.deleted_did);
+    let cap: ControllerCap = chain.decode(caps[0].id).unwrap();
+    assert_eq!(cap.controller_of, identity.id);
+}
+
+#[test]
+fn creating_with_three_controllers_works() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 2, 3], 4);
+    let state = identity.state();
+    let controllers = state.controllers();
+    assert_eq!(controllers.len(), 3);
+    for (cap, vp) in caps.iter().zip([1, 2, 3]) {
+        assert_eq!(controllers[cap], vp);
+    }
+    assert_eq!(state.threshold(), 4);
+}
+
+#[test]
+fn a_non_did_document_is_refused_at_creation() {
+    let chain = TestChain::new(ACCOUNTS);
+    let r = chain.create_identity(
+        0,
+        Some(b"{\"id\":\"did:0:0\"}"),
+        &[ControllerSpec::new(0, 1)],
+        1,
+    );
+    assert_refused(r.map(|i| i.id), "document", "ENotADidDocument");
+    assert!(chain
+        .chain
+        .owned_objects(&chain.address(0))
+        .unwrap()
+        .iter()
+        .all(|o| { o.type_().map(|t| t.name.as_str()) != Some("ControllerCap") }));
+}
+
+#[test]
+fn a_sole_controller_adding_a_controller_executes_at_once() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1], 1);
+    let proposed = identity
+        .propose_config(caps[0], None, &ConfigChange::add(chain.address(1), 1))
+        .unwrap();
+    assert_eq!(proposed.proposal, None, "executed in the same call");
+    let added = chain.created_caps(&proposed.result);
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0].owner, chain.address(1));
+    let state = identity.state();
+    assert_eq!(state.controllers().len(), 2);
+    assert_eq!(state.controllers()[&added[0].id], 1);
+    assert!(state.active_proposals().is_empty());
+    assert!(identity.proposal_fields().is_empty());
+}
+
+#[test]
+fn execution_is_refused_below_threshold_then_allowed_after_another_approval() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1], 2);
+    let p = open_proposal(&identity, caps[0], &doc("{\"v\":2}"));
+    assert_refused(
+        identity.execute(caps[0], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EThresholdNotReached",
+    );
+    identity
+        .approve(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    // Any controller may execute, not only the voters.
+    identity
+        .execute(caps[2], ProposalKind::UpdateDid, p)
+        .unwrap();
+    let state = identity.state();
+    assert_eq!(state.document(), &Some(doc("{\"v\":2}")));
+    assert!(state.active_proposals().is_empty());
+    assert!(chain.object(p).is_none(), "the proposal object is gone");
+}
+
+#[test]
+fn a_double_vote_is_refused() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1], 3);
+    let p = open_proposal(&identity, caps[0], &doc("{\"v\":2}"));
+    assert_refused(
+        identity.approve(caps[0], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EAlreadyVoted",
+    );
+    identity
+        .approve(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert_refused(
+        identity.approve(caps[1], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EAlreadyVoted",
+    );
+    assert_eq!(votes(&identity, p).len(), 2);
+}
+
+#[test]
+fn removing_an_approval_works() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1], 2);
+    let p = open_proposal(&identity, caps[0], &doc("{\"v\":2}"));
+    identity
+        .approve(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    identity
+        .remove_approval(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert_eq!(votes(&identity, p), vec![caps[0]]);
+    assert_refused(
+        identity.execute(caps[0], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EThresholdNotReached",
+    );
+    assert_refused(
+        identity.remove_approval(caps[1], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "ENotVoted",
+    );
+    // A proposal still approved by someone cannot be deleted; once nobody approves it, it can.
+    assert_refused(
+        identity.delete_proposal(caps[1], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "ECannotDeleteProposal",
+    );
+    identity
+        .remove_approval(caps[0], ProposalKind::UpdateDid, p)
+        .unwrap();
+    identity
+        .delete_proposal(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert!(identity.state().active_proposals().is_empty());
+}
+
+#[test]
+fn an_expired_proposal_cannot_execute_and_can_be_deleted() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1], 2);
+    let epoch = chain.chain.epoch();
+    let p = identity
+        .propose_update(caps[0], Some(epoch), &doc("{\"v\":2}"))
+        .unwrap()
+        .proposal
+        .unwrap();
+    identity
+        .approve(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert_refused(
+        identity.delete_proposal(caps[1], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "ECannotDeleteProposal",
+    );
+    // Approvable and executable through its expiration epoch; expired after it.
+    chain.chain.advance_epoch().unwrap();
+    assert_refused(
+        identity.execute(caps[0], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EProposalExpired",
+    );
+    identity
+        .delete_proposal(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    let state = identity.state();
+    assert!(state.active_proposals().is_empty());
+    assert_eq!(state.document(), &Some(doc("{}")));
+    assert!(identity.proposal_fields().is_empty());
+    assert_refused(
+        identity.propose_update(caps[0], Some(epoch), &doc("{}")),
+        "multicontroller",
+        "EInvalidExpiration",
+    );
+}
+
+#[test]
+fn voting_power_changed_after_a_vote_is_counted_at_its_new_value() {
+    let chain = TestChain::new(ACCOUNTS);
+    // Controller 0 (power 1) votes for a document; no one alone reaches the threshold of 3.
+    let (identity, caps) = identity_with(&chain, &[1, 1, 2], 3);
+    let p = open_proposal(&identity, caps[0], &doc("{\"v\":2}"));
+    assert_refused(
+        identity.execute(caps[0], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EThresholdNotReached",
+    );
+    // Controllers 1 and 2 raise controller 0's power to 3: its vote now suffices.
+    let c = identity
+        .propose_config(caps[2], None, &ConfigChange::set_voting_power(caps[0], 3))
+        .unwrap()
+        .proposal
+        .unwrap();
+    identity
+        .approve(caps[1], ProposalKind::ConfigChange, c)
+        .unwrap();
+    identity
+        .execute(caps[1], ProposalKind::ConfigChange, c)
+        .unwrap();
+    assert_eq!(identity.state().controllers()[&caps[0]], 3);
+    identity
+        .execute(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert_eq!(identity.state().document(), &Some(doc("{\"v\":2}")));
+}
+
+#[test]
+fn voting_power_lowered_after_a_vote_is_counted_at_its_new_value() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 3, 1], 3);
+    let p = open_proposal(&identity, caps[0], &doc("{\"v\":2}"));
+    identity
+        .approve(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    // Votes as cast: 1 + 3 >= 3. Controller 1 lowers its own power to 1 (its 3 alone reach
+    // the threshold, so the change executes at once); the recount is 1 + 1 < 3.
+    let c = identity
+        .propose_config(caps[1], None, &ConfigChange::set_voting_power(caps[1], 1))
+        .unwrap();
+    assert_eq!(c.proposal, None);
+    assert_refused(
+        identity.execute(caps[0], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EThresholdNotReached",
+    );
+    identity
+        .approve(caps[2], ProposalKind::UpdateDid, p)
+        .unwrap();
+    identity
+        .execute(caps[0], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert_eq!(identity.state().document(), &Some(doc("{\"v\":2}")));
+}
+
+#[test]
+fn a_removed_controllers_vote_no_longer_counts() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1], 2);
+    let p = open_proposal(&identity, caps[0], &doc("{\"v\":2}"));
+    // Controllers 1 and 2 remove controller 0, whose vote alone was on `p`.
+    let c = identity
+        .propose_config(caps[1], None, &ConfigChange::remove(caps[0]))
+        .unwrap()
+        .proposal
+        .unwrap();
+    identity
+        .approve(caps[2], ProposalKind::ConfigChange, c)
+        .unwrap();
+    identity
+        .execute(caps[2], ProposalKind::ConfigChange, c)
+        .unwrap();
+    assert!(!identity.state().controllers().contains_key(&caps[0]));
+    // Controller 1's approval is the only current vote: 1 < 2.
+    identity
+        .approve(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert_refused(
+        identity.execute(caps[1], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "EThresholdNotReached",
+    );
+    // The removed controller can no longer act.
+    assert_refused(
+        identity.approve(caps[0], ProposalKind::UpdateDid, p),
+        "multicontroller",
+        "ENotAController",
+    );
+    identity
+        .approve(caps[2], ProposalKind::UpdateDid, p)
+        .unwrap();
+    identity
+        .execute(caps[1], ProposalKind::UpdateDid, p)
+        .unwrap();
+    assert_eq!(identity.state().document(), &Some(doc("{\"v\":2}")));
+}
+
+#[test]
+fn a_config_change_is_validated_against_the_configuration_after_it() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1], 3);
+    // Adding a controller and raising the threshold to the new total in one change: invalid
+    // against the current total (3), valid after the change (4).
+    let add = ConfigChange {
+        threshold: Some(4),
+        ..ConfigChange::add(chain.address(3), 1)
+    };
+    let c = identity
+        .propose_config(caps[0], None, &add)
+        .unwrap()
+        .proposal
+        .unwrap();
+    identity
+        .approve(caps[1], ProposalKind::ConfigChange, c)
+        .unwrap();
+    identity
+        .approve(caps[2], ProposalKind::ConfigChange, c)
+        .unwrap();
+    identity
+        .execute(caps[0], ProposalKind::ConfigChange, c)
+        .unwrap();
+    let state = identity.state();
+    assert_eq!(state.threshold(), 4);
+    assert_eq!(state.controllers().len(), 4);
+    // Removing a controller without lowering the threshold would leave it unreachable.
+    assert_refused(
+        identity.propose_config(caps[0], None, &ConfigChange::remove(caps[1])),
+        "config_proposal",
+        "EInvalidThreshold",
+    );
+}
+
+#[test]
+fn a_config_change_made_invalid_by_another_is_refused_at_execution() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1], 2);
+    // Two proposals to remove controller 2; the first executed makes the second invalid.
+    let first = identity
+        .propose_config(caps[0], None, &ConfigChange::remove(caps[2]))
+        .unwrap()
+        .proposal
+        .unwrap();
+    let second = identity
+        .propose_config(caps[1], None, &ConfigChange::remove(caps[2]))
+        .unwrap()
+        .proposal
+        .unwrap();
+    identity
+        .approve(caps[1], ProposalKind::ConfigChange, first)
+        .unwrap();
+    identity
+        .approve(caps[0], ProposalKind::ConfigChange, second)
+        .unwrap();
+    identity
+        .execute(caps[0], ProposalKind::ConfigChange, first)
+        .unwrap();
+    assert_refused(
+        identity.execute(caps[0], ProposalKind::ConfigChange, second),
+        "config_proposal",
+        "EUnknownController",
+    );
+    assert_eq!(identity.state().active_proposals(), &[second]);
+}
+
+#[test]
+fn open_proposals_are_bounded() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1], 2);
+    for i in 0..32 {
+        open_proposal(&identity, caps[i % 2], &doc(&format!("{{\"v\":{i}}}")));
+    }
+    assert_refused(
+        identity.propose_update(caps[0], None, &doc("{}")),
+        "multicontroller",
+        "ETooManyProposals",
+    );
+    let state = identity.state();
+    assert_eq!(state.active_proposals().len(), 32);
+    assert_eq!(state.did_doc.proposals.size, 32);
+    assert_eq!(identity.proposals_in_bag().len(), 32);
+}
+
+/// Proposes `document` built in the transaction from pure chunks (a pure argument holds at
+/// most 16 KiB, a document up to 32 KiB) appended with `std::vector::append`.
+fn propose_large_update(
+    identity: &ChainIdentity<'_>,
+    cap: ObjectID,
+    document: &[u8],
+) -> Result<ExecutionResult, Refusal> {
+    // Appending in Move copies byte by byte: far above the usual budget.
+    identity.with_auth_budget(cap, 5_000_000_000, |b, identity, auth| {
+        let chunks: Vec<&[u8]> = document.chunks(16 * 1024 - 16).collect();
+        let whole = b.pure(chunks[0]);
+        for chunk in &chunks[1..] {
+            let part = b.pure(*chunk);
+            assert_ne!(
+                part, whole,
+                "chunks differ, so the builder keeps them apart"
+            );
+            b.move_call(
+                ObjectID::STD,
+                "vector",
+                "append",
+                vec![TypeTag::U8],
+                vec![whole, part],
+            );
+        }
+        let none = b.pure(&None::<u64>);
+        let clock = b.object(ObjectArg::Shared {
+            id: ObjectID::CLOCK,
+            initial_shared_version: 1,
+            mutable: false,
+        });
+        b.move_call(
+            ObjectID::IDENTITY,
+            "did_proposal",
+            "propose_update",
+            vec![],
+            vec![identity, auth, none, whole, clock],
+        );
+    })
+}
+
+#[test]
+fn documents_are_bounded_at_32_kib() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1], 1);
+    let payload = |len: usize| -> Vec<u8> {
+        let mut d = doc("");
+        d.extend((0..len).map(|i| b'a' + (i % 23) as u8));
+        d
+    };
+    let largest = payload(32 * 1024 - 5);
+    propose_large_update(&identity, caps[0], &largest).unwrap();
+    assert_eq!(identity.state().document(), &Some(largest));
+    assert_refused(
+        propose_large_update(&identity, caps[0], &payload(32 * 1024 - 4)),
+        "document",
+        "EDocumentTooLarge",
+    );
+}
