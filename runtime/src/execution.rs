@@ -650,6 +650,17 @@ impl Executor {
     }
 }
 
+/// References of objects that stopped existing on their own at `version` (the digest of a
+/// removed object is zero, as there is no object to hash).
+fn tombstones(ids: impl Iterator<Item = ObjectID>, version: SequenceNumber) -> Vec<ObjectRef> {
+    ids.map(|id| ObjectRef {
+        id,
+        version,
+        digest: Digest::ZERO,
+    })
+    .collect()
+}
+
 fn failed_output(
     tx: &CheckedTransaction,
     env: BlockEnv,
@@ -687,14 +698,7 @@ fn failed_output(
         created: vec![],
         mutated: vec![gas_ref],
         unwrapped: vec![],
-        deleted: removed
-            .iter()
-            .map(|o| ObjectRef {
-                id: o.id(),
-                version: lamport,
-                digest: Digest::ZERO,
-            })
-            .collect(),
+        deleted: tombstones(removed.iter().map(Object::id), lamport),
         unwrapped_then_deleted: vec![],
         wrapped: vec![],
         gas_object: gas_ref,
@@ -1914,30 +1918,9 @@ impl<'r, 'l> Run<'r, 'l> {
             created,
             mutated,
             unwrapped,
-            deleted: deleted
-                .iter()
-                .map(|id| ObjectRef {
-                    id: *id,
-                    version: lamport,
-                    digest: Digest::ZERO,
-                })
-                .collect(),
-            unwrapped_then_deleted: unwrapped_then_deleted
-                .iter()
-                .map(|id| ObjectRef {
-                    id: *id,
-                    version: lamport,
-                    digest: Digest::ZERO,
-                })
-                .collect(),
-            wrapped: wrapped
-                .iter()
-                .map(|id| ObjectRef {
-                    id: *id,
-                    version: lamport,
-                    digest: Digest::ZERO,
-                })
-                .collect(),
+            deleted: tombstones(deleted.iter().copied(), lamport),
+            unwrapped_then_deleted: tombstones(unwrapped_then_deleted.iter().copied(), lamport),
+            wrapped: tombstones(wrapped.iter().copied(), lamport),
             gas_object: gas_ref,
             shared_objects: shared_refs(tx),
             events_digest: (!events.is_empty()).then(|| events_digest(&events)),

@@ -295,7 +295,27 @@ fn was_taken_from_address(
     )])
 }
 
-fn take_immutable_by_id(
+/// The shared or the immutable inventory, with the set of IDs taken from it in this transaction.
+#[derive(Clone, Copy)]
+enum Pool {
+    Shared,
+    Immutable,
+}
+
+impl Pool {
+    fn parts(
+        self,
+        inv: &mut Inventory,
+    ) -> (&mut IndexMap<ObjectID, Stored>, &mut BTreeSet<ObjectID>) {
+        match self {
+            Pool::Shared => (&mut inv.shared, &mut inv.taken_shared),
+            Pool::Immutable => (&mut inv.immutable, &mut inv.taken_immutable),
+        }
+    }
+}
+
+fn take_from_pool(
+    pool: Pool,
     ctx: &mut NativeContext,
     tys: Vec<Type>,
     mut args: VecDeque<Value>,
@@ -306,11 +326,40 @@ fn take_immutable_by_id(
     take(
         ctx,
         &tys[0],
-        |inv| take_typed(&mut inv.immutable, id, &tag),
+        |inv| take_typed(pool.parts(inv).0, id, &tag),
         |inv| {
-            inv.taken_immutable.insert(id);
+            pool.parts(inv).1.insert(id);
         },
     )
+}
+
+fn most_recent_in_pool(
+    pool: Pool,
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+) -> PartialVMResult<NativeResult> {
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    let inv = inventory!(ctx);
+    done([option_id(most_recent(Some(pool.parts(inv).0), &tag))])
+}
+
+fn was_taken_from_pool(
+    pool: Pool,
+    ctx: &mut NativeContext,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let inv = inventory!(ctx);
+    done([Value::bool(pool.parts(inv).1.contains(&id))])
+}
+
+fn take_immutable_by_id(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    take_from_pool(Pool::Immutable, ctx, tys, args)
 }
 
 fn most_recent_immutable_id(
@@ -318,38 +367,23 @@ fn most_recent_immutable_id(
     tys: Vec<Type>,
     _: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
-    let inv = inventory!(ctx);
-    done([option_id(most_recent(Some(&inv.immutable), &tag))])
+    most_recent_in_pool(Pool::Immutable, ctx, tys)
 }
 
 fn was_taken_immutable(
     ctx: &mut NativeContext,
     _: Vec<Type>,
-    mut args: VecDeque<Value>,
+    args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
-    let inv = inventory!(ctx);
-    done([Value::bool(inv.taken_immutable.contains(&id))])
+    was_taken_from_pool(Pool::Immutable, ctx, args)
 }
 
 fn take_shared_by_id(
     ctx: &mut NativeContext,
     tys: Vec<Type>,
-    mut args: VecDeque<Value>,
+    args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
-    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
-    take(
-        ctx,
-        &tys[0],
-        |inv| take_typed(&mut inv.shared, id, &tag),
-        |inv| {
-            inv.taken_shared.insert(id);
-        },
-    )
+    take_from_pool(Pool::Shared, ctx, tys, args)
 }
 
 fn most_recent_id_shared(
@@ -357,20 +391,15 @@ fn most_recent_id_shared(
     tys: Vec<Type>,
     _: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
-    let inv = inventory!(ctx);
-    done([option_id(most_recent(Some(&inv.shared), &tag))])
+    most_recent_in_pool(Pool::Shared, ctx, tys)
 }
 
 fn was_taken_shared(
     ctx: &mut NativeContext,
     _: Vec<Type>,
-    mut args: VecDeque<Value>,
+    args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
-    let inv = inventory!(ctx);
-    done([Value::bool(inv.taken_shared.contains(&id))])
+    was_taken_from_pool(Pool::Shared, ctx, args)
 }
 
 fn ids_for_address(
