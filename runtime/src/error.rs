@@ -186,6 +186,12 @@ pub(crate) fn decode_vm_error(
                 .to_string(),
         )
     });
+    if let Some(reason) = err
+        .message()
+        .and_then(|m| m.strip_prefix(crate::natives::LIMIT_PREFIX))
+    {
+        return ExecutionFailure::LimitExceeded(reason.to_string());
+    }
     match err.major_status() {
         StatusCode::ABORTED => {
             let code = err.sub_status().unwrap_or(0);

@@ -37,6 +37,10 @@ pub(crate) const NATIVE_BYTE_COST: u64 = 1;
 /// Extra gas units for loading an object from the store.
 pub(crate) const LOAD_OBJECT_COST: u64 = 500;
 
+/// Prefix of the message a native gives when it stops a transaction for exceeding a limit; the
+/// adapter turns such errors into `ExecutionFailure::LimitExceeded`.
+pub(crate) const LIMIT_PREFIX: &str = "limit exceeded: ";
+
 pub(crate) fn cost(bytes: usize) -> InternalGas {
     InternalGas::new(NATIVE_BASE_COST + NATIVE_BYTE_COST * bytes as u64)
 }
@@ -292,8 +296,11 @@ fn emit(
     let len = contents.len();
     match runtime(ctx).record_event(tag, contents) {
         Ok(()) => ok(len, []),
-        Err(_) => Err(PartialVMError::new(StatusCode::VM_MAX_VALUE_DEPTH_REACHED)
-            .with_message("too many or too large events in one transaction".into())),
+        Err(_) => Err(
+            PartialVMError::new(StatusCode::VM_MAX_VALUE_DEPTH_REACHED).with_message(format!(
+                "{LIMIT_PREFIX}too many or too large events in one transaction"
+            )),
+        ),
     }
 }
 

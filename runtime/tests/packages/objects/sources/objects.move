@@ -2,9 +2,11 @@
 /// behaviour the adapter must get right (create, share, freeze, transfer,
 /// delete, wrap and unwrap, dynamic fields and dynamic object fields, send
 /// to an object and receive, events), plus a few that fail on purpose
-/// (abort, infinite loop, hot potato).
+/// (abort, infinite loop, hot potato), and a few that push a limit (object
+/// size, events per transaction, call depth).
 module objects::objects {
     use std::option::{Self, Option};
+    use std::vector;
     use movid::coin::{Self, Coin};
     use movid::dynamic_field as field;
     use movid::dynamic_object_field as ofield;
@@ -62,6 +64,17 @@ module objects::objects {
     /// A hot potato: no abilities, so it must be consumed where it is made.
     struct Potato {
         value: u64,
+    }
+
+    /// An object that grows on demand, to reach the object size limit.
+    struct Blob has key {
+        id: UID,
+        chunks: vector<vector<u8>>,
+    }
+
+    /// Emitted by `emit_many`, once per call.
+    struct Ping has copy, drop {
+        n: u64,
     }
 
     /// Emitted by `init`.
@@ -307,6 +320,40 @@ module objects::objects {
     public entry fun drain(c: &mut Coin<MOVID>, recipient: address, ctx: &mut TxContext) {
         let all = coin::value(c);
         transfer::public_transfer(coin::split(c, all, ctx), recipient)
+    }
+
+    // === Limits ===
+
+    /// Creates an empty `Blob` owned by the sender.
+    public entry fun create_blob(ctx: &mut TxContext) {
+        transfer::transfer(Blob { id: object::new(ctx), chunks: vector[] }, tx_context::sender(ctx))
+    }
+
+    /// Appends `times` copies of `chunk` to `b`: a large object from a small transaction.
+    public entry fun grow_blob(b: &mut Blob, chunk: vector<u8>, times: u64) {
+        let i = 0;
+        while (i < times) {
+            vector::push_back(&mut b.chunks, copy chunk);
+            i = i + 1;
+        }
+    }
+
+    /// Emits `n` `Ping` events.
+    public entry fun emit_many(n: u64) {
+        let i = 0;
+        while (i < n) {
+            event::emit(Ping { n: i });
+            i = i + 1;
+        }
+    }
+
+    /// Nests `depth` calls of a private function below this one.
+    public entry fun recurse(depth: u64) {
+        descend(depth)
+    }
+
+    fun descend(depth: u64) {
+        if (depth > 0) descend(depth - 1)
     }
 
     // === Failing on purpose ===
