@@ -351,8 +351,8 @@ fn write_genesis(
 ) -> RuntimeResult<ChainMeta> {
     let packages = genesis_packages().map_err(RuntimeError::Other)?;
     let digest = Digest::of("Genesis::", &bcs::to_bytes(config).expect("serializes"));
-    let (mut objects, _) = executor
-        .publish_genesis(store, &packages.packages, digest)
+    let mut objects = executor
+        .publish_genesis(&packages.packages, digest)
         .map_err(RuntimeError::Other)?;
     objects.push(clock_object(config.start_time_ms, 1, digest));
     let mut index = 0u64;

@@ -617,18 +617,25 @@ impl Executor {
         }
     }
 
-    /// Publishes genesis packages directly (no transaction, no gas), running their `init`s.
+    /// The package objects of the genesis packages (no transaction, no gas). Every module
+    /// passes the publish rules; a genesis module may not have an `init`, since genesis
+    /// writes its objects directly rather than running Move code.
     pub fn publish_genesis(
         &self,
-        store: &dyn Store,
         packages: &[(ObjectID, Vec<CompiledModule>)],
         digest: Digest,
-    ) -> Result<(Vec<Object>, Vec<Object>), String> {
+    ) -> Result<Vec<Object>, String> {
         let mut package_objects = vec![];
         for (id, modules) in packages {
             let mut map = BTreeMap::new();
             for m in modules {
                 verifier::verify_module(m).map_err(|e| e.to_string())?;
+                if verifier::init_takes_witness(m).is_some() {
+                    return Err(format!(
+                        "genesis module {} has an init, which genesis does not run; create its objects in genesis.rs instead",
+                        m.self_id()
+                    ));
+                }
                 let mut b = vec![];
                 m.serialize(&mut b).map_err(|e| e.to_string())?;
                 map.insert(m.self_id().name().to_string(), b);
@@ -644,9 +651,7 @@ impl Executor {
                 storage_rebate: 0,
             });
         }
-        // Genesis packages have no init that creates objects; if one did, it would run here.
-        let _ = store;
-        Ok((package_objects, vec![]))
+        Ok(package_objects)
     }
 }
 
