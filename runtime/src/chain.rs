@@ -1,16 +1,18 @@
 //! `LocalChain`: a single-node chain over a store — genesis, signed execution, dry runs, a
 //! faucet, epoch and clock control, and reads.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{mpsc, Arc};
 
 use parking_lot::Mutex;
+use rayon::prelude::*;
 
 use crate::error::{RuntimeError, RuntimeResult, TransactionError};
 use crate::execution::{check_transaction, BlockEnv, ExecutionOutput, Executor};
 use crate::genesis::{clock_object, clock_timestamp, gas_coin, genesis_packages, GenesisConfig};
 use crate::store::{
     ChainMeta, CommitBatch, EventFilter, EventRecord, MemoryStore, ObjectVersion, Store,
-    TransactionRecord,
+    StoreError, StoreResult, TransactionRecord,
 };
 use crate::types::*;
 
@@ -40,12 +42,47 @@ struct Writer {
     faucet_count: u64,
 }
 
+/// At most this many waiting transactions execute as one group.
+const MAX_GROUP: usize = 1024;
+
+/// A transaction waiting to execute, and where its result goes.
+struct Submission {
+    tx: SignedTransaction,
+    digest: Digest,
+    reply: mpsc::SyncSender<RuntimeResult<ExecutionResult>>,
+}
+
+/// Transactions waiting for the thread that currently executes groups (the leader).
+#[derive(Default)]
+struct Queue {
+    pending: Vec<Submission>,
+    leader: bool,
+}
+
+/// Hands leadership back if the leader unwinds: waiting callers get an error (their reply
+/// senders are dropped) instead of waiting forever. Forgotten on the normal path, where the
+/// leader gives up leadership in the same critical section that finds the queue empty.
+struct LeaderGuard<'a>(&'a Mutex<Queue>);
+
+impl Drop for LeaderGuard<'_> {
+    fn drop(&mut self) {
+        let mut q = self.0.lock();
+        q.leader = false;
+        q.pending.clear();
+    }
+}
+
 /// A local chain: one executor and one store.
+///
+/// Every method takes `&self` and the chain is `Sync`: share it in an `Arc`. Writes are
+/// serialized, reads never wait for execution, and concurrent [`execute`](Self::execute)
+/// calls are grouped and run in parallel where their inputs allow.
 pub struct LocalChain {
     store: Arc<dyn Store>,
     executor: Executor,
     writer: Mutex<Writer>,
     clock_mode: Mutex<ClockMode>,
+    queue: Mutex<Queue>,
 }
 
 impl LocalChain {
@@ -79,6 +116,7 @@ impl LocalChain {
                 faucet_count: 0,
             }),
             clock_mode: Mutex::new(ClockMode::Manual),
+            queue: Mutex::new(Queue::default()),
         })
     }
 
@@ -94,45 +132,254 @@ impl LocalChain {
 
     /// Verifies signatures, checks inputs, executes and commits a transaction. A transaction
     /// that already ran returns its recorded effects without running again.
+    ///
+    /// Safe to call from many threads at once: each caller verifies its own signatures, then
+    /// the transactions waiting at that moment are executed together as one group (see
+    /// [`execute_batch`](Self::execute_batch)) and committed in one store write — on a durable
+    /// store, one sync for the whole group. When this returns the transaction is committed.
     pub fn execute(&self, tx: SignedTransaction) -> RuntimeResult<ExecutionResult> {
         let digest = verify_signatures(&tx)?;
-        let mut w = self.writer.lock();
-        if let Some(rec) = self.store.get_transaction(&digest)? {
-            return Ok(ExecutionResult {
-                digest,
-                effects: rec.effects,
-                events: rec.events,
-            });
+        let (reply, answer) = mpsc::sync_channel(1);
+        {
+            let mut q = self.queue.lock();
+            q.pending.push(Submission { tx, digest, reply });
+            if q.leader {
+                drop(q);
+                return answer.recv().unwrap_or_else(|_| {
+                    Err(RuntimeError::Other(
+                        "the transaction's group failed to execute (the executing thread panicked)"
+                            .into(),
+                    ))
+                });
+            }
+            q.leader = true;
         }
-        self.tick_clock(&mut w)?;
-        let checked = check_transaction(&*self.store, &tx.data, w.meta.epoch)?;
+        // This thread leads: it executes groups until nobody is waiting.
+        let guard = LeaderGuard(&self.queue);
+        loop {
+            let group: Vec<Submission> = {
+                let mut q = self.queue.lock();
+                if q.pending.is_empty() {
+                    q.leader = false;
+                    break;
+                }
+                let n = q.pending.len().min(MAX_GROUP);
+                q.pending.drain(..n).collect()
+            };
+            let (items, replies): (Vec<_>, Vec<_>) = group
+                .into_iter()
+                .map(|s| ((s.tx, s.digest), s.reply))
+                .unzip();
+            let results = self.run_group(items);
+            for (r, reply) in results.into_iter().zip(replies) {
+                let _ = reply.send(r);
+            }
+        }
+        std::mem::forget(guard);
+        answer
+            .recv()
+            .unwrap_or_else(|_| Err(RuntimeError::Other("no answer".into())))
+    }
+
+    /// Executes several transactions as one group and returns one result per transaction, in
+    /// order. The outcome — effects, events, sequence numbers and final state — is exactly that
+    /// of calling [`execute`](Self::execute) on each in turn, in the given order; the work is
+    /// not:
+    ///
+    /// - signatures are verified on all cores;
+    /// - transactions are put in waves so that a transaction comes after every earlier one that
+    ///   writes an object it reads or writes, or reads an object it writes (owned and receiving
+    ///   inputs and gas coins are written; shared inputs by their `mutable` flag; immutable
+    ///   objects only read; a publish orders against everything, as a later call may use the
+    ///   package); the transactions of one wave run concurrently on all cores;
+    /// - everything is committed in one store write (one sync on a durable store).
+    ///
+    /// A transaction refused before execution (bad signature, stale input, ...) gets its error
+    /// and changes nothing, as it would alone.
+    pub fn execute_batch(
+        &self,
+        txs: Vec<SignedTransaction>,
+    ) -> Vec<RuntimeResult<ExecutionResult>> {
+        let verified: Vec<Result<Digest, TransactionError>> =
+            txs.par_iter().map(verify_signatures).collect();
+        let mut results: Vec<Option<RuntimeResult<ExecutionResult>>> = vec![];
+        let mut items = vec![];
+        let mut slots = vec![];
+        for (tx, v) in txs.into_iter().zip(verified) {
+            match v {
+                Ok(digest) => {
+                    slots.push(results.len());
+                    results.push(None);
+                    items.push((tx, digest));
+                }
+                Err(e) => results.push(Some(Err(e.into()))),
+            }
+        }
+        for (slot, r) in slots.into_iter().zip(self.run_group(items)) {
+            results[slot] = Some(r);
+        }
+        results
+            .into_iter()
+            .map(|r| r.expect("every slot filled"))
+            .collect()
+    }
+
+    /// Executes signature-checked transactions as one group and commits them together.
+    fn run_group(
+        &self,
+        items: Vec<(SignedTransaction, Digest)>,
+    ) -> Vec<RuntimeResult<ExecutionResult>> {
+        let mut w = self.writer.lock();
+        let n = items.len();
+        let mut results: Vec<Option<RuntimeResult<ExecutionResult>>> =
+            (0..n).map(|_| None).collect();
+        let mut view = Pending::new(&*self.store);
+        let mut system = vec![];
+        let mut clock_ms = w.clock_ms;
+        match self.next_clock(&w) {
+            Ok(None) => {}
+            Ok(Some(clock)) => {
+                clock_ms = clock_timestamp(&clock);
+                view.put(clock.clone());
+                system.push(CommitBatch {
+                    written: vec![clock],
+                    ..Default::default()
+                });
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                return (0..n)
+                    .map(|_| Err(RuntimeError::Other(msg.clone())))
+                    .collect();
+            }
+        }
+
+        // Transactions that already ran return their record.
+        for (i, (_, digest)) in items.iter().enumerate() {
+            match self.store.get_transaction(digest) {
+                Ok(Some(rec)) => {
+                    results[i] = Some(Ok(ExecutionResult {
+                        digest: *digest,
+                        effects: rec.effects,
+                        events: rec.events,
+                    }))
+                }
+                Ok(None) => {}
+                Err(e) => results[i] = Some(Err(e.into())),
+            }
+        }
+        let todo: Vec<usize> = (0..n).filter(|i| results[*i].is_none()).collect();
+        let waves = schedule(&*self.store, &items, &todo);
+
         let env = BlockEnv {
             epoch: w.meta.epoch,
             epoch_start_ms: w.meta.epoch_start_ms,
         };
-        let ExecutionOutput {
-            effects,
-            events,
-            mut writes,
-        } = self.executor.execute(&*self.store, &checked, env);
+        let epoch = w.meta.epoch;
+        let mut outputs: Vec<Option<ExecutionOutput>> = (0..n).map(|_| None).collect();
+        // Digest -> index of the transaction in this group that executed it.
+        let mut executed: HashMap<Digest, usize> = HashMap::new();
+        let mut published = false;
+        for wave in waves {
+            // A failed publish leaves modules in the VM's cache; flush it between waves, when
+            // no session is open.
+            self.executor.vm().flush_loader_cache_if_invalidated();
+            let (repeats, run): (Vec<usize>, Vec<usize>) = wave
+                .into_iter()
+                .partition(|i| executed.contains_key(&items[*i].1));
+            let executor = &self.executor;
+            let view_ref = &view;
+            let exec = |i: usize| {
+                let data = &items[i].0.data;
+                check_transaction(view_ref, data, epoch)
+                    .map(|c| executor.execute(view_ref, &c, env))
+            };
+            let outs: Vec<(usize, Result<ExecutionOutput, TransactionError>)> = if run.len() == 1 {
+                vec![(run[0], exec(run[0]))]
+            } else {
+                run.par_iter().map(|&i| (i, exec(i))).collect()
+            };
+            for (i, out) in outs {
+                match out {
+                    Ok(out) => {
+                        published |= items[i]
+                            .0
+                            .data
+                            .programmable()
+                            .commands
+                            .iter()
+                            .any(is_publish);
+                        view.apply(&out.writes);
+                        executed.insert(items[i].1, i);
+                        outputs[i] = Some(out);
+                    }
+                    Err(e) => results[i] = Some(Err(e.into())),
+                }
+            }
+            // A repeat of a transaction executed earlier in this group gets the same result,
+            // as it would from the store had they run one by one.
+            for i in repeats {
+                let first = executed[&items[i].1];
+                let out = outputs[first].as_ref().expect("executed");
+                results[i] = Some(Ok(ExecutionResult {
+                    digest: items[i].1,
+                    effects: out.effects.clone(),
+                    events: out.events.clone(),
+                }));
+            }
+        }
+
+        // Records in submission order, with sequence numbers as if executed one by one.
         let mut meta = w.meta.clone();
-        let record = TransactionRecord {
-            sequence: meta.tx_count,
-            transaction: Some(tx),
-            effects: effects.clone(),
-            events: events.clone(),
-            timestamp_ms: w.clock_ms,
-        };
-        meta.tx_count += 1;
-        writes.record = Some((digest, record));
-        writes.meta = Some(meta.clone());
-        self.store.commit(writes)?;
+        let mut batches = system;
+        for (i, (tx, digest)) in items.into_iter().enumerate() {
+            let Some(out) = outputs[i].take() else {
+                continue;
+            };
+            let ExecutionOutput {
+                effects,
+                events,
+                mut writes,
+            } = out;
+            let record = TransactionRecord {
+                sequence: meta.tx_count,
+                transaction: Some(tx),
+                effects: effects.clone(),
+                events: events.clone(),
+                timestamp_ms: clock_ms,
+            };
+            meta.tx_count += 1;
+            writes.record = Some((digest, record));
+            writes.meta = Some(meta.clone());
+            batches.push(writes);
+            results[i] = Some(Ok(ExecutionResult {
+                digest,
+                effects,
+                events,
+            }));
+        }
+        if let Err(e) = self.store.commit_many(batches) {
+            if published {
+                // The VM cached modules that were not committed.
+                self.executor.vm().mark_loader_cache_as_invalid();
+            }
+            let msg = e.to_string();
+            return results
+                .into_iter()
+                .map(|r| match r {
+                    Some(Ok(_)) | None => Err(RuntimeError::Other(format!(
+                        "the transaction executed but its group failed to commit: {msg}"
+                    ))),
+                    Some(Err(e)) => Err(e),
+                })
+                .collect();
+        }
         w.meta = meta;
-        Ok(ExecutionResult {
-            digest,
-            effects,
-            events,
-        })
+        w.clock_ms = clock_ms;
+        results
+            .into_iter()
+            .map(|r| r.expect("every transaction has a result"))
+            .collect()
     }
 
     /// Runs a transaction without committing it (no signature needed): for gas estimation and
@@ -219,20 +466,22 @@ impl LocalChain {
         Ok(t)
     }
 
-    fn tick_clock(&self, w: &mut Writer) -> RuntimeResult<()> {
-        if *self.clock_mode.lock() == ClockMode::RealTime {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
-                .unwrap_or(0);
-            if now > w.clock_ms {
-                self.set_clock(w, now)?;
-            }
+    /// The clock object after a real-time tick, if the clock follows wall time and moved.
+    fn next_clock(&self, w: &Writer) -> RuntimeResult<Option<Object>> {
+        if *self.clock_mode.lock() != ClockMode::RealTime {
+            return Ok(None);
         }
-        Ok(())
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        if now <= w.clock_ms {
+            return Ok(None);
+        }
+        Ok(Some(self.clock_at(now)?))
     }
 
-    fn set_clock(&self, w: &mut Writer, t: u64) -> RuntimeResult<()> {
+    fn clock_at(&self, t: u64) -> RuntimeResult<Object> {
         let old = self
             .store
             .get_object(&ObjectID::CLOCK)?
@@ -241,7 +490,11 @@ impl LocalChain {
             "Clock::",
             &bcs::to_bytes(&(t, old.version())).expect("serializes"),
         );
-        let clock = clock_object(t, old.version() + 1, digest);
+        Ok(clock_object(t, old.version() + 1, digest))
+    }
+
+    fn set_clock(&self, w: &mut Writer, t: u64) -> RuntimeResult<()> {
+        let clock = self.clock_at(t)?;
         self.store.commit(CommitBatch {
             written: vec![clock],
             ..Default::default()
@@ -321,6 +574,156 @@ impl LocalChain {
     pub fn reference_gas_price(&self) -> u64 {
         crate::gas::REFERENCE_GAS_PRICE
     }
+}
+
+fn is_publish(c: &Command) -> bool {
+    matches!(c, Command::Publish(..))
+}
+
+/// A read-only view of the store with a group's writes so far on top: what the transactions of
+/// the next wave see. Only objects are overlaid; execution reads nothing else.
+struct Pending<'a> {
+    base: &'a dyn Store,
+    objects: HashMap<ObjectID, Option<Object>>,
+}
+
+impl<'a> Pending<'a> {
+    fn new(base: &'a dyn Store) -> Self {
+        Pending {
+            base,
+            objects: HashMap::new(),
+        }
+    }
+
+    fn put(&mut self, o: Object) {
+        self.objects.insert(o.id(), Some(o));
+    }
+
+    fn apply(&mut self, b: &CommitBatch) {
+        for o in &b.written {
+            self.put(o.clone());
+        }
+        for (id, _) in &b.removed {
+            self.objects.insert(*id, None);
+        }
+    }
+}
+
+impl Store for Pending<'_> {
+    fn get_object(&self, id: &ObjectID) -> StoreResult<Option<Object>> {
+        match self.objects.get(id) {
+            Some(o) => Ok(o.clone()),
+            None => self.base.get_object(id),
+        }
+    }
+    fn get_object_at(&self, id: &ObjectID, version: SequenceNumber) -> StoreResult<Option<Object>> {
+        match self.objects.get(id) {
+            Some(Some(o)) if o.version() == version => Ok(Some(o.clone())),
+            _ => self.base.get_object_at(id, version),
+        }
+    }
+    fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>> {
+        self.base.object_history(id)
+    }
+    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>> {
+        self.base.owned_objects(owner)
+    }
+    fn get_transaction(&self, digest: &Digest) -> StoreResult<Option<TransactionRecord>> {
+        self.base.get_transaction(digest)
+    }
+    fn transactions(
+        &self,
+        start: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<(Digest, TransactionRecord)>> {
+        self.base.transactions(start, limit)
+    }
+    fn events(&self, filter: &EventFilter, limit: usize) -> StoreResult<Vec<EventRecord>> {
+        self.base.events(filter, limit)
+    }
+    fn meta(&self) -> StoreResult<Option<ChainMeta>> {
+        self.base.meta()
+    }
+    fn commit(&self, _: CommitBatch) -> StoreResult<()> {
+        Err(StoreError::Backend(
+            "internal: a group's pending view is read-only".into(),
+        ))
+    }
+}
+
+/// What a transaction may touch, for ordering.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Object(ObjectID),
+    /// Its own digest: a repeat runs after the first.
+    Digest(Digest),
+    /// The set of packages: every call reads it, a publish writes it.
+    Packages,
+}
+
+/// Splits the transactions `todo` (indices into `items`) into waves: each transaction goes in
+/// the first wave after every earlier transaction it conflicts with (both touch a key and one
+/// writes it). Transactions of a wave are independent; waves run in order.
+fn schedule(
+    store: &dyn Store,
+    items: &[(SignedTransaction, Digest)],
+    todo: &[usize],
+) -> Vec<Vec<usize>> {
+    // Per key: the last wave that writes it and the last wave that reads it.
+    let mut writes: HashMap<Key, usize> = HashMap::new();
+    let mut reads: HashMap<Key, usize> = HashMap::new();
+    let mut waves: Vec<Vec<usize>> = vec![];
+    for &i in todo {
+        let (tx, digest) = &items[i];
+        let data = &tx.data;
+        let mut keys: Vec<(Key, bool)> = vec![(Key::Digest(*digest), true)];
+        let ptb = data.programmable();
+        keys.push((Key::Packages, ptb.commands.iter().any(is_publish)));
+        for r in &data.gas_data.payment {
+            keys.push((Key::Object(r.id), true));
+        }
+        for input in &ptb.inputs {
+            match input {
+                CallArg::Pure(_) => {}
+                CallArg::Object(ObjectArg::ImmOrOwned(r)) => {
+                    // An object immutable now stays so; anything else may be written.
+                    let frozen = matches!(
+                        store.get_object(&r.id),
+                        Ok(Some(Object {
+                            owner: Owner::Immutable,
+                            ..
+                        }))
+                    );
+                    keys.push((Key::Object(r.id), !frozen));
+                }
+                CallArg::Object(ObjectArg::Receiving(r)) => keys.push((Key::Object(r.id), true)),
+                CallArg::Object(ObjectArg::Shared { id, mutable, .. }) => {
+                    keys.push((Key::Object(*id), *mutable))
+                }
+            }
+        }
+        let mut wave = 0;
+        for (k, write) in &keys {
+            if let Some(w) = writes.get(k) {
+                wave = wave.max(w + 1);
+            }
+            if *write {
+                if let Some(r) = reads.get(k) {
+                    wave = wave.max(r + 1);
+                }
+            }
+        }
+        for (k, write) in keys {
+            let m = if write { &mut writes } else { &mut reads };
+            let e = m.entry(k).or_insert(wave);
+            *e = (*e).max(wave);
+        }
+        if waves.len() <= wave {
+            waves.resize_with(wave + 1, Vec::new);
+        }
+        waves[wave].push(i);
+    }
+    waves
 }
 
 /// Checks that the signatures verify and come from exactly the required signers.
