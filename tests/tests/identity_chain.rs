@@ -2,7 +2,7 @@
 //! on a `LocalChain` (below the SDK: see `movid_tests::chain_identity`).
 
 use movid_runtime::chain::ExecutionResult;
-use movid_runtime::types::{ObjectArg, ObjectID, TypeTag};
+use movid_runtime::types::{Digest, ObjectArg, ObjectID, TypeTag};
 use movid_tests::chain_identity::{
     ChainIdentity, ConfigChange, ControllerCap, ControllerSpec, ProposalKind, Refusal, TestChain,
     UpdateDid,
@@ -497,4 +497,90 @@ fn documents_are_bounded_at_32_kib() {
         "document",
         "EDocumentTooLarge",
     );
+}
+
+/// `n` distinct IDs, naming no object: the bounds below count IDs, whatever they name.
+fn ids(n: usize) -> Vec<ObjectID> {
+    (0..n as u64)
+        .map(|i| ObjectID::derive(&Digest::ZERO, i))
+        .collect()
+}
+
+#[test]
+fn revoked_tokens_are_bounded_at_128() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1], 1);
+    let tokens = ids(129);
+    let revoke = |tokens: &[ObjectID]| {
+        identity.with_auth_budget(caps[0], 2_000_000_000, |b, identity, auth| {
+            for t in tokens {
+                let t = b.pure(t);
+                b.move_call(
+                    ObjectID::IDENTITY,
+                    "identity",
+                    "revoke_token",
+                    vec![],
+                    vec![identity, auth, t],
+                );
+            }
+        })
+    };
+    revoke(&tokens[..128]).expect("128 tokens can be revoked");
+    let before = identity.state();
+    assert_eq!(before.did_doc.revoked_tokens.contents, &tokens[..128]);
+    assert_refused(
+        revoke(&tokens[128..]),
+        "multicontroller",
+        "ETooManyRevokedTokens",
+    );
+    assert_eq!(identity.state(), before);
+}
+
+#[test]
+fn send_and_borrow_proposals_are_bounded_at_64_objects() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1], 1);
+    let objects = ids(65);
+    let recipient = chain.address(1);
+    let propose_send = |objects: &[ObjectID]| {
+        identity.with_auth(caps[0], |b, identity, auth| {
+            let args = vec![
+                identity,
+                auth,
+                b.pure(&None::<u64>),
+                b.pure(objects),
+                b.pure(&vec![recipient; objects.len()]),
+            ];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "send_proposal",
+                "propose_send",
+                vec![],
+                args,
+            );
+        })
+    };
+    let propose_borrow = |objects: &[ObjectID]| {
+        identity.with_auth(caps[0], |b, identity, auth| {
+            let args = vec![identity, auth, b.pure(&None::<u64>), b.pure(objects)];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "borrow_proposal",
+                "propose_borrow",
+                vec![],
+                args,
+            );
+        })
+    };
+    propose_send(&objects[..64]).expect("a send of 64 objects is proposed");
+    propose_borrow(&objects[..64]).expect("a borrow of 64 objects is proposed");
+    let before = identity.state();
+    assert_eq!(before.active_proposals().len(), 2);
+    assert_refused(propose_send(&objects), "send_proposal", "ETooManyObjects");
+    assert_refused(
+        propose_borrow(&objects),
+        "borrow_proposal",
+        "ETooManyObjects",
+    );
+    assert_eq!(identity.state(), before);
 }

@@ -41,6 +41,14 @@ pub(crate) const LOAD_OBJECT_COST: u64 = 500;
 /// adapter turns such errors into `ExecutionFailure::LimitExceeded`.
 pub(crate) const LIMIT_PREFIX: &str = "limit exceeded: ";
 
+/// Stops the transaction for exceeding a limit: not a Move abort the caller could catch or
+/// misread as its own, but an error the adapter reports as `ExecutionFailure::LimitExceeded`
+/// with `reason`.
+pub(crate) fn limit_exceeded(reason: impl std::fmt::Display) -> PartialVMError {
+    PartialVMError::new(StatusCode::VM_MAX_VALUE_DEPTH_REACHED)
+        .with_message(format!("{LIMIT_PREFIX}{reason}"))
+}
+
 pub(crate) fn cost(bytes: usize) -> InternalGas {
     InternalGas::new(NATIVE_BASE_COST + NATIVE_BYTE_COST * bytes as u64)
 }
@@ -296,11 +304,9 @@ fn emit(
     let len = contents.len();
     match runtime(ctx).record_event(tag, contents) {
         Ok(()) => ok(len, []),
-        Err(_) => Err(
-            PartialVMError::new(StatusCode::VM_MAX_VALUE_DEPTH_REACHED).with_message(format!(
-                "{LIMIT_PREFIX}too many or too large events in one transaction"
-            )),
-        ),
+        Err(_) => Err(limit_exceeded(
+            "too many or too large events in one transaction",
+        )),
     }
 }
 

@@ -111,7 +111,8 @@ pub struct RuntimeLimits {
     pub max_events: usize,
     /// Largest event, in bytes.
     pub max_event_size: usize,
-    /// Most child objects one transaction may load.
+    /// Most child objects one transaction may load; children it added count too. Loading one
+    /// more stops the transaction with `ExecutionFailure::LimitExceeded`.
     pub max_loaded_children: usize,
 }
 
@@ -160,8 +161,6 @@ pub mod field_codes {
     pub const E_FIELD_DOES_NOT_EXIST: u64 = 2;
     /// The field exists with a different type.
     pub const E_FIELD_TYPE_MISMATCH: u64 = 3;
-    /// The transaction loaded more child objects than allowed.
-    pub const E_TOO_MANY_CHILDREN: u64 = 4;
 }
 
 /// Abort codes of `movid::transfer::receive`.
@@ -279,7 +278,10 @@ impl<'a> ObjectRuntime<'a> {
             return Ok(NativeOutcome::Abort(field_codes::E_FIELD_DOES_NOT_EXIST));
         }
         if self.children.len() >= self.limits.max_loaded_children {
-            return Ok(NativeOutcome::Abort(field_codes::E_TOO_MANY_CHILDREN));
+            return Err(super::limit_exceeded(format!(
+                "more than {} child objects loaded in one transaction",
+                self.limits.max_loaded_children
+            )));
         }
         let Some(obj) = self.resolver.get_object(&id) else {
             return Ok(NativeOutcome::Abort(field_codes::E_FIELD_DOES_NOT_EXIST));

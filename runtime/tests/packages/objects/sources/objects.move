@@ -3,7 +3,8 @@
 /// delete, wrap and unwrap, dynamic fields and dynamic object fields, send
 /// to an object and receive, events), plus a few that fail on purpose
 /// (abort, infinite loop, hot potato), and a few that push a limit (object
-/// size, events per transaction, call depth).
+/// size, events per transaction and event size, call depth, operand stack,
+/// child objects loaded, gas units).
 module objects::objects {
     use std::option::{Self, Option};
     use std::vector;
@@ -75,6 +76,11 @@ module objects::objects {
     /// Emitted by `emit_many`, once per call.
     struct Ping has copy, drop {
         n: u64,
+    }
+
+    /// Emitted by `emit_sized`: as large as the caller makes it.
+    struct Payload has copy, drop {
+        chunks: vector<vector<u8>>,
     }
 
     /// Emitted by `init`.
@@ -347,6 +353,46 @@ module objects::objects {
         }
     }
 
+    /// Emits one `Payload` of `times` copies of `chunk` followed by `tail`.
+    public entry fun emit_sized(chunk: vector<u8>, times: u64, tail: vector<u8>) {
+        let chunks = vector[];
+        let i = 0;
+        while (i < times) {
+            vector::push_back(&mut chunks, copy chunk);
+            i = i + 1;
+        };
+        vector::push_back(&mut chunks, tail);
+        event::emit(Payload { chunks })
+    }
+
+    /// Adds the dynamic fields `from..to` (name and value `i`) to `t`.
+    public entry fun add_fields(t: &mut Thing, from: u64, to: u64) {
+        let i = from;
+        while (i < to) {
+            field::add(&mut t.id, i, i);
+            i = i + 1;
+        }
+    }
+
+    /// Reads the dynamic fields `0..n` of `t`: `n` child objects loaded.
+    public entry fun read_fields(t: &Thing, n: u64) {
+        let i = 0;
+        while (i < n) {
+            assert!(*field::borrow<u64, u64>(&t.id, i) == i, EWrongValue);
+            i = i + 1;
+        }
+    }
+
+    /// Copies `chunk` `times` times: gas in proportion to `times * length(chunk)`.
+    public entry fun burn(chunk: vector<u8>, times: u64) {
+        let i = 0;
+        while (i < times) {
+            let copied = copy chunk;
+            vector::pop_back(&mut copied);
+            i = i + 1;
+        }
+    }
+
     /// Nests `depth` calls of a private function below this one.
     public entry fun recurse(depth: u64) {
         descend(depth)
@@ -354,6 +400,16 @@ module objects::objects {
 
     fun descend(depth: u64) {
         if (depth > 0) descend(depth - 1)
+    }
+
+    /// Nests `depth` calls, each leaving two operands on the operand stack until its callee
+    /// returns.
+    public entry fun pile(depth: u64) {
+        pile_up(depth);
+    }
+
+    fun pile_up(depth: u64): u64 {
+        if (depth == 0) 0 else 1 + (2 + pile_up(depth - 1))
     }
 
     // === Failing on purpose ===
