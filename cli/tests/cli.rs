@@ -504,3 +504,68 @@ fn bench_reports_throughput_latency_and_memory_as_json() {
         assert!(r["peak_memory_kib"].as_u64().unwrap() > 0);
     }
 }
+
+#[test]
+fn bench_reports_full_cost_floor_and_ratio_for_every_workload() {
+    let env = Env::new();
+    let positive = |r: &Value, k: &str| {
+        let v = r[k]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{k} missing in {r}"));
+        assert!(v > 0.0, "{k} = {v} in {r}");
+    };
+    for (w, store) in [
+        ("transfer", "memory"),
+        ("create-identity", "redb"),
+        ("proposal", "memory"),
+        ("resolve", "redb"),
+    ] {
+        let r = env.json(&[
+            "bench",
+            "--workload",
+            w,
+            "--store",
+            store,
+            "--count",
+            "12",
+            "--batch",
+            "4",
+        ]);
+        assert_eq!(r["workload"], w);
+        assert_eq!(r["count"].as_u64().unwrap(), 12);
+        for k in ["full_us_per_tx", "floor_us_per_tx", "ratio", "per_second"] {
+            positive(&r, k);
+        }
+    }
+    // One at a time, through `execute`.
+    let r = env.json(&[
+        "bench",
+        "--workload",
+        "proposal",
+        "--count",
+        "4",
+        "--batch",
+        "1",
+    ]);
+    assert_eq!(r["latency_unit"], "transaction");
+    positive(&r, "ratio");
+
+    let r = env.json(&[
+        "bench",
+        "--identities",
+        "30",
+        "--count",
+        "6",
+        "--batch",
+        "4",
+    ]);
+    assert_eq!(r["identities"].as_u64().unwrap(), 30);
+    let rows = r["checkpoints"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["identities"].as_u64().unwrap(), 30);
+    for k in ["full_us_per_tx", "floor_us_per_tx", "ratio"] {
+        positive(&rows[0], k);
+    }
+    positive(&r, "store_bytes_per_identity");
+    positive(&r, "object_bytes_per_identity");
+}

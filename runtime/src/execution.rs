@@ -17,6 +17,7 @@ use move_vm_types::loaded_data::runtime_types::Type;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{decode_vm_error, TransactionError};
+use crate::floor::{PreparedCall, RecordingResolver, TransactionTrace};
 use crate::gas::{self, GasStatus};
 use crate::natives::object_runtime::{
     ChildEffect, NewOwner, ObjectResolver, ObjectRuntime, RuntimeLimits,
@@ -536,6 +537,8 @@ struct Run<'r, 'l> {
     budget: u64,
     vm: &'l MoveVM,
     resolver: &'r StoreResolver<'r>,
+    /// The Move calls as handed to the VM, when the execution is traced.
+    trace: Option<Vec<PreparedCall>>,
 }
 
 impl Executor {
@@ -560,12 +563,42 @@ impl Executor {
         tx: &CheckedTransaction,
         env: BlockEnv,
     ) -> ExecutionOutput {
+        self.execute_inner(store, tx, env, None)
+    }
+
+    /// Executes like [`execute`](Self::execute) and also captures the transaction's Move
+    /// calls with their prepared arguments and the objects the object runtime read, for a
+    /// [`FloorRunner`](crate::floor::FloorRunner) to replay. `Publish` commands are not
+    /// captured.
+    pub fn execute_traced(
+        &self,
+        store: &dyn Store,
+        tx: &CheckedTransaction,
+        env: BlockEnv,
+    ) -> (ExecutionOutput, TransactionTrace) {
+        let mut trace = TransactionTrace::default();
+        let out = self.execute_inner(store, tx, env, Some(&mut trace));
+        (out, trace)
+    }
+
+    fn execute_inner(
+        &self,
+        store: &dyn Store,
+        tx: &CheckedTransaction,
+        env: BlockEnv,
+        mut trace: Option<&mut TransactionTrace>,
+    ) -> ExecutionOutput {
         self.vm.flush_loader_cache_if_invalidated();
         let resolver = StoreResolver::new(store);
+        let recorder = trace.as_ref().map(|_| RecordingResolver::new(&resolver));
+        let objects: &dyn ObjectResolver = match &recorder {
+            Some(r) => r,
+            None => &resolver,
+        };
         let data = &tx.data;
         let budget = data.gas_data.budget;
         let mut ext = NativeContextExtensions::default();
-        let mut rt = ObjectRuntime::new(&resolver, self.limits);
+        let mut rt = ObjectRuntime::new(objects, self.limits);
         for input in &data.programmable().inputs {
             if let CallArg::Object(ObjectArg::Receiving(r)) = input {
                 rt.receivable.insert(r.id, r.version);
@@ -592,14 +625,30 @@ impl Executor {
             budget,
             vm: &self.vm,
             resolver: &resolver,
+            trace: trace.as_ref().map(|_| vec![]),
         };
         let outcome = run.run_all(tx);
         let result = match outcome {
             Ok(()) => run.finish(tx),
             Err(f) => Err(f),
         };
-        match result {
-            Ok(out) => out,
+        if let Some(t) = trace.as_deref_mut() {
+            t.calls = run.trace.take().unwrap_or_default();
+            t.receivable = data
+                .programmable()
+                .inputs
+                .iter()
+                .filter_map(|i| match i {
+                    CallArg::Object(ObjectArg::Receiving(r)) => Some((r.id, r.version)),
+                    _ => None,
+                })
+                .collect();
+        }
+        let out = match result {
+            Ok(out) => {
+                drop(run);
+                out
+            }
             Err(failure) => {
                 if !run.published.is_empty() {
                     // The VM cached the modules of a publish that will not be committed.
@@ -614,7 +663,11 @@ impl Executor {
                 drop(run);
                 failed_output(tx, env, failure, computation)
             }
+        };
+        if let (Some(t), Some(r)) = (trace, recorder) {
+            t.objects = r.into_objects();
         }
+        out
     }
 
     /// The package objects of the genesis packages (no transaction, no gas). Every module
@@ -1416,6 +1469,14 @@ impl<'r, 'l> Run<'r, 'l> {
         }
         if takes_ctx {
             args.push(bcs::to_bytes(&self.ctx).expect("serializes"));
+        }
+        if let Some(trace) = &mut self.trace {
+            trace.push(PreparedCall {
+                module: module_id.clone(),
+                function: function.clone(),
+                type_arguments: call.type_arguments.clone(),
+                arguments: args.clone(),
+            });
         }
         let result = self.session.execute_function_bypass_visibility(
             &module_id,

@@ -5,7 +5,7 @@
 //! ([`verifier`]), and executes Ed25519-signed programmable transactions on the real Move VM
 //! with a Sui-style object model ([`execution`], [`natives`]), charging gas ([`gas`]) and
 //! storing objects, transactions and events in a [`store`]. [`chain::LocalChain`] puts it all
-//! together.
+//! together; [`floor`] measures the least work a transaction needs, for benchmarks.
 //!
 //! It owns the formats (DESIGN.md §4): 32-byte IDs, Blake2b-256 digests, BCS objects. It knows
 //! nothing of the SDK or CLI that drive it.
@@ -43,6 +43,7 @@ pub mod chain;
 pub mod crypto;
 pub mod error;
 pub mod execution;
+pub mod floor;
 pub mod gas;
 pub mod genesis;
 pub mod natives;
