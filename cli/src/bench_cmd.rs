@@ -20,7 +20,6 @@
 //! per transaction at each and the store bytes per identity.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -133,9 +132,13 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
 
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("bench.redb");
-    let store: Arc<dyn Store> = match args.store {
-        StoreKind::Memory => Arc::new(MemoryStore::new()),
-        StoreKind::Redb => Arc::new(RedbStore::open(&db)?),
+    let redb_store = match args.store {
+        StoreKind::Memory => None,
+        StoreKind::Redb => Some(Arc::new(RedbStore::open(&db)?)),
+    };
+    let store: Arc<dyn Store> = match &redb_store {
+        None => Arc::new(MemoryStore::new()),
+        Some(r) => r.clone(),
     };
     let keys: Vec<Vec<KeyPair>> = (0..lanes)
         .map(|l| (0..k).map(|j| bench_key(l * k + j)).collect())
@@ -149,7 +152,7 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
     let chain = Arc::new(out.spin("genesis", || LocalChain::open(store.clone(), config))?);
     let mut bench = Bench::new(chain, batch, &keys)?;
     bench.floor_on = !args.no_floor;
-    let redb_path = (args.store == StoreKind::Redb).then_some(db.as_path());
+    let redb_path = redb_store.as_deref();
     let mut pop = Population::new(keys, threshold);
     let setting = Setting {
         workload,
@@ -169,6 +172,11 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
             Workload::Resolve => resolutions(&mut bench, &mut pop, &setting, out)?,
         },
     };
+    let mut report = report;
+    if let Some(r) = &redb_store {
+        // Where the bytes are, table by table, for the whole chain at the end of the run.
+        report["redb_tables"] = json!(r.stats().map_err(CliError::plain)?.tables);
+    }
     out.print(&report, || text(&report));
     Ok(())
 }
@@ -455,6 +463,8 @@ struct Population {
     seconds: f64,
     /// Growth of the redb file while creating identities.
     file_bytes: u64,
+    /// Growth of the bytes the redb tables occupy while identities were created.
+    used_bytes: u64,
 }
 
 impl Population {
@@ -470,6 +480,7 @@ impl Population {
             sampled: 0,
             seconds: 0.0,
             file_bytes: 0,
+            used_bytes: 0,
         }
     }
 
@@ -479,11 +490,11 @@ impl Population {
         &mut self,
         bench: &mut Bench,
         target: usize,
-        redb: Option<&Path>,
+        redb: Option<&RedbStore>,
         bar: &indicatif::ProgressBar,
     ) -> CliResult<()> {
         let started = Instant::now();
-        let size_before = file_size(redb);
+        let size_before = store_size(redb)?;
         let doc = did_doc(DOC_SIZE);
         let k = self.keys[0].len();
         while self.total < target {
@@ -539,7 +550,9 @@ impl Population {
             }
         }
         self.seconds += started.elapsed().as_secs_f64();
-        self.file_bytes += file_size(redb).saturating_sub(size_before);
+        let size_after = store_size(redb)?;
+        self.file_bytes += size_after.0.saturating_sub(size_before.0);
+        self.used_bytes += size_after.1.saturating_sub(size_before.1);
         Ok(())
     }
 
@@ -676,7 +689,7 @@ fn creations(
     bench: &mut Bench,
     pop: &Population,
     s: &Setting,
-    redb: Option<&Path>,
+    redb: Option<&RedbStore>,
 ) -> CliResult<Value> {
     let doc = did_doc(DOC_SIZE);
     let round = |bench: &Bench, n: usize| -> Vec<SignedTransaction> {
@@ -691,7 +704,7 @@ fn creations(
             .collect()
     };
     bench.submit(round(bench, 1), Some(&mut Measure::default()))?;
-    let before = file_size(redb);
+    let before = store_size(redb)?;
     let mut m = Measure::default();
     let mut object_bytes = 0;
     let mut left = s.count;
@@ -708,7 +721,14 @@ fn creations(
     store_bytes(
         &mut v,
         per_identity,
-        redb.map(|_| (file_size(redb).saturating_sub(before)) as f64 / s.count as f64),
+        redb.map(|_| -> CliResult<(f64, f64)> {
+            let after = store_size(redb)?;
+            Ok((
+                after.0.saturating_sub(before.0) as f64 / s.count as f64,
+                after.1.saturating_sub(before.1) as f64 / s.count as f64,
+            ))
+        })
+        .transpose()?,
     );
     Ok(v)
 }
@@ -813,7 +833,7 @@ fn scale(
     pop: &mut Population,
     s: &Setting,
     n: usize,
-    redb: Option<&Path>,
+    redb: Option<&RedbStore>,
     out: Output,
 ) -> CliResult<Value> {
     let mut checkpoints: Vec<usize> = CHECKPOINTS.into_iter().filter(|c| *c <= n).collect();
@@ -849,7 +869,12 @@ fn scale(
     store_bytes(
         &mut v,
         per_identity,
-        redb.map(|_| pop.file_bytes as f64 / pop.total as f64),
+        redb.map(|_| {
+            (
+                pop.file_bytes as f64 / pop.total as f64,
+                pop.used_bytes as f64 / pop.total as f64,
+            )
+        }),
     );
     let first = rows[0]["full_us_per_tx"].as_f64().unwrap_or(0.0);
     let last = rows[rows.len() - 1]["full_us_per_tx"]
@@ -863,14 +888,17 @@ fn scale(
     Ok(v)
 }
 
-/// `store_bytes_per_identity` and what it counts: the redb file's growth when there is one,
-/// otherwise the serialized objects.
-fn store_bytes(v: &mut Value, object_bytes: f64, file_bytes: Option<f64>) {
-    match file_bytes {
-        Some(f) => {
-            v["store_bytes_per_identity"] = json!(f);
-            // redb grows its file in steps: meaningful for many identities only.
-            v["store_bytes_basis"] = json!("redb file growth / identities");
+/// `store_bytes_per_identity` and what it counts: on redb, the growth of the pages its tables
+/// occupy (the file growth goes to `file_bytes_per_identity`);
+/// in memory, the serialized objects.
+fn store_bytes(v: &mut Value, object_bytes: f64, redb_bytes: Option<(f64, f64)>) {
+    match redb_bytes {
+        Some((file, used)) => {
+            v["store_bytes_per_identity"] = json!(used);
+            v["store_bytes_basis"] =
+                json!("growth of the pages redb's tables occupy (data, B-tree, fragmentation) / identities");
+            // redb grows its file in steps and keeps freed pages: meaningful for many identities only.
+            v["file_bytes_per_identity"] = json!(file);
         }
         None => {
             v["store_bytes_per_identity"] = json!(object_bytes);
@@ -962,6 +990,12 @@ fn text(v: &Value) -> String {
             v["store_bytes_basis"].as_str().unwrap_or(""),
             f("object_bytes_per_identity"),
         );
+        if v.get("file_bytes_per_identity").is_some() {
+            s += &format!(
+                "  redb file growth: {:.0} bytes per identity\n",
+                f("file_bytes_per_identity")
+            );
+        }
     }
     s += &format!(
         "  peak memory {} MiB{}",
@@ -1058,10 +1092,16 @@ fn progress(out: Output, len: usize) -> indicatif::ProgressBar {
     }
 }
 
-fn file_size(path: Option<&Path>) -> u64 {
-    path.and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .unwrap_or(0)
+/// The redb file's size and the bytes its tables occupy (data, B-tree structure and
+/// fragmentation, without free pages).
+fn store_size(redb: Option<&RedbStore>) -> CliResult<(u64, u64)> {
+    match redb {
+        None => Ok((0, 0)),
+        Some(r) => {
+            let s = r.stats().map_err(CliError::plain)?;
+            Ok((s.file_bytes, s.used_bytes()))
+        }
+    }
 }
 
 /// Wall-clock and process CPU time from a starting point.

@@ -9,7 +9,7 @@ mod memory;
 mod redb_store;
 
 pub use memory::MemoryStore;
-pub use redb_store::RedbStore;
+pub use redb_store::{RedbStats, RedbStore, TableUsage};
 
 use serde::{Deserialize, Serialize};
 

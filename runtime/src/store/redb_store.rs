@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, Durability, ReadableTable, Table, TableDefinition, WriteTransaction};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     owner_index_key, ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store,
@@ -120,10 +120,82 @@ impl RedbStore {
         txn.commit().map_err(db_err)
     }
 
+    /// What the database holds, table by table: bytes of keys and values, B-tree overhead, and
+    /// the file's size (which also counts free and not yet reused pages).
+    pub fn stats(&self) -> StoreResult<RedbStats> {
+        use redb::{ReadableTableMetadata, TableHandle};
+        fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
+            txn: &redb::ReadTransaction,
+            def: TableDefinition<K, V>,
+        ) -> StoreResult<TableUsage> {
+            let t = txn.open_table(def).map_err(db_err)?;
+            let s = t.stats().map_err(db_err)?;
+            Ok(TableUsage {
+                name: def.name().to_string(),
+                entries: t.len().map_err(db_err)?,
+                stored_bytes: s.stored_bytes(),
+                metadata_bytes: s.metadata_bytes(),
+                fragmented_bytes: s.fragmented_bytes(),
+            })
+        }
+        let tables = self.read(|txn| {
+            Ok(vec![
+                table(txn, OBJECTS)?,
+                table(txn, HISTORY)?,
+                table(txn, OWNERS)?,
+                table(txn, TRANSACTIONS)?,
+                table(txn, SEQUENCE)?,
+                table(txn, EVENTS)?,
+                table(txn, META)?,
+            ])
+        })?;
+        let file_bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        Ok(RedbStats { tables, file_bytes })
+    }
+
     fn read<T>(&self, f: impl FnOnce(&redb::ReadTransaction) -> StoreResult<T>) -> StoreResult<T> {
         let txn = self.db.begin_read().map_err(db_err)?;
         f(&txn)
     }
+}
+
+/// Space used by a [`RedbStore`], from [`RedbStore::stats`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedbStats {
+    /// One entry per table.
+    pub tables: Vec<TableUsage>,
+    /// Size of the database file.
+    pub file_bytes: u64,
+}
+
+impl RedbStats {
+    /// Bytes of keys and values in every table.
+    pub fn stored_bytes(&self) -> u64 {
+        self.tables.iter().map(|t| t.stored_bytes).sum()
+    }
+
+    /// Stored bytes plus B-tree metadata and fragmentation: the pages the data occupies.
+    pub fn used_bytes(&self) -> u64 {
+        self.tables
+            .iter()
+            .map(|t| t.stored_bytes + t.metadata_bytes + t.fragmented_bytes)
+            .sum()
+    }
+}
+
+/// Space used by one table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableUsage {
+    /// The table.
+    pub name: String,
+    /// Its entries.
+    pub entries: u64,
+    /// Bytes of keys and values.
+    pub stored_bytes: u64,
+    /// Bytes of B-tree structure.
+    pub metadata_bytes: u64,
+    /// Bytes lost inside its pages.
+    pub fragmented_bytes: u64,
 }
 
 const OBJECTS_NAME: &str = "objects";
