@@ -87,6 +87,9 @@ pub struct BenchArgs {
     /// chain alone).
     #[arg(long)]
     pub no_floor: bool,
+    /// redb's page cache, in MiB (`--store redb`).
+    #[arg(long, default_value_t = RedbStore::DEFAULT_CACHE_BYTES >> 20)]
+    pub cache_mb: usize,
 }
 
 /// Budget of one benchmark transaction.
@@ -134,7 +137,10 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
     let db = dir.path().join("bench.redb");
     let redb_store = match args.store {
         StoreKind::Memory => None,
-        StoreKind::Redb => Some(Arc::new(RedbStore::open(&db)?)),
+        StoreKind::Redb => Some(Arc::new(RedbStore::open_with_cache(
+            &db,
+            args.cache_mb << 20,
+        )?)),
     };
     let store: Arc<dyn Store> = match &redb_store {
         None => Arc::new(MemoryStore::new()),
@@ -176,6 +182,7 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
     if let Some(r) = &redb_store {
         // Where the bytes are, table by table, for the whole chain at the end of the run.
         report["redb_tables"] = json!(r.stats().map_err(CliError::plain)?.tables);
+        report["redb_cache_mb"] = json!(args.cache_mb);
     }
     out.print(&report, || text(&report));
     Ok(())

@@ -48,12 +48,25 @@ impl RedbStore {
     /// Opens the database at `path`, creating it if missing. After a crash, redb repairs the file
     /// on open, which walks the whole database.
     pub fn open(path: &Path) -> StoreResult<RedbStore> {
-        let db = Database::create(path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked {
-                path: path.display().to_string(),
-            },
-            other => db_err(other),
-        })?;
+        Self::open_with_cache(path, Self::DEFAULT_CACHE_BYTES)
+    }
+
+    /// The page cache [`open`](Self::open) gives redb.
+    pub const DEFAULT_CACHE_BYTES: usize = 1 << 30;
+
+    /// As [`open`](Self::open), with a page cache of `cache_bytes`. A cache that holds the
+    /// pages a workload touches keeps its cost flat as the store grows; past it, reads go to
+    /// the operating system's file cache.
+    pub fn open_with_cache(path: &Path, cache_bytes: usize) -> StoreResult<RedbStore> {
+        let db = redb::Builder::new()
+            .set_cache_size(cache_bytes)
+            .create(path)
+            .map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked {
+                    path: path.display().to_string(),
+                },
+                other => db_err(other),
+            })?;
         let store = RedbStore {
             db,
             path: path.to_path_buf(),
