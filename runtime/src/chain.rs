@@ -49,7 +49,15 @@ const MAX_GROUP: usize = 1024;
 struct Submission {
     tx: SignedTransaction,
     digest: Digest,
-    reply: mpsc::SyncSender<RuntimeResult<ExecutionResult>>,
+    reply: mpsc::SyncSender<Reply>,
+}
+
+/// What a waiting caller is told.
+enum Reply {
+    /// Its transaction's result.
+    Done(Box<RuntimeResult<ExecutionResult>>),
+    /// To execute the waiting transactions itself, its own among them.
+    Lead,
 }
 
 /// Transactions waiting for the thread that currently executes groups (the leader).
@@ -61,7 +69,8 @@ struct Queue {
 
 /// Hands leadership back if the leader unwinds: waiting callers get an error (their reply
 /// senders are dropped) instead of waiting forever. Forgotten on the normal path, where the
-/// leader gives up leadership in the same critical section that finds the queue empty.
+/// leader hands over or gives up leadership in the same critical section that looks at the
+/// queue.
 struct LeaderGuard<'a>(&'a Mutex<Queue>);
 
 impl Drop for LeaderGuard<'_> {
@@ -140,28 +149,43 @@ impl LocalChain {
     pub fn execute(&self, tx: SignedTransaction) -> RuntimeResult<ExecutionResult> {
         let digest = verify_signatures(&tx)?;
         let (reply, answer) = mpsc::sync_channel(1);
-        {
+        let lead = {
             let mut q = self.queue.lock();
             q.pending.push(Submission { tx, digest, reply });
-            if q.leader {
-                drop(q);
-                return answer.recv().unwrap_or_else(|_| {
-                    Err(RuntimeError::Other(
-                        "the transaction's group failed to execute (the executing thread panicked)"
-                            .into(),
-                    ))
-                });
-            }
-            q.leader = true;
+            !std::mem::replace(&mut q.leader, true)
+        };
+        if lead {
+            return self.lead(&answer);
         }
-        // This thread leads: it executes groups until nobody is waiting.
+        match answer.recv() {
+            Ok(Reply::Done(r)) => *r,
+            // The leader got its own answer and hands over to this caller.
+            Ok(Reply::Lead) => self.lead(&answer),
+            Err(_) => Err(RuntimeError::Other(
+                "the transaction's group failed to execute (the executing thread panicked)".into(),
+            )),
+        }
+    }
+
+    /// Executes the waiting transactions, a group at a time, until this caller's own answer is
+    /// in; then hands leadership to the first caller still waiting (so that under a steady
+    /// stream no caller leads, and waits, for ever) or, if none, gives it up.
+    fn lead(&self, answer: &mpsc::Receiver<Reply>) -> RuntimeResult<ExecutionResult> {
         let guard = LeaderGuard(&self.queue);
         loop {
             let group: Vec<Submission> = {
                 let mut q = self.queue.lock();
                 if q.pending.is_empty() {
+                    // Not reached: a leader's own transaction is in its first group.
                     q.leader = false;
-                    break;
+                    drop(q);
+                    std::mem::forget(guard);
+                    return match answer.try_recv() {
+                        Ok(Reply::Done(r)) => *r,
+                        _ => Err(RuntimeError::Other(
+                            "internal: a leader lost its answer".into(),
+                        )),
+                    };
                 }
                 let n = q.pending.len().min(MAX_GROUP);
                 q.pending.drain(..n).collect()
@@ -172,13 +196,22 @@ impl LocalChain {
                 .unzip();
             let results = self.run_group(items);
             for (r, reply) in results.into_iter().zip(replies) {
-                let _ = reply.send(r);
+                let _ = reply.send(Reply::Done(Box::new(r)));
+            }
+            if let Ok(Reply::Done(mine)) = answer.try_recv() {
+                let mut q = self.queue.lock();
+                match q.pending.first() {
+                    // Still pending, so it has no answer yet and the channel has room.
+                    Some(next) => {
+                        let _ = next.reply.send(Reply::Lead);
+                    }
+                    None => q.leader = false,
+                }
+                drop(q);
+                std::mem::forget(guard);
+                return *mine;
             }
         }
-        std::mem::forget(guard);
-        answer
-            .recv()
-            .unwrap_or_else(|_| Err(RuntimeError::Other("no answer".into())))
     }
 
     /// Executes several transactions as one group and returns one result per transaction, in
@@ -824,5 +857,122 @@ impl LocalChain {
         };
         let signatures = vec![key.sign_transaction(&data)];
         self.execute(SignedTransaction { data, signatures })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::genesis::dev_keys;
+    use std::thread::ThreadId;
+
+    /// A memory store whose first group commit waits for a signal, and which records the
+    /// thread of every group commit.
+    struct GatedStore {
+        inner: MemoryStore,
+        gate: Mutex<Option<mpsc::Receiver<()>>>,
+        commits: Mutex<Vec<ThreadId>>,
+    }
+
+    impl Store for GatedStore {
+        fn get_object(&self, id: &ObjectID) -> StoreResult<Option<Object>> {
+            self.inner.get_object(id)
+        }
+        fn get_object_at(&self, id: &ObjectID, v: SequenceNumber) -> StoreResult<Option<Object>> {
+            self.inner.get_object_at(id, v)
+        }
+        fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>> {
+            self.inner.object_history(id)
+        }
+        fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>> {
+            self.inner.owned_objects(owner)
+        }
+        fn get_transaction(&self, d: &Digest) -> StoreResult<Option<TransactionRecord>> {
+            self.inner.get_transaction(d)
+        }
+        fn transactions(&self, s: u64, l: usize) -> StoreResult<Vec<(Digest, TransactionRecord)>> {
+            self.inner.transactions(s, l)
+        }
+        fn events(&self, f: &EventFilter, l: usize) -> StoreResult<Vec<EventRecord>> {
+            self.inner.events(f, l)
+        }
+        fn meta(&self) -> StoreResult<Option<ChainMeta>> {
+            self.inner.meta()
+        }
+        fn commit(&self, b: CommitBatch) -> StoreResult<()> {
+            self.inner.commit(b)
+        }
+        fn commit_many(&self, b: Vec<CommitBatch>) -> StoreResult<()> {
+            let gate = self.gate.lock().take();
+            if let Some(rx) = gate {
+                let _ = rx.recv();
+            }
+            self.commits.lock().push(std::thread::current().id());
+            self.inner.commit_many(b)
+        }
+    }
+
+    fn payment(chain: &LocalChain, key: &crate::crypto::KeyPair) -> SignedTransaction {
+        let gas = chain.gas_coins(&key.address()).unwrap()[0].object_ref();
+        let mut b = PtbBuilder::new();
+        let amount = b.pure(&1u64);
+        let coin = b.split_coins(Argument::GasCoin, vec![amount]);
+        let me = b.pure(&key.address());
+        b.transfer_objects(vec![coin], me);
+        let data = TransactionData {
+            kind: TransactionKind::ProgrammableTransaction(b.finish()),
+            sender: key.address(),
+            gas_data: GasData {
+                payment: vec![gas],
+                owner: key.address(),
+                price: chain.reference_gas_price(),
+                budget: 100_000_000,
+            },
+            expiration: TransactionExpiration::None,
+        };
+        SignedTransaction {
+            signatures: vec![key.sign_transaction(&data)],
+            data,
+        }
+    }
+
+    #[test]
+    fn a_leader_hands_over_once_its_own_answer_is_in() {
+        // A leads a group of its own transaction; B submits while that group commits. A must
+        // return with its answer and leave B's group to B — a leader that went on executing
+        // whatever arrived would keep its caller waiting for as long as others submit.
+        let store = Arc::new(GatedStore {
+            inner: MemoryStore::new(),
+            gate: Mutex::new(None),
+            commits: Mutex::new(vec![]),
+        });
+        let chain = Arc::new(LocalChain::open(store.clone(), GenesisConfig::default()).unwrap());
+        let keys = dev_keys(2);
+        let (tx_a, tx_b) = (payment(&chain, &keys[0]), payment(&chain, &keys[1]));
+        let (open, gate) = mpsc::channel();
+        *store.gate.lock() = Some(gate);
+
+        let a = {
+            let chain = chain.clone();
+            std::thread::spawn(move || chain.execute(tx_a).unwrap())
+        };
+        // Wait until A's group is executing (A's transaction left the queue), then submit B.
+        while !(chain.queue.lock().leader && chain.queue.lock().pending.is_empty()) {
+            std::thread::yield_now();
+        }
+        let b = {
+            let chain = chain.clone();
+            std::thread::spawn(move || chain.execute(tx_b).unwrap())
+        };
+        while chain.queue.lock().pending.is_empty() {
+            std::thread::yield_now();
+        }
+        open.send(()).unwrap();
+        let (a_id, b_id) = (a.thread().id(), b.thread().id());
+        assert!(a.join().unwrap().effects.status.is_ok());
+        assert!(b.join().unwrap().effects.status.is_ok());
+        assert_eq!(*store.commits.lock(), vec![a_id, b_id]);
+        let q = chain.queue.lock();
+        assert!(!q.leader && q.pending.is_empty());
     }
 }

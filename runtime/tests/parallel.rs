@@ -446,26 +446,7 @@ fn concurrent_callers_are_grouped_and_each_gets_its_own_result() {
                 let mut gas = chain.gas_coins(&key.address()).unwrap()[0].object_ref();
                 let mut digests = vec![];
                 for i in 0..per_thread {
-                    let mut b = PtbBuilder::new();
-                    let amt = b.pure(&(i as u64 + 1));
-                    let c = b.split_coins(Argument::GasCoin, vec![amt]);
-                    let me = b.pure(&key.address());
-                    b.transfer_objects(vec![c], me);
-                    let data = TransactionData {
-                        kind: TransactionKind::ProgrammableTransaction(b.finish()),
-                        sender: key.address(),
-                        gas_data: GasData {
-                            payment: vec![gas],
-                            owner: key.address(),
-                            price: chain.reference_gas_price(),
-                            budget: BUDGET,
-                        },
-                        expiration: TransactionExpiration::None,
-                    };
-                    let tx = SignedTransaction {
-                        signatures: vec![key.sign_transaction(&data)],
-                        data,
-                    };
+                    let tx = self_payment(&chain, &key, gas, i as u64 + 1);
                     let r = chain.execute(tx).unwrap();
                     assert_ok(&r);
                     gas = r.effects.gas_object.0;
@@ -497,4 +478,33 @@ fn concurrent_callers_are_grouped_and_each_gets_its_own_result() {
         chain.store().meta().unwrap().unwrap().tx_count,
         (ACCOUNTS * per_thread) as u64
     );
+}
+
+/// A split of `amount` off the gas coin, sent back to the sender.
+fn self_payment(
+    chain: &LocalChain,
+    key: &KeyPair,
+    gas: ObjectRef,
+    amount: u64,
+) -> SignedTransaction {
+    let mut b = PtbBuilder::new();
+    let amt = b.pure(&amount);
+    let c = b.split_coins(Argument::GasCoin, vec![amt]);
+    let me = b.pure(&key.address());
+    b.transfer_objects(vec![c], me);
+    let data = TransactionData {
+        kind: TransactionKind::ProgrammableTransaction(b.finish()),
+        sender: key.address(),
+        gas_data: GasData {
+            payment: vec![gas],
+            owner: key.address(),
+            price: chain.reference_gas_price(),
+            budget: BUDGET,
+        },
+        expiration: TransactionExpiration::None,
+    };
+    SignedTransaction {
+        signatures: vec![key.sign_transaction(&data)],
+        data,
+    }
 }
