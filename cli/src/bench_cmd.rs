@@ -242,6 +242,20 @@ struct Measure {
 }
 
 impl Measure {
+    /// Counts `n` transactions (or resolutions) that took `wall` and `cpu` on the full path.
+    fn add_full(&mut self, n: usize, (wall, cpu): (Duration, Duration)) {
+        self.full += wall;
+        self.full_cpu += cpu;
+        self.txs += n;
+        self.latencies.push(wall);
+    }
+
+    /// Adds the floor of the same work.
+    fn add_floor(&mut self, (wall, cpu): (Duration, Duration)) {
+        self.floor += wall;
+        self.floor_cpu += cpu;
+    }
+
     fn json(&self, batch: usize) -> Value {
         let mut lat = self.latencies.clone();
         lat.sort();
@@ -400,14 +414,9 @@ impl Bench {
                             .zip(&traces)
                             .try_for_each(|(tx, t)| self.floor.run(tx, t))?;
                     }
-                    let (floor, floor_cpu) = watch.elapsed();
-                    m.floor += floor;
-                    m.floor_cpu += floor_cpu;
+                    m.add_floor(watch.elapsed());
                 }
-                m.full += full;
-                m.full_cpu += full_cpu;
-                m.txs += n;
-                m.latencies.push(full);
+                m.add_full(n, (full, full_cpu));
             }
         }
         Ok(results)
@@ -824,13 +833,8 @@ fn resolutions(
                 .map(|&i| floor(&ids[i]))
                 .collect::<CliResult<()>>()?;
         }
-        let (floor, floor_cpu) = watch.elapsed();
-        m.floor += floor;
-        m.floor_cpu += floor_cpu;
-        m.full += elapsed;
-        m.full_cpu += elapsed_cpu;
-        m.txs += n;
-        m.latencies.push(elapsed);
+        m.add_floor(watch.elapsed());
+        m.add_full(n, (elapsed, elapsed_cpu));
     }
     Ok(report(s, &m))
 }

@@ -79,7 +79,8 @@ impl PreparedCall {
 /// object runtime read.
 #[derive(Clone, Debug, Default)]
 pub struct TransactionTrace {
-    /// Every `MoveCall` command (and a publish's `init` calls), in execution order.
+    /// Every `MoveCall` command, in execution order (a publish and its `init` are not
+    /// captured).
     pub calls: Vec<PreparedCall>,
     /// Objects the object runtime looked up, before the transaction (`None`: did not exist).
     pub objects: BTreeMap<ObjectID, Option<Object>>,
