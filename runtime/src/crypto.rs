@@ -1,4 +1,4 @@
-//! Hashing, Ed25519 keys, addresses and transaction signatures (DESIGN.md §4).
+//! Hashing, Ed25519 keys, addresses and transaction signatures (docs/DESIGN.md §4).
 
 use blake2::digest::consts::U32;
 use blake2::{Blake2b, Digest as _};

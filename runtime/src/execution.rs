@@ -1,5 +1,5 @@
 //! The adapter: checks a transaction's inputs, runs its commands on the Move VM, and turns
-//! what happened into object writes, effects and events (DESIGN.md §5).
+//! what happened into object writes, effects and events (docs/DESIGN.md §5).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -655,7 +655,7 @@ impl Executor {
                     self.vm.mark_loader_cache_as_invalid();
                 }
                 // Out of gas, whether while running or when storage is added at the end,
-                // charges the whole budget (DESIGN.md §7).
+                // charges the whole budget (docs/DESIGN.md §7).
                 let computation = match failure.error {
                     ExecutionFailure::InsufficientGas { .. } => budget,
                     _ => run.gas.computation_cost(),

@@ -7,7 +7,7 @@
 //! storing objects, transactions and events in a [`store`]. [`chain::LocalChain`] puts it all
 //! together; [`floor`] measures the least work a transaction needs, for benchmarks.
 //!
-//! It owns the formats (DESIGN.md §4): 32-byte IDs, Blake2b-256 digests, BCS objects. It knows
+//! It owns the formats (docs/DESIGN.md §4): 32-byte IDs, Blake2b-256 digests, BCS objects. It knows
 //! nothing of the SDK or CLI that drive it.
 //!
 //! ```no_run

@@ -1,4 +1,4 @@
-//! Publish-time checks (DESIGN.md §6), run after the Move bytecode verifier.
+//! Publish-time checks (docs/DESIGN.md §6), run after the Move bytecode verifier.
 //!
 //! - a `key` struct's first field is `id: movid::object::UID`;
 //! - no global storage instructions (`move_to`, `move_from`, `borrow_global`, `exists`);

@@ -67,7 +67,7 @@ pub trait Signer: Send + Sync {
     /// The address this signer signs as (the transaction's sender).
     fn address(&self) -> Address;
 
-    /// Signs `data`'s signing digest (DESIGN §4).
+    /// Signs `data`'s signing digest (docs/DESIGN.md §4).
     async fn sign_transaction(&self, data: &TransactionData) -> SdkResult<Signature>;
 }
 

@@ -1,4 +1,4 @@
-//! The identity package against a plain Rust model of its rules (DESIGN.md section 8).
+//! The identity package against a plain Rust model of its rules (docs/DESIGN.md §8).
 //!
 //! Each case creates an identity with random controllers, voting powers and threshold on a
 //! fresh `LocalChain`, then runs a random sequence of proposals (some with an expiration

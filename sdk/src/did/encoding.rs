@@ -1,4 +1,4 @@
-//! The on-chain encoding of DID documents (DESIGN §8).
+//! The on-chain encoding of DID documents (docs/DESIGN.md §8).
 //!
 //! An `Identity` object stores its document as
 //! `"DID"` ‖ format version (1) ‖ encoding (0 JSON, 1 deflate JSON) ‖ payload.

@@ -1,7 +1,7 @@
 //! `did:movid` DIDs, DID documents, their on-chain encoding, and resolution.
 //!
 //! - [`Did`] / [`DidUrl`]: `did:movid:<network>:0x<object id>` and DID URLs
-//!   such as `did:movid:local:0x..#key-1` (format: DESIGN §8).
+//!   such as `did:movid:local:0x..#key-1` (format: docs/DESIGN.md §8).
 //! - [`DidDocument`]: a complete W3C DID Core document model that keeps
 //!   unknown properties, with a builder and key lookups.
 //! - [`pack`] / [`unpack`]: the bytes an `Identity` object stores

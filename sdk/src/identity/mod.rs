@@ -1,5 +1,5 @@
 //! On-chain identities: creating them, reading them, and governing them
-//! through proposals (DESIGN §8, `move/identity/README.md`).
+//! through proposals (docs/DESIGN.md §8, `move/identity/README.md`).
 //!
 //! An [`IdentityClient`] creates identities ([`IdentityClient::create_identity`]),
 //! reads them ([`IdentityClient::get_identity`], decoding the `Identity`

@@ -12,7 +12,7 @@ use super::KeyError;
 /// The signature scheme flag of Ed25519 in serialized signatures (the
 /// runtime's, re-exported).
 pub use movid_runtime::crypto::ED25519_FLAG;
-/// The intent prefix of transaction data (DESIGN §4).
+/// The intent prefix of transaction data (docs/DESIGN.md §4).
 pub const TRANSACTION_INTENT: [u8; 3] = [0, 0, 0];
 /// The intent prefix of personal messages (Sui's `PersonalMessage` intent).
 pub const PERSONAL_MESSAGE_INTENT: [u8; 3] = [3, 0, 0];
@@ -32,7 +32,7 @@ pub fn address_of(ed25519_public_key: &[u8; 32]) -> [u8; 32] {
 }
 
 /// The digest a transaction's sender signs:
-/// `blake2b256([0, 0, 0] ‖ bcs(TransactionData))` (DESIGN §4).
+/// `blake2b256([0, 0, 0] ‖ bcs(TransactionData))` (docs/DESIGN.md §4).
 pub fn transaction_signing_digest(transaction_data_bcs: &[u8]) -> [u8; 32] {
     blake2b256(&[&TRANSACTION_INTENT, transaction_data_bcs])
 }
@@ -80,7 +80,7 @@ impl Signature {
         address_of(&self.public_key)
     }
 
-    /// The transaction signature format of DESIGN §4:
+    /// The transaction signature format of docs/DESIGN.md §4:
     /// `0x00 ‖ signature ‖ public key`.
     pub fn to_serialized(&self) -> [u8; Signature::SERIALIZED_LEN] {
         self.to_runtime()

@@ -83,7 +83,7 @@ pub enum Scheme {
 }
 
 /// An identity's ID: the address of its Ed25519 key,
-/// `blake2b256(0x00 ‖ public key)` (DESIGN §4), written `0x` + 64 hex digits.
+/// `blake2b256(0x00 ‖ public key)` (docs/DESIGN.md §4), written `0x` + 64 hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IdentityId([u8; 32]);
 

@@ -87,7 +87,7 @@ impl From<RemoteBackend> for Backend {
     }
 }
 
-/// Creates, connects to and deletes identities in a [`Backend`] (DESIGN §9).
+/// Creates, connects to and deletes identities in a [`Backend`] (docs/DESIGN.md §9).
 ///
 /// ```
 /// # tokio_test_block(async {
@@ -334,7 +334,7 @@ impl Committer {
     }
 
     /// Signs a transaction: Ed25519 over its signing digest
-    /// `blake2b256([0, 0, 0] ‖ transaction_data_bcs)` (DESIGN §4). Send
+    /// `blake2b256([0, 0, 0] ‖ transaction_data_bcs)` (docs/DESIGN.md §4). Send
     /// [`Signature::to_serialized`] with the transaction.
     pub async fn sign_transaction(
         &self,

@@ -1,5 +1,5 @@
 //! Key management: identities whose secret keys stay in a backend, used
-//! through handles that can sign and/or decrypt (DESIGN §9).
+//! through handles that can sign and/or decrypt (docs/DESIGN.md §9).
 //!
 //! An [`IdentityManager`] generates identities in a [`Backend`], connects
 //! to them with some [`Capability`] (never more than the identity has), and
