@@ -103,7 +103,7 @@ pub fn start(args: StartArgs, data_dir: Option<PathBuf>, out: Output) -> CliResu
         let config = NodeConfig { extra: crate::node_cmd::extra_methods(), ..Default::default() };
         serve(chain, listener, config, shutdown_signal()).await?;
         if !out.json {
-            eprintln!("movid node stopped");
+            crate::output::stderr_line("movid node stopped");
         }
         Ok(())
     })
