@@ -531,7 +531,8 @@ mod tests {
 
     #[test]
     fn malformed_methods_are_refused() {
-        let cases: Vec<Box<dyn Fn(&mut VerificationMethod)>> = vec![
+        type Edit = Box<dyn Fn(&mut VerificationMethod)>;
+        let cases: Vec<Edit> = vec![
             Box::new(|m| m.public_key_jwk = Some(PublicKey::Ed25519([1; 32]).to_jwk())),
             Box::new(|m| m.public_key_multibase = None),
             Box::new(|m| m.controller = "alice".into()),
