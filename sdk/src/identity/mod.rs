@@ -627,7 +627,8 @@ impl IdentityBuilder<'_> {
         self
     }
 
-    /// The initial document as packed bytes ([`did::pack`]).
+    /// The initial document as packed bytes ([`did::pack`]), sent unchecked:
+    /// for bytes checked already, or to exercise the chain's own checks.
     pub fn document_bytes(mut self, bytes: Vec<u8>) -> Self {
         self.doc = Some(Some(bytes));
         self
@@ -789,7 +790,8 @@ impl<'a> Controller<'a> {
             .await
     }
 
-    /// Proposes replacing the DID document with packed bytes.
+    /// Proposes replacing the DID document with packed bytes, sent unchecked
+    /// (see [`Controller::propose_document`] for the checked way).
     pub async fn propose_document_bytes(&self, bytes: Vec<u8>) -> SdkResult<ProposalOutcome> {
         let (mut tx, identity, auth) = self.begin().await?;
         let clock = tx.clock().await?;

@@ -9,6 +9,7 @@
 //! |---|---|---|---|
 //! | a DID, `Accept` absent, `*/*` or `application/did-resolution` (or the legacy `application/ld+json;profile=…did-resolution`) | per result | `application/did-resolution` | the resolution result |
 //! | a DID, `Accept: application/did+ld+json` / `did+json` | 200 | that type | the document |
+//! | a DID, `Accept: application/did-url-dereferencing` | per result | that type | the dereferencing result |
 //! | a DID URL, `Accept` absent, `*/*` or `application/did-url-dereferencing` | per result | `application/did-url-dereferencing` | the dereferencing result |
 //! | a DID URL, `Accept` a document type | 200 | that type | the content (document, method, service) |
 //! | a DID URL with `service`, `Accept: text/uri-list` | 303, `Location` | | empty |
@@ -52,10 +53,13 @@ pub struct HttpAnswer {
 
 /// What the request asks for.
 enum Request {
+    /// A DID (or a DID URL that only selects a version: `url`), with options.
     Resolve {
         did: String,
+        url: String,
         options: ResolutionOptions,
     },
+    /// Any other DID URL.
     Dereference {
         url: String,
         options: DereferencingOptions,
@@ -76,11 +80,12 @@ pub async fn answer(
         Err(e) => return whole_resolution(&ResolutionResult::failed(e)),
     };
     match request {
-        Request::Resolve { did, mut options } => {
+        Request::Resolve { did, url, options } => {
             let offered = [
                 Representation::ResolutionResult,
                 Representation::LdJson,
                 Representation::Json,
+                Representation::DereferencingResult,
             ];
             let chosen = match accept {
                 None => Representation::ResolutionResult,
@@ -89,24 +94,16 @@ pub async fn answer(
                     None => return whole_resolution(&ResolutionResult::failed(not_acceptable(a))),
                 },
             };
-            if chosen.is_document() {
-                options.accept = Some(chosen.media_type().to_owned());
+            if chosen == Representation::DereferencingResult {
+                let options = DereferencingOptions {
+                    accept: None,
+                    resolution: options,
+                };
+                return dereferencing_answer(client, &url, options, chosen).await;
             }
-            let result = match crate::resolver::resolve_with(client, &did, &options).await {
-                Ok(r) => r,
-                Err(e) => ResolutionResult::failed(internal(e)),
-            };
-            match (&result.did_document, chosen.is_document()) {
-                (Some(doc), true) => HttpAnswer {
-                    status: 200,
-                    content_type: result.did_resolution_metadata.content_type.clone(),
-                    location: None,
-                    body: json_body(doc),
-                },
-                _ => whole_resolution(&result),
-            }
+            resolution_answer(client, &did, options, chosen).await
         }
-        Request::Dereference { url, mut options } => {
+        Request::Dereference { url, options } => {
             let offered = [
                 Representation::DereferencingResult,
                 Representation::LdJson,
@@ -122,38 +119,75 @@ pub async fn answer(
                     }
                 },
             };
-            if chosen != Representation::DereferencingResult {
-                options.accept = Some(chosen.media_type().to_owned());
-            }
-            let result = match crate::resolver::dereference(client, &url, &options).await {
-                Ok(r) => r,
-                Err(e) => DereferencingResult::failed(internal(e)),
-            };
-            let content_only = chosen != Representation::DereferencingResult
-                && result.error().is_none()
-                && !result.is_deactivated();
-            if !content_only {
-                return whole_dereferencing(&result);
-            }
-            if let Some(first) = result.endpoint_urls().first() {
-                return HttpAnswer {
-                    status: 303,
-                    content_type: None,
-                    location: Some((*first).to_owned()),
-                    body: vec![],
-                };
-            }
-            HttpAnswer {
-                status: 200,
-                content_type: result.content_type().map(str::to_owned),
-                location: None,
-                body: result
-                    .content_stream
-                    .as_ref()
-                    .map(json_body)
-                    .unwrap_or_default(),
-            }
+            dereferencing_answer(client, &url, options, chosen).await
         }
+    }
+}
+
+/// Resolves `did` and answers with the whole result or, when a document
+/// type was chosen and resolution succeeded, the document alone.
+async fn resolution_answer(
+    client: &dyn Client,
+    did: &str,
+    mut options: ResolutionOptions,
+    chosen: Representation,
+) -> HttpAnswer {
+    if chosen.is_document() {
+        options.accept = Some(chosen.media_type().to_owned());
+    }
+    let result = match crate::resolver::resolve_with(client, did, &options).await {
+        Ok(r) => r,
+        Err(e) => ResolutionResult::failed(internal(e)),
+    };
+    match (&result.did_document, chosen.is_document()) {
+        (Some(doc), true) => HttpAnswer {
+            status: 200,
+            content_type: result.did_resolution_metadata.content_type.clone(),
+            location: None,
+            body: json_body(doc),
+        },
+        _ => whole_resolution(&result),
+    }
+}
+
+/// Dereferences `url` and answers with the whole result, the content alone,
+/// or a redirect to the selected endpoint URL.
+async fn dereferencing_answer(
+    client: &dyn Client,
+    url: &str,
+    mut options: DereferencingOptions,
+    chosen: Representation,
+) -> HttpAnswer {
+    if chosen != Representation::DereferencingResult {
+        options.accept = Some(chosen.media_type().to_owned());
+    }
+    let result = match crate::resolver::dereference(client, url, &options).await {
+        Ok(r) => r,
+        Err(e) => DereferencingResult::failed(internal(e)),
+    };
+    let content_only = chosen != Representation::DereferencingResult
+        && result.error().is_none()
+        && !result.is_deactivated();
+    if !content_only {
+        return whole_dereferencing(&result);
+    }
+    if let Some(first) = result.endpoint_urls().first() {
+        return HttpAnswer {
+            status: 303,
+            content_type: None,
+            location: Some((*first).to_owned()),
+            body: vec![],
+        };
+    }
+    HttpAnswer {
+        status: 200,
+        content_type: result.content_type().map(str::to_owned),
+        location: None,
+        body: result
+            .content_stream
+            .as_ref()
+            .map(json_body)
+            .unwrap_or_default(),
     }
 }
 
@@ -194,6 +228,7 @@ fn parse_request(identifier: &str, query: Option<&str>) -> Result<Request, Resol
     let plain_did = !target.contains(['/', '?', '#']);
     if plain_did {
         return Ok(Request::Resolve {
+            url: target.clone(),
             did: target,
             options,
         });
@@ -234,6 +269,7 @@ fn parse_request(identifier: &str, query: Option<&str>) -> Result<Request, Resol
             })?;
             return Ok(Request::Resolve {
                 did: url.did().to_string(),
+                url: target,
                 options,
             });
         }
@@ -399,6 +435,21 @@ mod tests {
             .as_str()
             .unwrap()
             .to_owned();
+        let deref = answer(
+            c,
+            &d,
+            Some(&format!("versionId={v}")),
+            Some("application/did-url-dereferencing"),
+        )
+        .await;
+        assert_eq!(
+            (deref.status, deref.content_type.as_deref()),
+            (200, Some("application/did-url-dereferencing"))
+        );
+        assert_eq!(
+            body(&deref)["contentMetadata"]["versionId"],
+            Value::String(v.clone())
+        );
         let by_version = answer(
             c,
             &encoded,
