@@ -255,7 +255,7 @@ fn resolution_options(
 fn resolution_failure(error: &did::ResolutionError) -> CliError {
     let hint = match error.kind {
         did::ErrorKind::InvalidDid | did::ErrorKind::InvalidDidUrl => {
-            "write did:movid:<network>:0x<64 hex digits>, with #fragment or ?service=.. for a DID URL"
+            "write did:movid:<network>:0x<64 hex digits>; for a DID URL (#key-1, ?service=..) use `movid did dereference`"
         }
         did::ErrorKind::NotFound => "check the DID and the network; `movid did history DID` lists the versions",
         did::ErrorKind::RepresentationNotSupported => {
