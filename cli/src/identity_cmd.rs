@@ -170,16 +170,106 @@ pub enum ProposeCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum DidCommand {
-    /// Resolve a DID to its W3C DID Resolution result.
+    /// Resolve a DID to its W3C DID Resolution result (exits non-zero if resolution fails).
     Resolve {
         /// The DID.
         did: String,
+        /// Resolve this document version (a `versionId` of its metadata).
+        #[arg(long)]
+        version_id: Option<String>,
+        /// Resolve the version current at this time (e.g. 2024-01-31T12:00:00Z).
+        #[arg(long)]
+        version_time: Option<String>,
+        /// The document representation: application/did+ld+json or application/did+json.
+        #[arg(long)]
+        accept: Option<String>,
+        /// Another resolution option as NAME=VALUE (repeatable).
+        #[arg(long = "option", value_name = "NAME=VALUE")]
+        options: Vec<String>,
+    },
+    /// Dereference a DID URL: `#fragment` to a method or service, `?service=..&relativeRef=..`
+    /// to an endpoint URL, `?versionId=..`/`?versionTime=..` to a version (exits non-zero on
+    /// failure).
+    Dereference {
+        /// The DID URL.
+        url: String,
+        /// The content type: a DID document type or text/uri-list.
+        #[arg(long)]
+        accept: Option<String>,
+        /// A resolution option as NAME=VALUE (repeatable).
+        #[arg(long = "option", value_name = "NAME=VALUE")]
+        options: Vec<String>,
     },
     /// The versions of a DID's document over time.
     History {
         /// The DID.
         did: String,
     },
+    /// Check a DID document file as `identity create`/`propose update-doc` would, without
+    /// sending anything.
+    Validate {
+        /// The document (JSON); its own DID may be written `did:0:0`.
+        doc: PathBuf,
+    },
+}
+
+/// `movid did validate FILE`: the checks of `identity create`, offline.
+pub fn validate_doc(path: &Path, out: Output) -> CliResult<()> {
+    let d = read_doc(path, None)?;
+    let v = json!({ "valid": true, "contexts": d.context, "methods": d.verification_method.len(), "services": d.service.len() });
+    out.print(&v, || format!("{} is a valid DID document", path.display()));
+    Ok(())
+}
+
+/// Resolution options from `--version-id`, `--version-time`, `--accept` and `--option`s.
+fn resolution_options(
+    version_id: Option<String>,
+    version_time: Option<String>,
+    accept: Option<String>,
+    options: &[String],
+) -> CliResult<did::ResolutionOptions> {
+    let mut pairs: Vec<(String, String)> = vec![];
+    for o in options {
+        let (n, v) = o.split_once('=').ok_or_else(|| {
+            CliError::new(
+                format!("`{o}` is not NAME=VALUE"),
+                "e.g. --option noCache=true",
+            )
+        })?;
+        pairs.push((n.to_owned(), v.to_owned()));
+    }
+    for (name, value) in [
+        ("versionId", version_id),
+        ("versionTime", version_time),
+        ("accept", accept),
+    ] {
+        if let Some(v) = value {
+            pairs.push((name.to_owned(), v));
+        }
+    }
+    did::ResolutionOptions::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        .map_err(|e| CliError::new(e.detail, "give each option once"))
+}
+
+/// The failure of a resolution or dereferencing whose result was printed.
+fn resolution_failure(error: &did::ResolutionError) -> CliError {
+    let hint = match error.kind {
+        did::ErrorKind::InvalidDid | did::ErrorKind::InvalidDidUrl => {
+            "write did:movid:<network>:0x<64 hex digits>; for a DID URL (#key-1, ?service=..) use `movid did dereference`"
+        }
+        did::ErrorKind::NotFound => "check the DID and the network; `movid did history DID` lists the versions",
+        did::ErrorKind::RepresentationNotSupported => {
+            "use --accept application/did+ld+json or application/did+json"
+        }
+        did::ErrorKind::MethodNotSupported => "movid resolves did:movid DIDs only",
+        did::ErrorKind::InvalidOptions | did::ErrorKind::FeatureNotSupported => {
+            "see docs/DID_METHOD.md for the options movid reads"
+        }
+        did::ErrorKind::InvalidDidDocument | did::ErrorKind::InternalError => {
+            "the stored document or the node is at fault; `movid did history DID` shows the raw versions"
+        }
+    };
+    CliError::printed(format!("resolution failed: {error}"), hint)
 }
 
 fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
@@ -224,12 +314,20 @@ fn read_doc(path: &Path, did: Option<&Did>) -> CliResult<DidDocument> {
         .map(|d| d.to_string())
         .unwrap_or_else(|| DUMMY.to_string());
     let text = text.replace(did::PLACEHOLDER_DID, &own);
-    serde_json::from_str(&text).map_err(|e| {
+    let doc: DidDocument = serde_json::from_str(&text).map_err(|e| {
         CliError::new(
             format!("{} is not a DID document: {e}", path.display()),
             "see the W3C DID Core format",
         )
-    })
+    })?;
+    // Checked before anything is sent: what the chain stores, resolvers serve.
+    doc.validate_for_chain().map_err(|e| {
+        CliError::new(
+            format!("{} cannot be stored: {e}", path.display()),
+            "fix the document (`movid did validate FILE` checks it); docs/DID_METHOD.md lists the rules",
+        )
+    })?;
+    Ok(doc)
 }
 
 fn identity_json(i: &OnChainIdentity) -> Value {
@@ -294,11 +392,32 @@ pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
     rt.block_on(async move {
         let e = |err| ctx.error(err);
         match cmd {
-            DidCommand::Resolve { did } => {
-                let r = movid_sdk::resolver::resolve(&*ctx.client, &did).await.map_err(e)?;
+            DidCommand::Resolve { did, version_id, version_time, accept, options } => {
+                let options = resolution_options(version_id, version_time, accept, &options)?;
+                let r = movid_sdk::resolver::resolve_with(&*ctx.client, &did, &options).await.map_err(e)?;
                 let v = serde_json::to_value(&r).expect("json");
                 out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
+                if let Some(error) = r.error() {
+                    return Err(resolution_failure(error));
+                }
             }
+            DidCommand::Dereference { url, accept, options } => {
+                let options = did::DereferencingOptions {
+                    accept,
+                    resolution: resolution_options(None, None, None, &options)?,
+                };
+                let r = movid_sdk::resolver::dereference(&*ctx.client, &url, &options).await.map_err(e)?;
+                let v = serde_json::to_value(&r).expect("json");
+                out.print(&v, || match (r.endpoint_urls().as_slice(), &r.content_stream) {
+                    ([], Some(content)) => serde_json::to_string_pretty(content).expect("json"),
+                    ([], None) => serde_json::to_string_pretty(&v).expect("json"),
+                    (urls, _) => urls.join("\n"),
+                });
+                if let Some(error) = r.error() {
+                    return Err(resolution_failure(error));
+                }
+            }
+            DidCommand::Validate { doc } => validate_doc(&doc, out)?,
             DidCommand::History { did } => {
                 let (_, id) = parse_did(&did)?;
                 let ids = IdentityClient::new(ctx.client.clone());

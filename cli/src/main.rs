@@ -50,7 +50,7 @@ enum Command {
     /// Create and govern identities.
     #[command(subcommand)]
     Identity(identity_cmd::IdentityCommand),
-    /// Resolve DIDs.
+    /// Resolve DIDs, dereference DID URLs, check documents.
     #[command(subcommand)]
     Did(identity_cmd::DidCommand),
     /// Benchmark the chain in this process (build with --release).
@@ -82,6 +82,9 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
         }
         Command::Identity(cmd) => {
             identity_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
+        }
+        Command::Did(identity_cmd::DidCommand::Validate { doc }) => {
+            identity_cmd::validate_doc(&doc, out)
         }
         Command::Did(cmd) => {
             identity_cmd::run_did(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)

@@ -14,6 +14,9 @@ pub struct CliError {
     pub hint: Option<String>,
     /// Process exit code.
     pub code: i32,
+    /// The command already printed its JSON document (a failed DID resolution prints the
+    /// resolution result itself), so `--json` prints no second one.
+    pub json_printed: bool,
 }
 
 impl CliError {
@@ -23,6 +26,7 @@ impl CliError {
             message: message.into(),
             hint: Some(hint.into()),
             code: 1,
+            json_printed: false,
         }
     }
 
@@ -32,6 +36,15 @@ impl CliError {
             message: message.to_string(),
             hint: None,
             code: 1,
+            json_printed: false,
+        }
+    }
+
+    /// A failure whose JSON document the command has printed already.
+    pub fn printed(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError {
+            json_printed: true,
+            ..CliError::new(message, hint)
         }
     }
 }
@@ -83,7 +96,7 @@ impl Output {
 
 /// Prints a failure and returns its exit code.
 pub fn report(err: &CliError, out: Output) -> i32 {
-    if out.json {
+    if out.json && !err.json_printed {
         let v = serde_json::json!({ "error": err.message, "hint": err.hint });
         // The failure's own exit code stands even when nobody reads stdout any more.
         let _ = write_line(

@@ -280,6 +280,7 @@ impl IdentityClient {
             controllers: vec![],
             threshold: None,
             doc: None,
+            doc_error: None,
         }
     }
 
@@ -584,6 +585,8 @@ pub struct IdentityBuilder<'a> {
     controllers: Vec<NewController>,
     threshold: Option<u64>,
     doc: Option<Option<Vec<u8>>>,
+    /// Why the document given to [`IdentityBuilder::document`] cannot be stored.
+    doc_error: Option<did::DidError>,
 }
 
 impl IdentityBuilder<'_> {
@@ -615,13 +618,17 @@ impl IdentityBuilder<'_> {
 
     /// The initial DID document, stored deflate-compressed with its own DID
     /// written as the placeholder `did:0:0` (default: a document with no
-    /// methods).
+    /// methods). It is checked first ([`DidDocument::validate_for_chain`]):
+    /// [`IdentityBuilder::execute`] fails with [`SdkError::InvalidDocument`]
+    /// and sends nothing if it is invalid.
     pub fn document(mut self, doc: &DidDocument) -> Self {
+        self.doc_error = doc.validate_for_chain().err();
         self.doc = Some(Some(did::pack(doc, Encoding::DeflateJson)));
         self
     }
 
-    /// The initial document as packed bytes ([`did::pack`]).
+    /// The initial document as packed bytes ([`did::pack`]), sent unchecked:
+    /// for bytes checked already, or to exercise the chain's own checks.
     pub fn document_bytes(mut self, bytes: Vec<u8>) -> Self {
         self.doc = Some(Some(bytes));
         self
@@ -637,6 +644,9 @@ impl IdentityBuilder<'_> {
     /// Creates the identity, sent by `signer` (the sole controller, with
     /// voting power 1, if no controller was added); returns it as read back.
     pub async fn execute(self, signer: &dyn Signer) -> SdkResult<OnChainIdentity> {
+        if let Some(e) = self.doc_error {
+            return Err(SdkError::InvalidDocument(e));
+        }
         let client = self.identities.client();
         let controllers = if self.controllers.is_empty() {
             vec![NewController {
@@ -771,13 +781,17 @@ impl<'a> Controller<'a> {
     }
 
     /// Proposes replacing the DID document with `doc` (stored
-    /// deflate-compressed, its own DID as the placeholder).
+    /// deflate-compressed, its own DID as the placeholder), after checking
+    /// it ([`DidDocument::validate_for_chain`]; [`SdkError::InvalidDocument`]
+    /// and nothing sent if it is invalid).
     pub async fn propose_document(&self, doc: &DidDocument) -> SdkResult<ProposalOutcome> {
+        doc.validate_for_chain()?;
         self.propose_document_bytes(did::pack(doc, Encoding::DeflateJson))
             .await
     }
 
-    /// Proposes replacing the DID document with packed bytes.
+    /// Proposes replacing the DID document with packed bytes, sent unchecked
+    /// (see [`Controller::propose_document`] for the checked way).
     pub async fn propose_document_bytes(&self, bytes: Vec<u8>) -> SdkResult<ProposalOutcome> {
         let (mut tx, identity, auth) = self.begin().await?;
         let clock = tx.clock().await?;

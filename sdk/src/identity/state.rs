@@ -159,6 +159,7 @@ impl OnChainIdentity {
     pub fn state(&self) -> IdentityState {
         IdentityState {
             did_doc: self.did_doc.clone(),
+            deleted_did: self.deleted_did,
             created_ms: self.created_ms,
             updated_ms: self.updated_ms,
             version: self.object_version,
