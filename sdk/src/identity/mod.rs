@@ -56,7 +56,7 @@ use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeT
 pub use error::IdentityError;
 pub use state::{
     ConfigChange, ControllerCap, ControllerInfo, DelegationToken, NewController, OnChainIdentity,
-    Proposal, ProposalAction,
+    Proposal, ProposalAction, UndecodableProposal,
 };
 
 use crate::client::Client;
@@ -119,10 +119,12 @@ pub enum ProposalKind {
     Upgrade,
     /// `delete_proposal::DeleteIdentity`.
     DeleteIdentity,
+    /// `unrevoke_proposal::UnrevokeToken`.
+    UnrevokeToken,
 }
 
 impl ProposalKind {
-    const ALL: [ProposalKind; 7] = [
+    const ALL: [ProposalKind; 8] = [
         ProposalKind::UpdateDid,
         ProposalKind::ConfigChange,
         ProposalKind::Send,
@@ -130,6 +132,7 @@ impl ProposalKind {
         ProposalKind::ControllerExecution,
         ProposalKind::Upgrade,
         ProposalKind::DeleteIdentity,
+        ProposalKind::UnrevokeToken,
     ];
 
     fn module_and_name(self) -> (&'static str, &'static str) {
@@ -141,6 +144,7 @@ impl ProposalKind {
             ProposalKind::ControllerExecution => ("controller_proposal", "ControllerExecution"),
             ProposalKind::Upgrade => ("upgrade_proposal", "Upgrade"),
             ProposalKind::DeleteIdentity => ("delete_proposal", "DeleteIdentity"),
+            ProposalKind::UnrevokeToken => ("unrevoke_proposal", "UnrevokeToken"),
         }
     }
 
@@ -283,19 +287,29 @@ impl IdentityClient {
         }
     }
 
-    /// Reads identity `id` with its open proposals.
+    /// Reads identity `id` with its open proposals. A proposal that cannot
+    /// be found or decoded does not fail the read: it is listed in
+    /// [`OnChainIdentity::undecodable_proposals`] with its error.
     pub async fn get_identity(&self, id: ObjectID) -> SdkResult<OnChainIdentity> {
         let object = self.client.object(id).await?;
         let mut identity = OnChainIdentity::from_object(&object, self.client.network())?;
-        identity.proposals = self.load_proposals(&identity).await?;
+        let (proposals, undecodable) = split_decoded(
+            &identity.proposal_ids,
+            self.load_proposals(&identity).await?,
+        );
+        identity.proposals = proposals;
+        identity.undecodable_proposals = undecodable;
         Ok(identity)
     }
 
-    /// Reads the open proposals of `identity`. Each proposal is an object
-    /// in the identity's object bag that keeps its ID, so it is read by ID;
-    /// should a node not serve child objects by ID, the bag's dynamic fields
-    /// are walked instead (bag -> field -> proposal).
-    async fn load_proposals(&self, identity: &OnChainIdentity) -> SdkResult<Vec<Proposal>> {
+    /// Reads the open proposals of `identity`, one result per ID. Each
+    /// proposal is an object in the identity's object bag that keeps its ID,
+    /// so it is read by ID; should a node not serve child objects by ID, the
+    /// bag's dynamic fields are walked instead (bag -> field -> proposal).
+    async fn load_proposals(
+        &self,
+        identity: &OnChainIdentity,
+    ) -> SdkResult<Vec<SdkResult<Proposal>>> {
         if identity.proposal_ids.is_empty() {
             return Ok(vec![]);
         }
@@ -303,8 +317,8 @@ impl IdentityClient {
             .client
             .multi_get_objects(&identity.proposal_ids)
             .await?;
-        let objects: Vec<Object> = if objects.iter().all(Option::is_some) {
-            objects.into_iter().flatten().collect()
+        let objects: Vec<SdkResult<Object>> = if objects.iter().all(Option::is_some) {
+            objects.into_iter().flatten().map(Ok).collect()
         } else {
             let mut found = vec![];
             for field in self.client.dynamic_fields(identity.proposals_bag).await? {
@@ -320,9 +334,12 @@ impl IdentityClient {
                         .cloned()
                         .ok_or(SdkError::ObjectNotFound(*id))
                 })
-                .collect::<SdkResult<_>>()?
+                .collect()
         };
-        objects.iter().map(Proposal::from_object).collect()
+        Ok(objects
+            .into_iter()
+            .map(|o| o.and_then(|o| Proposal::from_object(&o)))
+            .collect())
     }
 
     /// Reads open proposal `id` alone.
@@ -577,6 +594,26 @@ impl IdentityClient {
     }
 }
 
+/// Sorts per-proposal results into the decoded proposals and the
+/// undecodable ones (with the ID at the same index of `ids`).
+pub fn split_decoded(
+    ids: &[ObjectID],
+    results: Vec<SdkResult<Proposal>>,
+) -> (Vec<Proposal>, Vec<UndecodableProposal>) {
+    let mut proposals = vec![];
+    let mut undecodable = vec![];
+    for (id, result) in ids.iter().zip(results) {
+        match result {
+            Ok(p) => proposals.push(p),
+            Err(e) => undecodable.push(UndecodableProposal {
+                id: *id,
+                error: e.to_string(),
+            }),
+        }
+    }
+    (proposals, undecodable)
+}
+
 /// Builds the transaction creating an identity.
 #[derive(Debug)]
 pub struct IdentityBuilder<'a> {
@@ -587,9 +624,10 @@ pub struct IdentityBuilder<'a> {
 }
 
 impl IdentityBuilder<'_> {
-    /// Adds a controller with `voting_power`, allowed to delegate.
+    /// Adds a controller with `voting_power`, not allowed to delegate (the
+    /// safe default; see [`IdentityBuilder::controller_with_delegation`]).
     pub fn controller(self, address: Address, voting_power: u64) -> Self {
-        self.controller_with_delegation(address, voting_power, true)
+        self.controller_with_delegation(address, voting_power, false)
     }
 
     /// Adds a controller, allowed to delegate iff `can_delegate`.
@@ -635,14 +673,15 @@ impl IdentityBuilder<'_> {
     }
 
     /// Creates the identity, sent by `signer` (the sole controller, with
-    /// voting power 1, if no controller was added); returns it as read back.
+    /// voting power 1 and no right to delegate, if no controller was added);
+    /// returns it as read back.
     pub async fn execute(self, signer: &dyn Signer) -> SdkResult<OnChainIdentity> {
         let client = self.identities.client();
         let controllers = if self.controllers.is_empty() {
             vec![NewController {
                 address: signer.address(),
                 voting_power: 1,
-                can_delegate: true,
+                can_delegate: false,
             }]
         } else {
             self.controllers
@@ -912,7 +951,15 @@ impl<'a> Controller<'a> {
         self.generic(proposal_id, "remove_approval").await
     }
 
-    /// Deletes `proposal_id`, which must have expired or have no current votes.
+    /// Rejects `proposal_id` (needs APPROVE). Once the rejecters' current
+    /// voting power reaches the threshold the proposal is deleted in the
+    /// same call.
+    pub async fn reject(&self, proposal_id: ObjectID) -> SdkResult<TransactionResponse> {
+        self.generic(proposal_id, "reject_proposal").await
+    }
+
+    /// Deletes `proposal_id`, which must have expired, have no current
+    /// votes, or have been rejected by the threshold.
     pub async fn delete_proposal(&self, proposal_id: ObjectID) -> SdkResult<TransactionResponse> {
         self.generic(proposal_id, "delete_proposal").await
     }
@@ -922,17 +969,39 @@ impl<'a> Controller<'a> {
         proposal_id: ObjectID,
         function: &str,
     ) -> SdkResult<TransactionResponse> {
-        let proposal = self.proposal(proposal_id).await?;
+        // The action type is read from the object's type, not its contents,
+        // so a proposal whose contents do not decode can still be voted on,
+        // rejected and deleted.
+        let action_type = self.action_type(proposal_id).await?;
         let (mut tx, identity, auth) = self.begin().await?;
         let id = tx.pure(&proposal_id);
         tx.move_call(
             PKG,
             "identity",
             function,
-            vec![proposal.action_type],
+            vec![action_type],
             vec![identity, auth, id],
         );
         self.run(&tx, Some(proposal_id)).await
+    }
+
+    /// The `T` of the open proposal `Proposal<T>` `proposal_id`.
+    async fn action_type(&self, proposal_id: ObjectID) -> SdkResult<TypeTag> {
+        let object = match self.identities.client().object(proposal_id).await {
+            Err(SdkError::ObjectNotFound(_)) => return Err(IdentityError::ProposalNotFound.into()),
+            other => other?,
+        };
+        object
+            .type_()
+            .filter(|t| state::is_proposal_type(t))
+            .map(|t| t.type_params[0].clone())
+            .ok_or_else(|| {
+                SdkError::wrong_type(
+                    proposal_id,
+                    "0x3::multicontroller::Proposal<T>",
+                    object.type_(),
+                )
+            })
     }
 
     /// Reads an open proposal of this identity.
@@ -982,6 +1051,15 @@ impl<'a> Controller<'a> {
                     "execute_identity_deletion",
                     vec![],
                     vec![identity, auth, id, clock],
+                );
+            }
+            (Some(ProposalKind::UnrevokeToken), _) => {
+                tx.move_call(
+                    PKG,
+                    "unrevoke_proposal",
+                    "execute_unrevoke",
+                    vec![],
+                    vec![identity, auth, id],
                 );
             }
             (Some(ProposalKind::Send), ProposalAction::Send { objects, .. }) => {
@@ -1103,27 +1181,36 @@ impl<'a> Controller<'a> {
         response.created_id_of_type(&delegation_token_type())
     }
 
-    /// Revokes delegation token `token`.
+    /// Revokes delegation token `token`, a live token of this identity, at
+    /// once. Needs a `ControllerCap`; any one controller may revoke.
     pub async fn revoke_token(&self, token: ObjectID) -> SdkResult<TransactionResponse> {
-        self.token_call("revoke_token", token).await
-    }
-
-    /// Lifts the revocation of delegation token `token`.
-    pub async fn unrevoke_token(&self, token: ObjectID) -> SdkResult<TransactionResponse> {
-        self.token_call("unrevoke_token", token).await
-    }
-
-    async fn token_call(&self, function: &str, token: ObjectID) -> SdkResult<TransactionResponse> {
         let (mut tx, identity, auth) = self.begin().await?;
         let token = tx.pure(&token);
         tx.move_call(
             PKG,
             "identity",
-            function,
+            "revoke_token",
             vec![],
             vec![identity, auth, token],
         );
         self.run(&tx, None).await
+    }
+
+    /// Proposes lifting the revocation of delegation token `token`; executes
+    /// at once only if this controller alone reaches the threshold (undoing
+    /// a revocation is a change of the identity like any other).
+    pub async fn propose_unrevoke(&self, token: ObjectID) -> SdkResult<ProposalOutcome> {
+        let (mut tx, identity, auth) = self.begin().await?;
+        let expiration = tx.pure(&self.expiration);
+        let token = tx.pure(&token);
+        tx.move_call(
+            PKG,
+            "unrevoke_proposal",
+            "propose_unrevoke",
+            vec![],
+            vec![identity, auth, expiration, token],
+        );
+        self.run_proposal(&tx).await
     }
 }
 
