@@ -339,6 +339,45 @@ fn a_delegation_token_is_revoked_and_unrevoked() {
 }
 
 #[test]
+fn the_threshold_rejects_a_proposal_away_and_proposals_lists_rejections() {
+    let (env, _node) = with_node();
+    let (a, b, c) = (
+        alias_address(&env, "dev0"),
+        alias_address(&env, "dev1"),
+        alias_address(&env, "dev2"),
+    );
+    let created = env.json(&[
+        "identity",
+        "create",
+        "--controller",
+        &format!("{a}:1"),
+        "--controller",
+        &format!("{b}:1"),
+        "--controller",
+        &format!("{c}:1"),
+        "--threshold",
+        "2",
+    ]);
+    let did = created["did"].as_str().unwrap().to_string();
+    env.json(&["keys", "use", "dev2"]);
+    let p = env.json(&["identity", "propose", "deactivate", &did]);
+    let pid = p["proposal_id"].as_str().unwrap().to_string();
+    env.json(&["keys", "use", "dev0"]);
+    let rejected = env.json(&["identity", "reject", &did, &pid]);
+    assert_eq!(rejected["deleted"], false);
+    let listed = env.json(&["identity", "proposals", &did]);
+    assert_eq!(listed[0]["rejections"], 1);
+    assert_eq!(listed[0]["votes"], 1);
+    env.json(&["keys", "use", "dev1"]);
+    let rejected = env.json(&["identity", "reject", &did, &pid]);
+    assert_eq!(rejected["deleted"], true);
+    assert_eq!(
+        env.json(&["identity", "proposals", &did]),
+        serde_json::json!([])
+    );
+}
+
+#[test]
 fn identity_create_gives_no_right_to_delegate_unless_asked() {
     let (env, _node) = with_node();
     let created = env.json(&["identity", "create"]);
