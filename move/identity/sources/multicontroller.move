@@ -583,10 +583,23 @@ module identity::multicontroller {
         cap_id
     }
 
-    /// Removes the controller `cap_id`. The caller keeps the threshold valid.
+    /// Removes the controller `cap_id` and forgets the tokens it minted
+    /// (they are refused from now on anyway), so that a removed controller's
+    /// tokens cannot keep `MAX_TOKENS` filled. The caller keeps the
+    /// threshold valid.
     public(friend) fun remove_controller<V: store>(multi: &mut Multicontroller<V>, cap_id: ID) {
         assert!(vec_map::contains(&multi.controllers, &cap_id), ENotAController);
         vec_map::remove(&mut multi.controllers, &cap_id);
+        let i = 0;
+        while (i < vec_map::size(&multi.tokens)) {
+            let (token, owner) = vec_map::get_entry_by_idx(&multi.tokens, i);
+            let (token, owner) = (*token, *owner);
+            if (owner == cap_id) {
+                forget_token(multi, token);
+            } else {
+                i = i + 1;
+            };
+        };
     }
 
     /// Sets the voting power of the controller `cap_id`.

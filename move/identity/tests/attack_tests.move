@@ -438,4 +438,40 @@ module identity::attack_tests {
         ts::return_shared(identity);
         common::end(scenario, clock);
     }
+
+    #[test]
+    /// Removing a controller forgets its tokens (revoked ones included), so a
+    /// griefer's tokens cannot keep the token bound filled after its removal.
+    fun removing_a_controller_forgets_its_tokens() {
+        let (scenario, clock) = common::begin(alice());
+        let id = identity::new_with_controllers(
+            option::some(common::doc()), vector[alice(), bob()], vector[1, 1], vector[true, true], 1, &clock,
+            ts::ctx(&mut scenario),
+        );
+        ts::next_tx(&mut scenario, bob());
+        let identity = common::take_identity(&scenario, id);
+        let (a, alice_auth) = common::take_cap(&scenario, alice());
+        let (b, bob_auth) = common::take_cap(&scenario, bob());
+        let kept = identity::delegate(&mut identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
+        let first = identity::delegate(&mut identity, &bob_auth, permissions::all(), ts::ctx(&mut scenario));
+        let second = identity::delegate(&mut identity, &bob_auth, permissions::all(), ts::ctx(&mut scenario));
+        identity::revoke_token(&mut identity, &alice_auth, object::id(&first));
+        identity::revoke_token(&mut identity, &alice_auth, object::id(&kept));
+        // Threshold 1: alice removes bob at once.
+        config_proposal::propose_remove_controller(
+            &mut identity, &alice_auth, option::none(), object::id(&b), option::none(), ts::ctx(&mut scenario)
+        );
+        assert!(!identity::is_token(&identity, object::id(&first)), 0);
+        assert!(!identity::is_token(&identity, object::id(&second)), 1);
+        assert!(identity::is_token(&identity, object::id(&kept)), 2);
+        assert!(identity::revoked_tokens(&identity) == vector[object::id(&kept)], 3);
+
+        identity::destroy_delegation_token(&mut identity, first);
+        identity::destroy_delegation_token(&mut identity, second);
+        identity::destroy_delegation_token(&mut identity, kept);
+        ts::return_to_address(alice(), a);
+        ts::return_to_address(bob(), b);
+        ts::return_shared(identity);
+        common::end(scenario, clock);
+    }
 }
