@@ -323,5 +323,16 @@ mod tests {
             IdentityError::from_abort(&abort(9999, None), (0, 0)),
             IdentityError::MoveAbort(_)
         ));
+        for (code, variant) in [
+            (120, IdentityError::TooManyProposalsOfController),
+            (121, IdentityError::AlreadyRejected),
+            (122, IdentityError::UnknownToken),
+            (123, IdentityError::TooManyTokens),
+        ] {
+            assert_eq!(
+                IdentityError::from_abort(&abort(code, None), (0, 0)),
+                variant
+            );
+        }
     }
 }
