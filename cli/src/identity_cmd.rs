@@ -30,7 +30,8 @@ pub enum IdentityCommand {
         /// Voting power a proposal needs (default 1).
         #[arg(long)]
         threshold: Option<u64>,
-        /// Controllers allowed to mint delegation tokens.
+        /// Controllers allowed to mint delegation tokens (none by default; the sender
+        /// itself only if listed here).
         #[arg(long = "delegator")]
         delegators: Vec<String>,
     },
@@ -61,7 +62,14 @@ pub enum IdentityCommand {
         /// The proposal ID.
         proposal: ObjectID,
     },
-    /// Withdraw your approval of a proposal.
+    /// Reject a proposal; once the rejecters reach the threshold it is deleted.
+    Reject {
+        /// The DID.
+        did: String,
+        /// The proposal ID.
+        proposal: ObjectID,
+    },
+    /// Withdraw your approval (or rejection) of a proposal.
     RemoveApproval {
         /// The DID.
         did: String,
@@ -79,14 +87,15 @@ pub enum IdentityCommand {
         #[arg(long, value_delimiter = ',')]
         permissions: Vec<String>,
     },
-    /// Revoke a delegation token.
+    /// Revoke a delegation token of this identity at once (needs your ControllerCap).
     RevokeToken {
         /// The DID.
         did: String,
         /// The token's ID.
         token: ObjectID,
     },
-    /// Lift a token's revocation.
+    /// Propose lifting a token's revocation (executes at once only when your vote alone
+    /// reaches the threshold).
     UnrevokeToken {
         /// The DID.
         did: String,
@@ -339,10 +348,34 @@ fn identity_json(i: &OnChainIdentity) -> Value {
     json!({
         "did": i.did.to_string(), "id": i.id, "threshold": i.threshold,
         "controllers": i.controllers.iter().map(|c| json!({ "cap": c.cap_id, "voting_power": c.voting_power })).collect::<Vec<_>>(),
-        "proposals": i.proposals.iter().map(|p| json!({ "id": p.id, "action": format!("{:?}", p.action), "votes": i.current_votes(p), "voters": p.voters, "expiration_epoch": p.expiration_epoch })).collect::<Vec<_>>(),
+        "proposals": proposals_json(i),
+        "revoked_tokens": i.revoked_tokens, "tokens": i.tokens.iter().map(|(t, c)| json!({ "token": t, "controller": c })).collect::<Vec<_>>(),
         "deactivated": i.did_doc.as_ref().is_some_and(|d| d.is_empty()), "deleted_did": i.deleted_did, "deleted": i.deleted,
         "created_ms": i.created_ms, "updated_ms": i.updated_ms, "version": i.object_version, "document": doc,
     })
+}
+
+/// The open proposals, oldest first; one that could not be decoded is an
+/// entry marked `"undecodable": true` with its error, so the rest still shows.
+fn proposals_json(i: &OnChainIdentity) -> Vec<Value> {
+    i.proposal_ids
+        .iter()
+        .zip(i.proposal_creators.iter().map(Some).chain(std::iter::repeat(None)))
+        .filter_map(|(id, creator)| {
+            if let Some(p) = i.proposal(*id) {
+                return Some(json!({
+                    "id": p.id, "action": format!("{:?}", p.action), "creator": creator,
+                    "votes": i.current_votes(p), "voters": p.voters,
+                    "rejections": i.current_rejections(p), "rejecters": p.rejecters,
+                    "expiration_epoch": p.expiration_epoch,
+                }));
+            }
+            i.undecodable_proposals
+                .iter()
+                .find(|u| u.id == *id)
+                .map(|u| json!({ "id": u.id, "creator": creator, "undecodable": true, "error": u.error }))
+        })
+        .collect()
 }
 
 async fn outcome(ids: &IdentityClient, identity: ObjectID, o: ProposalOutcome) -> Value {
@@ -463,7 +496,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 .collect::<CliResult<Vec<_>>>()?;
             let mut b = ids.create_identity().document(&doc);
             if controllers.is_empty() {
-                b = b.controller_with_delegation(Signer::address(&signer), 1, true);
+                let me = Signer::address(&signer);
+                b = b.controller_with_delegation(me, 1, delegators.contains(&me));
             }
             for c in &controllers {
                 let (a, vp) = pair(c, "ADDRESS")?;
@@ -591,6 +625,23 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 || format!("executed {proposal}"),
             );
         }
+        IdentityCommand::Reject { did, proposal } => {
+            let (_, id) = parse_did(&did)?;
+            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let r = c.reject(proposal).await.map_err(e)?;
+            let i = ids.get_identity(id).await.map_err(e)?;
+            let deleted = !i.proposal_ids.contains(&proposal);
+            out.print(
+                &json!({ "proposal_id": proposal, "deleted": deleted, "digest": r.digest }),
+                || {
+                    if deleted {
+                        format!("rejected {proposal}: the threshold rejected it, deleted")
+                    } else {
+                        format!("rejected {proposal}")
+                    }
+                },
+            );
+        }
         IdentityCommand::RemoveApproval { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
@@ -641,10 +692,9 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::UnrevokeToken { did, token } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
-            c.unrevoke_token(token).await.map_err(e)?;
-            out.print(&json!({ "unrevoked": token }), || {
-                format!("token {token} is valid again")
-            });
+            let o = c.propose_unrevoke(token).await.map_err(e)?;
+            let v = outcome(&ids, id, o).await;
+            print_outcome(out, &v);
         }
     }
     Ok(())

@@ -299,7 +299,8 @@ fn an_identity_with_three_controllers_updates_its_document_after_two_approvals()
 #[test]
 fn a_delegation_token_is_revoked_and_unrevoked() {
     let (env, _node) = with_node();
-    let created = env.json(&["identity", "create"]);
+    let me = alias_address(&env, "dev0");
+    let created = env.json(&["identity", "create", "--delegator", &me]);
     let did = created["did"].as_str().unwrap().to_string();
     let b = alias_address(&env, "dev1");
     let token = env.json(&[
@@ -316,11 +317,74 @@ fn a_delegation_token_is_revoked_and_unrevoked() {
     env.json(&["identity", "revoke-token", &did, &token_id]);
     let shown = env.json(&["identity", "show", &did]);
     assert!(shown.to_string().contains(&token_id[2..10]) || shown["controllers"].is_array());
-    env.json(&["identity", "unrevoke-token", &did, &token_id]);
+    let shown = env.json(&["identity", "show", &did]);
+    assert_eq!(shown["revoked_tokens"][0], token_id.as_str());
+    // Sole controller, threshold 1: the unrevoke proposal executes at once.
+    let unrevoked = env.json(&["identity", "unrevoke-token", &did, &token_id]);
+    assert_eq!(unrevoked["executed"], true);
+    let shown = env.json(&["identity", "show", &did]);
+    assert_eq!(shown["revoked_tokens"], serde_json::json!([]));
+    // An ID that is not a token of this identity cannot be revoked.
+    let err = env.fails(&[
+        "identity",
+        "revoke-token",
+        &did,
+        created["id"].as_str().unwrap(),
+    ]);
+    assert!(err.contains("not a live delegation token"), "{err}");
     // Revoking twice in a row fails with a named error.
     env.json(&["identity", "revoke-token", &did, &token_id]);
     let err = env.fails(&["identity", "revoke-token", &did, &token_id]);
     assert!(err.to_lowercase().contains("revoked"), "{err}");
+}
+
+#[test]
+fn the_threshold_rejects_a_proposal_away_and_proposals_lists_rejections() {
+    let (env, _node) = with_node();
+    let (a, b, c) = (
+        alias_address(&env, "dev0"),
+        alias_address(&env, "dev1"),
+        alias_address(&env, "dev2"),
+    );
+    let created = env.json(&[
+        "identity",
+        "create",
+        "--controller",
+        &format!("{a}:1"),
+        "--controller",
+        &format!("{b}:1"),
+        "--controller",
+        &format!("{c}:1"),
+        "--threshold",
+        "2",
+    ]);
+    let did = created["did"].as_str().unwrap().to_string();
+    env.json(&["keys", "use", "dev2"]);
+    let p = env.json(&["identity", "propose", "deactivate", &did]);
+    let pid = p["proposal_id"].as_str().unwrap().to_string();
+    env.json(&["keys", "use", "dev0"]);
+    let rejected = env.json(&["identity", "reject", &did, &pid]);
+    assert_eq!(rejected["deleted"], false);
+    let listed = env.json(&["identity", "proposals", &did]);
+    assert_eq!(listed[0]["rejections"], 1);
+    assert_eq!(listed[0]["votes"], 1);
+    env.json(&["keys", "use", "dev1"]);
+    let rejected = env.json(&["identity", "reject", &did, &pid]);
+    assert_eq!(rejected["deleted"], true);
+    assert_eq!(
+        env.json(&["identity", "proposals", &did]),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn identity_create_gives_no_right_to_delegate_unless_asked() {
+    let (env, _node) = with_node();
+    let created = env.json(&["identity", "create"]);
+    let did = created["did"].as_str().unwrap().to_string();
+    let b = alias_address(&env, "dev1");
+    let err = env.fails(&["identity", "delegate", &did, "--to", &b]);
+    assert!(err.contains("without the right to delegate"), "{err}");
 }
 
 #[test]
