@@ -1,45 +1,19 @@
 //! `movid did encrypt` and `movid keys decrypt`: messages sealed with HPKE to
 //! the X25519 key a DID lists under `keyAgreement`, in the `movid-hpke-v1`
-//! envelope of [`movid_sdk::keys::DidEnvelope`]; and the default document of
-//! a new identity, which lists that key.
+//! envelope of [`movid_sdk::keys::DidEnvelope`].
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use movid_sdk::did::{Did, DidDocument, KeyFormat, PublicKey, Relationship};
-use movid_sdk::keys::{Capability, DidEnvelope, ExternalIdentity};
+use movid_sdk::keys::{Capability, DidEnvelope};
 use serde_json::json;
 
 use crate::context::Context;
 use crate::output::{CliError, CliResult, Output};
 use crate::signer::{handle, key_error};
 use crate::wallet::Wallet;
-
-/// The default document of an identity created by `identity`: its Ed25519
-/// key for authentication and assertion as `key-1` and, if it may decrypt,
-/// its X25519 key under `keyAgreement` as `key-2` (so that others can
-/// encrypt to the DID at once). `did` is the placeholder of the DID to be.
-pub fn default_document(did: &str, identity: &ExternalIdentity) -> CliResult<DidDocument> {
-    let did = Did::from_str(did).map_err(CliError::plain)?;
-    let mut builder = DidDocument::builder(did).key(
-        "key-1",
-        PublicKey::Ed25519(identity.ed25519_public_key()),
-        KeyFormat::Multibase,
-        &[Relationship::Authentication, Relationship::AssertionMethod],
-    );
-    if identity.capabilities().can_decrypt() {
-        builder = builder.key(
-            "key-2",
-            PublicKey::X25519(identity.x25519_public_key()),
-            KeyFormat::Multibase,
-            &[Relationship::KeyAgreement],
-        );
-    }
-    builder.build().map_err(CliError::plain)
-}
 
 /// `movid did encrypt DID`: resolves the DID on the chain and seals the
 /// message to its `keyAgreement` key.

@@ -358,7 +358,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 None => {
                     let active = ctx.wallet.active()?;
                     let identity = crate::signer::identity(&ctx.wallet, active).await?;
-                    crate::envelope_cmd::default_document(DUMMY, &identity)?
+                    movid_sdk::identity::default_document(&identity)
                 }
             };
             let delegators = delegators

@@ -200,6 +200,36 @@ mod tests {
         ));
     }
 
+    #[tokio::test]
+    async fn a_default_document_can_be_encrypted_to_exactly_when_its_key_may_decrypt() {
+        let backend = Backend::memory();
+        let manager = IdentityManager::new();
+        let (both, handle) = manager
+            .generate(&backend, Scheme::Ed25519, Capability::CommitAndDecrypt)
+            .await
+            .unwrap();
+        let doc = crate::identity::default_document(&both);
+        let envelope = DidEnvelope::seal(&doc, None, b"hi").unwrap();
+        assert!(envelope.kid.ends_with("#key-2"));
+        let decryptor = handle.require_decryptor().unwrap();
+        assert_eq!(envelope.open(&decryptor).await.unwrap(), b"hi");
+
+        let (commit_only, _) = manager
+            .generate(&backend, Scheme::Ed25519, Capability::Commit)
+            .await
+            .unwrap();
+        let doc = crate::identity::default_document(&commit_only);
+        assert!(doc.relationship(Relationship::KeyAgreement).is_empty());
+        assert_eq!(
+            doc.ed25519_public_key("key-1").unwrap(),
+            commit_only.ed25519_public_key()
+        );
+        assert!(matches!(
+            DidEnvelope::seal(&doc, None, b"hi"),
+            Err(KeyError::NoKeyAgreementKey { .. })
+        ));
+    }
+
     #[test]
     fn a_document_without_key_agreement_is_a_named_error() {
         let doc = DidDocument::builder(Did::local([7; 32]))
