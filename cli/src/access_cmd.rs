@@ -889,7 +889,8 @@ async fn key_of(ctx: &Context, name: &str) -> CliResult<Committer> {
 async fn device_key_of(ctx: &mut Context, alias: &str, create: bool) -> CliResult<DeviceKey> {
     let backend = ctx.wallet.backend.clone();
     if let Ok(id) = ctx.wallet.resolve(alias) {
-        return DeviceKey::connect(&backend, id)
+        // Where the key lives (an agent, a token), like every signing key.
+        return DeviceKey::connect(&crate::signer::backend_for(&ctx.wallet, id)?, id)
             .await
             .map_err(|e| error(ctx, e));
     }

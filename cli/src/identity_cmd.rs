@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use clap::Subcommand;
 use movid_runtime::types::{Address, ObjectID};
-use movid_sdk::did::{self, Did, DidDocument, KeyFormat, PublicKey, Relationship};
+use movid_sdk::did::{self, Did, DidDocument};
 use movid_sdk::identity::{
     permissions, ConfigChange, NewController, OnChainIdentity, ProposalOutcome,
 };
@@ -21,7 +21,8 @@ pub enum IdentityCommand {
     /// Create an identity; prints its DID and object ID.
     Create {
         /// A DID document (JSON); its own DID may be written `did:0:0`. Default: a document
-        /// with the active key for authentication.
+        /// with the active key's Ed25519 key for authentication (`key-1`) and, if the key may
+        /// decrypt, its X25519 key under keyAgreement (`key-2`).
         #[arg(long)]
         doc: Option<PathBuf>,
         /// A controller as ADDRESS:VOTING_POWER (default: the sender with power 1).
@@ -219,6 +220,23 @@ pub enum DidCommand {
     Validate {
         /// The document (JSON); its own DID may be written `did:0:0`.
         doc: PathBuf,
+    },
+    /// Encrypt a message to a DID's keyAgreement key (HPKE); prints a movid-hpke-v1 envelope.
+    Encrypt {
+        /// The DID.
+        did: String,
+        /// The keyAgreement method to encrypt to (default: the first X25519 one).
+        #[arg(long)]
+        kid: Option<String>,
+        /// The message (default: read from --in, else stdin).
+        #[arg(long)]
+        message: Option<String>,
+        /// Read the message from this file.
+        #[arg(long = "in")]
+        input: Option<PathBuf>,
+        /// Write the envelope here instead of stdout.
+        #[arg(long = "out")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -461,6 +479,15 @@ pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
                     .collect();
                 out.print(&rows, || serde_json::to_string_pretty(&rows).expect("json"));
             }
+            DidCommand::Encrypt {
+                did,
+                kid,
+                message,
+                input,
+                output,
+            } => {
+                crate::envelope_cmd::encrypt(&ctx, did, kid, message, input, output, out).await?;
+            }
         }
         Ok(())
     })
@@ -480,15 +507,11 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         } => {
             let doc = match doc {
                 Some(p) => read_doc(&p, None)?,
-                None => DidDocument::builder(Did::from_str(DUMMY).expect("valid"))
-                    .key(
-                        "key-1",
-                        PublicKey::Ed25519(signer.public_key()),
-                        KeyFormat::Multibase,
-                        &[Relationship::Authentication, Relationship::AssertionMethod],
-                    )
-                    .build()
-                    .map_err(CliError::plain)?,
+                None => {
+                    let active = ctx.wallet.active()?;
+                    let identity = crate::signer::identity(&ctx.wallet, active).await?;
+                    movid_sdk::identity::default_document(&identity)
+                }
             };
             let delegators = delegators
                 .iter()

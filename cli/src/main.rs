@@ -4,11 +4,13 @@ mod access_cmd;
 mod bench_cmd;
 mod client_cmd;
 mod context;
+mod envelope_cmd;
 mod identity_cmd;
 mod keys_cmd;
 mod move_cmd;
 mod node_cmd;
 mod output;
+mod signer;
 mod wallet;
 
 use std::path::PathBuf;
@@ -30,6 +32,10 @@ struct Cli {
     /// Run the chain embedded in-process on this data directory instead of talking to a node.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Sign and decrypt through this backend instead of each key's own: `keystore`, `agent`,
+    /// `agent:PATH` or `remote:HOST:PORT` (token in MOVID_SIGNER_TOKEN).
+    #[arg(long, global = true, env = "MOVID_SIGNER")]
+    signer: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,6 +78,7 @@ pub fn movid_home() -> PathBuf {
 }
 
 fn run(cli: Cli, out: Output) -> CliResult<()> {
+    signer::select(cli.signer.as_deref())?;
     match cli.command {
         Command::Start(args) => node_cmd::start(args, cli.data_dir, out),
         Command::Move(cmd) => move_cmd::run(cmd, out),

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use movid_sdk::keys::{Backend, Capability, Committer, IdentityId, IdentityManager, KeyError};
+use movid_sdk::keys::{Backend, Capability, Committer, IdentityId, KeyError};
 use serde::{Deserialize, Serialize};
 
 use crate::output::{CliError, CliResult};
@@ -17,6 +17,9 @@ pub struct ClientConfig {
     pub active: Option<String>,
     /// Alias -> address.
     pub aliases: BTreeMap<String, String>,
+    /// Address -> where its keys are, for keys outside the key file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signers: BTreeMap<String, crate::signer::SignerEntry>,
 }
 
 /// The keystore and client config of `$MOVID_HOME`.
@@ -99,14 +102,7 @@ impl Wallet {
 
     /// A committer for `id` (the active address when `None`).
     pub async fn committer(&self, id: Option<IdentityId>) -> CliResult<Committer> {
-        let id = match id {
-            Some(id) => id,
-            None => self.active()?,
-        };
-        let handle = IdentityManager::new()
-            .connect(id, &self.backend, Capability::Commit)
-            .await
-            .map_err(key_error)?;
+        let handle = crate::signer::handle(self, id, Capability::Commit).await?;
         handle.require_committer().map_err(key_error)
     }
 

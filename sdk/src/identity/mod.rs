@@ -617,6 +617,31 @@ pub fn split_decoded(
     (proposals, undecodable)
 }
 
+/// The default document of an identity controlled by a key of the key
+/// manager: its Ed25519 key as `key-1` (authentication, assertionMethod)
+/// and, if the key may decrypt, its X25519 key as `key-2` under
+/// `keyAgreement`, so that others can encrypt to the DID from the start
+/// ([`crate::keys::DidEnvelope`]). The document's DID is the placeholder
+/// [`IdentityBuilder::document`] replaces with the new identity's.
+pub fn default_document(keys: &crate::keys::ExternalIdentity) -> DidDocument {
+    use crate::did::{KeyFormat, PublicKey, Relationship};
+    let mut builder = DidDocument::builder(Did::local([0; 32])).key(
+        "key-1",
+        PublicKey::Ed25519(keys.ed25519_public_key()),
+        KeyFormat::Multibase,
+        &[Relationship::Authentication, Relationship::AssertionMethod],
+    );
+    if keys.capabilities().can_decrypt() {
+        builder = builder.key(
+            "key-2",
+            PublicKey::X25519(keys.x25519_public_key()),
+            KeyFormat::Multibase,
+            &[Relationship::KeyAgreement],
+        );
+    }
+    builder.build().expect("two methods with distinct IDs")
+}
+
 /// Builds the transaction creating an identity.
 #[derive(Debug)]
 pub struct IdentityBuilder<'a> {
@@ -665,6 +690,12 @@ impl IdentityBuilder<'_> {
         self.doc_error = doc.validate_for_chain().err();
         self.doc = Some(Some(did::pack(doc, Encoding::DeflateJson)));
         self
+    }
+
+    /// The initial document [`default_document`] makes for `keys` (the
+    /// controller's identity in the key manager).
+    pub fn document_for_keys(self, keys: &crate::keys::ExternalIdentity) -> Self {
+        self.document(&default_document(keys))
     }
 
     /// The initial document as packed bytes ([`did::pack`]), sent unchecked:

@@ -4,6 +4,7 @@ use super::agent::{AgentBackend, RemoteBackend};
 use super::crypto::{
     personal_message_digest, transaction_signing_digest, SealedMessage, Signature,
 };
+use super::pkcs11::Pkcs11Backend;
 use super::protocol::{Request, Response};
 use super::store::{import_request, MemoryBackend};
 use super::{Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme};
@@ -19,6 +20,9 @@ pub enum Backend {
     Agent(AgentBackend),
     /// A remote signer over TCP.
     Remote(RemoteBackend),
+    /// A PKCS#11 hardware token (or SoftHSM2): keys generated on it and
+    /// never leaving it.
+    Pkcs11(Pkcs11Backend),
 }
 
 impl Backend {
@@ -52,6 +56,7 @@ impl Backend {
             Backend::Memory(memory) => memory.handle(request),
             Backend::Agent(agent) => agent.call(request).await,
             Backend::Remote(remote) => remote.call(request).await,
+            Backend::Pkcs11(token) => token.call(request).await,
         }
     }
 
@@ -78,6 +83,12 @@ impl From<MemoryBackend> for Backend {
 impl From<AgentBackend> for Backend {
     fn from(b: AgentBackend) -> Backend {
         Backend::Agent(b)
+    }
+}
+
+impl From<Pkcs11Backend> for Backend {
+    fn from(b: Pkcs11Backend) -> Backend {
+        Backend::Pkcs11(b)
     }
 }
 
