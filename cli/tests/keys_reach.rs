@@ -84,7 +84,7 @@ fn encrypting_to_a_did_without_a_key_agreement_key_is_a_clear_error() {
     std::fs::write(
         &doc,
         format!(
-            r#"{{"id":"did:0:0","verificationMethod":[{{"id":"did:0:0#key-1","type":"Multikey","controller":"did:0:0","publicKeyMultibase":{}}}],"authentication":["did:0:0#key-1"]}}"#,
+            r#"{{"@context":["https://www.w3.org/ns/did/v1","https://w3id.org/security/multikey/v1"],"id":"did:0:0","verificationMethod":[{{"id":"did:0:0#key-1","type":"Multikey","controller":"did:0:0","publicKeyMultibase":{}}}],"authentication":["did:0:0#key-1"]}}"#,
             dev0["ed25519_multibase"]
         ),
     )
@@ -159,7 +159,16 @@ fn commands_sign_through_a_running_agent_when_asked() {
     let (err, _) = other.json_fails(&["identity", "create"]);
     assert!(err["error"].as_str().unwrap().contains("not held"), "{err}");
 
-    let created = other.json(&["--signer", &signer, "identity", "create"]);
+    // The sole controller may delegate only when asked (issue 13: no delegation by default).
+    let dev0_address = alias_address(&env, "dev0");
+    let created = other.json(&[
+        "--signer",
+        &signer,
+        "identity",
+        "create",
+        "--delegator",
+        &dev0_address,
+    ]);
     let did = did_of(&created);
     let resolved = other.json(&["did", "resolve", &did]);
     let dev0 = other.json(&["--signer", &signer, "keys", "show", "dev0"]);
