@@ -641,6 +641,41 @@ mod tests {
     }
 
     #[test]
+    fn a_legacy_file_under_the_empty_password_opens_as_not_encrypted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.json");
+        // What versions before the `encrypted` flag wrote by default: the
+        // empty password, and a header claiming nothing.
+        let kdf = KdfParams {
+            algorithm: KDF.to_owned(),
+            memory_kib: MEMORY_KIB,
+            iterations: ITERATIONS,
+            parallelism: PARALLELISM,
+            salt: [9; 16],
+        };
+        let legacy = Keyfile {
+            path: path.clone(),
+            lock_path: lock_path_of(&path),
+            password: Zeroizing::new(Vec::new()),
+            encrypted: true,
+            key: derive_key(&path, &kdf, b"").unwrap(),
+            kdf,
+        };
+        legacy.write(&[secrets(4)]).unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        json.as_object_mut().unwrap().remove("encrypted");
+        fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+
+        let (mut opened, loaded) = Keyfile::open_or_create(&path, None).unwrap();
+        assert!(!opened.encrypted());
+        assert_eq!(loaded.len(), 1);
+        add(&mut opened, 6);
+        assert_eq!(keyfile_is_encrypted(&path).unwrap(), Some(false));
+        assert_eq!(opened.load().unwrap().len(), 2);
+    }
+
+    #[test]
     fn wrong_password_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys.json");
