@@ -10,4 +10,30 @@ if ! grep -q 'name = "mv-vm-runtime"' Cargo.lock; then
   scripts/pin-move-crates
 fi
 
+# The PKCS#11 tests (sdk/tests/pkcs11.rs, cli/tests/keys_reach.rs) run against SoftHSM2.
+if ! command -v softhsm2-util >/dev/null || [ ! -e "${MOVID_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update && apt-get install -y softhsm2
+  else
+    echo "SoftHSM2 is missing; the PKCS#11 tests need it. Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y softhsm2" >&2
+    exit 1
+  fi
+fi
+
+# The DID interop test (cli/tests/cli.rs) checks resolved documents with pydid, an independent
+# DID library, pinned in cli/tests/interop/requirements.txt and kept in a venv under target/.
+venv=target/interop-venv
+requirements=cli/tests/interop/requirements.txt
+if ! cmp -s "$requirements" "$venv/requirements.txt"; then
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    apt-get update && apt-get install -y python3 python3-venv
+  fi
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --no-deps -r "$requirements"
+  cp "$requirements" "$venv/requirements.txt"
+fi
+export MOVID_INTEROP_PYTHON="$PWD/$venv/bin/python"
+
 cargo test --workspace --locked "$@"

@@ -447,7 +447,9 @@ async fn run_async(cmd: AccessCommand, mut ctx: Context, out: Output) -> CliResu
                 tokio::select! {
                     event = events.recv() => match event {
                         Ok(event) => print_event(out, &event),
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => eprintln!("({n} gate events not shown)"),
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                            crate::output::stderr_line(&format!("({n} gate events not shown)"))
+                        }
                         Err(_) => break,
                     },
                     _ = tokio::signal::ctrl_c() => break,
@@ -763,9 +765,9 @@ async fn relay<S: AsyncRead + AsyncWrite + Send + 'static>(stream: S) -> CliResu
 
 fn print_line(out: Output, v: &Value, text: impl FnOnce() -> String) {
     if out.json {
-        println!("{}", serde_json::to_string(v).expect("json"));
+        crate::output::stdout_line(&serde_json::to_string(v).expect("json"));
     } else {
-        println!("{}", text());
+        crate::output::stdout_line(&text());
     }
 }
 
@@ -887,7 +889,8 @@ async fn key_of(ctx: &Context, name: &str) -> CliResult<Committer> {
 async fn device_key_of(ctx: &mut Context, alias: &str, create: bool) -> CliResult<DeviceKey> {
     let backend = ctx.wallet.backend.clone();
     if let Ok(id) = ctx.wallet.resolve(alias) {
-        return DeviceKey::connect(&backend, id)
+        // Where the key lives (an agent, a token), like every signing key.
+        return DeviceKey::connect(&crate::signer::backend_for(&ctx.wallet, id)?, id)
             .await
             .map_err(|e| error(ctx, e));
     }

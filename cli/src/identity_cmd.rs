@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use clap::Subcommand;
 use movid_runtime::types::{Address, ObjectID};
-use movid_sdk::did::{self, Did, DidDocument, KeyFormat, PublicKey, Relationship};
+use movid_sdk::did::{self, Did, DidDocument};
 use movid_sdk::identity::{
     permissions, ConfigChange, NewController, OnChainIdentity, ProposalOutcome,
 };
@@ -21,7 +21,8 @@ pub enum IdentityCommand {
     /// Create an identity; prints its DID and object ID.
     Create {
         /// A DID document (JSON); its own DID may be written `did:0:0`. Default: a document
-        /// with the active key for authentication.
+        /// with the active key's Ed25519 key for authentication (`key-1`) and, if the key may
+        /// decrypt, its X25519 key under keyAgreement (`key-2`).
         #[arg(long)]
         doc: Option<PathBuf>,
         /// A controller as ADDRESS:VOTING_POWER (default: the sender with power 1).
@@ -30,7 +31,8 @@ pub enum IdentityCommand {
         /// Voting power a proposal needs (default 1).
         #[arg(long)]
         threshold: Option<u64>,
-        /// Controllers allowed to mint delegation tokens.
+        /// Controllers allowed to mint delegation tokens (none by default; the sender
+        /// itself only if listed here).
         #[arg(long = "delegator")]
         delegators: Vec<String>,
     },
@@ -61,7 +63,14 @@ pub enum IdentityCommand {
         /// The proposal ID.
         proposal: ObjectID,
     },
-    /// Withdraw your approval of a proposal.
+    /// Reject a proposal; once the rejecters reach the threshold it is deleted.
+    Reject {
+        /// The DID.
+        did: String,
+        /// The proposal ID.
+        proposal: ObjectID,
+    },
+    /// Withdraw your approval (or rejection) of a proposal.
     RemoveApproval {
         /// The DID.
         did: String,
@@ -79,14 +88,15 @@ pub enum IdentityCommand {
         #[arg(long, value_delimiter = ',')]
         permissions: Vec<String>,
     },
-    /// Revoke a delegation token.
+    /// Revoke a delegation token of this identity at once (needs your ControllerCap).
     RevokeToken {
         /// The DID.
         did: String,
         /// The token's ID.
         token: ObjectID,
     },
-    /// Lift a token's revocation.
+    /// Propose lifting a token's revocation (executes at once only when your vote alone
+    /// reaches the threshold).
     UnrevokeToken {
         /// The DID.
         did: String,
@@ -170,16 +180,123 @@ pub enum ProposeCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum DidCommand {
-    /// Resolve a DID to its W3C DID Resolution result.
+    /// Resolve a DID to its W3C DID Resolution result (exits non-zero if resolution fails).
     Resolve {
         /// The DID.
         did: String,
+        /// Resolve this document version (a `versionId` of its metadata).
+        #[arg(long)]
+        version_id: Option<String>,
+        /// Resolve the version current at this time (e.g. 2024-01-31T12:00:00Z).
+        #[arg(long)]
+        version_time: Option<String>,
+        /// The document representation: application/did+ld+json or application/did+json.
+        #[arg(long)]
+        accept: Option<String>,
+        /// Another resolution option as NAME=VALUE (repeatable).
+        #[arg(long = "option", value_name = "NAME=VALUE")]
+        options: Vec<String>,
+    },
+    /// Dereference a DID URL: `#fragment` to a method or service, `?service=..&relativeRef=..`
+    /// to an endpoint URL, `?versionId=..`/`?versionTime=..` to a version (exits non-zero on
+    /// failure).
+    Dereference {
+        /// The DID URL.
+        url: String,
+        /// The content type: a DID document type or text/uri-list.
+        #[arg(long)]
+        accept: Option<String>,
+        /// A resolution option as NAME=VALUE (repeatable).
+        #[arg(long = "option", value_name = "NAME=VALUE")]
+        options: Vec<String>,
     },
     /// The versions of a DID's document over time.
     History {
         /// The DID.
         did: String,
     },
+    /// Check a DID document file as `identity create`/`propose update-doc` would, without
+    /// sending anything.
+    Validate {
+        /// The document (JSON); its own DID may be written `did:0:0`.
+        doc: PathBuf,
+    },
+    /// Encrypt a message to a DID's keyAgreement key (HPKE); prints a movid-hpke-v1 envelope.
+    Encrypt {
+        /// The DID.
+        did: String,
+        /// The keyAgreement method to encrypt to (default: the first X25519 one).
+        #[arg(long)]
+        kid: Option<String>,
+        /// The message (default: read from --in, else stdin).
+        #[arg(long)]
+        message: Option<String>,
+        /// Read the message from this file.
+        #[arg(long = "in")]
+        input: Option<PathBuf>,
+        /// Write the envelope here instead of stdout.
+        #[arg(long = "out")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `movid did validate FILE`: the checks of `identity create`, offline.
+pub fn validate_doc(path: &Path, out: Output) -> CliResult<()> {
+    let d = read_doc(path, None)?;
+    let v = json!({ "valid": true, "contexts": d.context, "methods": d.verification_method.len(), "services": d.service.len() });
+    out.print(&v, || format!("{} is a valid DID document", path.display()));
+    Ok(())
+}
+
+/// Resolution options from `--version-id`, `--version-time`, `--accept` and `--option`s.
+fn resolution_options(
+    version_id: Option<String>,
+    version_time: Option<String>,
+    accept: Option<String>,
+    options: &[String],
+) -> CliResult<did::ResolutionOptions> {
+    let mut pairs: Vec<(String, String)> = vec![];
+    for o in options {
+        let (n, v) = o.split_once('=').ok_or_else(|| {
+            CliError::new(
+                format!("`{o}` is not NAME=VALUE"),
+                "e.g. --option noCache=true",
+            )
+        })?;
+        pairs.push((n.to_owned(), v.to_owned()));
+    }
+    for (name, value) in [
+        ("versionId", version_id),
+        ("versionTime", version_time),
+        ("accept", accept),
+    ] {
+        if let Some(v) = value {
+            pairs.push((name.to_owned(), v));
+        }
+    }
+    did::ResolutionOptions::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        .map_err(|e| CliError::new(e.detail, "give each option once"))
+}
+
+/// The failure of a resolution or dereferencing whose result was printed.
+fn resolution_failure(error: &did::ResolutionError) -> CliError {
+    let hint = match error.kind {
+        did::ErrorKind::InvalidDid | did::ErrorKind::InvalidDidUrl => {
+            "write did:movid:<network>:0x<64 hex digits>; for a DID URL (#key-1, ?service=..) use `movid did dereference`"
+        }
+        did::ErrorKind::NotFound => "check the DID and the network; `movid did history DID` lists the versions",
+        did::ErrorKind::RepresentationNotSupported => {
+            "use --accept application/did+ld+json or application/did+json"
+        }
+        did::ErrorKind::MethodNotSupported => "movid resolves did:movid DIDs only",
+        did::ErrorKind::InvalidOptions | did::ErrorKind::FeatureNotSupported => {
+            "see docs/DID_METHOD.md for the options movid reads"
+        }
+        did::ErrorKind::InvalidDidDocument | did::ErrorKind::InternalError => {
+            "the stored document or the node is at fault; `movid did history DID` shows the raw versions"
+        }
+    };
+    CliError::printed(format!("resolution failed: {error}"), hint)
 }
 
 fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
@@ -224,12 +341,20 @@ fn read_doc(path: &Path, did: Option<&Did>) -> CliResult<DidDocument> {
         .map(|d| d.to_string())
         .unwrap_or_else(|| DUMMY.to_string());
     let text = text.replace(did::PLACEHOLDER_DID, &own);
-    serde_json::from_str(&text).map_err(|e| {
+    let doc: DidDocument = serde_json::from_str(&text).map_err(|e| {
         CliError::new(
             format!("{} is not a DID document: {e}", path.display()),
             "see the W3C DID Core format",
         )
-    })
+    })?;
+    // Checked before anything is sent: what the chain stores, resolvers serve.
+    doc.validate_for_chain().map_err(|e| {
+        CliError::new(
+            format!("{} cannot be stored: {e}", path.display()),
+            "fix the document (`movid did validate FILE` checks it); docs/DID_METHOD.md lists the rules",
+        )
+    })?;
+    Ok(doc)
 }
 
 fn identity_json(i: &OnChainIdentity) -> Value {
@@ -241,10 +366,34 @@ fn identity_json(i: &OnChainIdentity) -> Value {
     json!({
         "did": i.did.to_string(), "id": i.id, "threshold": i.threshold,
         "controllers": i.controllers.iter().map(|c| json!({ "cap": c.cap_id, "voting_power": c.voting_power })).collect::<Vec<_>>(),
-        "proposals": i.proposals.iter().map(|p| json!({ "id": p.id, "action": format!("{:?}", p.action), "votes": i.current_votes(p), "voters": p.voters, "expiration_epoch": p.expiration_epoch })).collect::<Vec<_>>(),
+        "proposals": proposals_json(i),
+        "revoked_tokens": i.revoked_tokens, "tokens": i.tokens.iter().map(|(t, c)| json!({ "token": t, "controller": c })).collect::<Vec<_>>(),
         "deactivated": i.did_doc.as_ref().is_some_and(|d| d.is_empty()), "deleted_did": i.deleted_did, "deleted": i.deleted,
         "created_ms": i.created_ms, "updated_ms": i.updated_ms, "version": i.object_version, "document": doc,
     })
+}
+
+/// The open proposals, oldest first; one that could not be decoded is an
+/// entry marked `"undecodable": true` with its error, so the rest still shows.
+fn proposals_json(i: &OnChainIdentity) -> Vec<Value> {
+    i.proposal_ids
+        .iter()
+        .zip(i.proposal_creators.iter().map(Some).chain(std::iter::repeat(None)))
+        .filter_map(|(id, creator)| {
+            if let Some(p) = i.proposal(*id) {
+                return Some(json!({
+                    "id": p.id, "action": format!("{:?}", p.action), "creator": creator,
+                    "votes": i.current_votes(p), "voters": p.voters,
+                    "rejections": i.current_rejections(p), "rejecters": p.rejecters,
+                    "expiration_epoch": p.expiration_epoch,
+                }));
+            }
+            i.undecodable_proposals
+                .iter()
+                .find(|u| u.id == *id)
+                .map(|u| json!({ "id": u.id, "creator": creator, "undecodable": true, "error": u.error }))
+        })
+        .collect()
 }
 
 async fn outcome(ids: &IdentityClient, identity: ObjectID, o: ProposalOutcome) -> Value {
@@ -294,11 +443,32 @@ pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
     rt.block_on(async move {
         let e = |err| ctx.error(err);
         match cmd {
-            DidCommand::Resolve { did } => {
-                let r = movid_sdk::resolver::resolve(&*ctx.client, &did).await.map_err(e)?;
+            DidCommand::Resolve { did, version_id, version_time, accept, options } => {
+                let options = resolution_options(version_id, version_time, accept, &options)?;
+                let r = movid_sdk::resolver::resolve_with(&*ctx.client, &did, &options).await.map_err(e)?;
                 let v = serde_json::to_value(&r).expect("json");
                 out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
+                if let Some(error) = r.error() {
+                    return Err(resolution_failure(error));
+                }
             }
+            DidCommand::Dereference { url, accept, options } => {
+                let options = did::DereferencingOptions {
+                    accept,
+                    resolution: resolution_options(None, None, None, &options)?,
+                };
+                let r = movid_sdk::resolver::dereference(&*ctx.client, &url, &options).await.map_err(e)?;
+                let v = serde_json::to_value(&r).expect("json");
+                out.print(&v, || match (r.endpoint_urls().as_slice(), &r.content_stream) {
+                    ([], Some(content)) => serde_json::to_string_pretty(content).expect("json"),
+                    ([], None) => serde_json::to_string_pretty(&v).expect("json"),
+                    (urls, _) => urls.join("\n"),
+                });
+                if let Some(error) = r.error() {
+                    return Err(resolution_failure(error));
+                }
+            }
+            DidCommand::Validate { doc } => validate_doc(&doc, out)?,
             DidCommand::History { did } => {
                 let (_, id) = parse_did(&did)?;
                 let ids = IdentityClient::new(ctx.client.clone());
@@ -308,6 +478,15 @@ pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
                     .map(|v| json!({ "version": v.object_version, "updated_ms": v.updated_ms, "document": v.document().ok().flatten().map(|d| serde_json::to_value(d).expect("json")), "raw_len": v.did_doc.as_ref().map(Vec::len) }))
                     .collect();
                 out.print(&rows, || serde_json::to_string_pretty(&rows).expect("json"));
+            }
+            DidCommand::Encrypt {
+                did,
+                kid,
+                message,
+                input,
+                output,
+            } => {
+                crate::envelope_cmd::encrypt(&ctx, did, kid, message, input, output, out).await?;
             }
         }
         Ok(())
@@ -328,15 +507,11 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         } => {
             let doc = match doc {
                 Some(p) => read_doc(&p, None)?,
-                None => DidDocument::builder(Did::from_str(DUMMY).expect("valid"))
-                    .key(
-                        "key-1",
-                        PublicKey::Ed25519(signer.public_key()),
-                        KeyFormat::Multibase,
-                        &[Relationship::Authentication, Relationship::AssertionMethod],
-                    )
-                    .build()
-                    .map_err(CliError::plain)?,
+                None => {
+                    let active = ctx.wallet.active()?;
+                    let identity = crate::signer::identity(&ctx.wallet, active).await?;
+                    movid_sdk::identity::default_document(&identity)
+                }
             };
             let delegators = delegators
                 .iter()
@@ -344,7 +519,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 .collect::<CliResult<Vec<_>>>()?;
             let mut b = ids.create_identity().document(&doc);
             if controllers.is_empty() {
-                b = b.controller_with_delegation(Signer::address(&signer), 1, true);
+                let me = Signer::address(&signer);
+                b = b.controller_with_delegation(me, 1, delegators.contains(&me));
             }
             for c in &controllers {
                 let (a, vp) = pair(c, "ADDRESS")?;
@@ -472,6 +648,23 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 || format!("executed {proposal}"),
             );
         }
+        IdentityCommand::Reject { did, proposal } => {
+            let (_, id) = parse_did(&did)?;
+            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let r = c.reject(proposal).await.map_err(e)?;
+            let i = ids.get_identity(id).await.map_err(e)?;
+            let deleted = !i.proposal_ids.contains(&proposal);
+            out.print(
+                &json!({ "proposal_id": proposal, "deleted": deleted, "digest": r.digest }),
+                || {
+                    if deleted {
+                        format!("rejected {proposal}: the threshold rejected it, deleted")
+                    } else {
+                        format!("rejected {proposal}")
+                    }
+                },
+            );
+        }
         IdentityCommand::RemoveApproval { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
@@ -522,10 +715,9 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::UnrevokeToken { did, token } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
-            c.unrevoke_token(token).await.map_err(e)?;
-            out.print(&json!({ "unrevoked": token }), || {
-                format!("token {token} is valid again")
-            });
+            let o = c.propose_unrevoke(token).await.map_err(e)?;
+            let v = outcome(&ids, id, o).await;
+            print_outcome(out, &v);
         }
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! `movid keys generate|import-dev|list|use|delete|agent`.
+//! `movid keys generate|import-dev|list|use|delete|agent|show|decrypt`.
 
 use std::path::PathBuf;
 
@@ -42,6 +42,18 @@ pub enum KeysCommand {
         /// it has the keys.
         #[arg(long)]
         insecure_no_password: bool,
+        /// Where to generate it: the key file, or a PKCS#11 token (the key never leaves it).
+        #[arg(long, value_enum, default_value = "keystore")]
+        backend: KeyBackend,
+        /// PKCS#11 module (default: $MOVID_PKCS11_MODULE, else /usr/lib/softhsm/libsofthsm2.so).
+        #[arg(long)]
+        module: Option<PathBuf>,
+        /// Label of the PKCS#11 token.
+        #[arg(long)]
+        token_label: Option<String>,
+        /// Environment variable holding the token's user PIN (its name is kept, never the PIN).
+        #[arg(long, default_value = "MOVID_PKCS11_PIN")]
+        pin_env: String,
     },
     /// Import the local node's funded development keys as dev0, dev1, ...
     ImportDev {
@@ -82,6 +94,32 @@ pub enum KeysCommand {
         #[arg(long)]
         insecure_no_password: bool,
     },
+    /// Show a key: address, backend, capabilities, Ed25519 and X25519 public keys.
+    Show {
+        /// Alias or address (default: the active address).
+        key: Option<String>,
+    },
+    /// Decrypt a `movid did encrypt` envelope with one of your keys.
+    Decrypt {
+        /// Alias or address of the key (default: the active address).
+        #[arg(long)]
+        key: Option<String>,
+        /// The envelope file (default: stdin).
+        #[arg(long = "in")]
+        input: Option<PathBuf>,
+        /// Write the plaintext here (mode 0600) instead of stdout.
+        #[arg(long = "out")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Where `keys generate` creates a key.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KeyBackend {
+    /// The encrypted key file in $MOVID_HOME.
+    Keystore,
+    /// A PKCS#11 token (--module, --token-label, --pin-env).
+    Pkcs11,
 }
 
 impl KeysCommand {
@@ -123,6 +161,10 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
         KeysCommand::Generate {
             alias,
             capabilities,
+            backend,
+            module,
+            token_label,
+            pin_env,
             ..
         } => {
             if let Some(a) = &alias {
@@ -132,6 +174,18 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                         "choose another alias",
                     ));
                 }
+            }
+            if let KeyBackend::Pkcs11 = backend {
+                return crate::signer::generate_on_token(
+                    &mut w,
+                    alias,
+                    capabilities.into(),
+                    module,
+                    token_label,
+                    pin_env,
+                    out,
+                )
+                .await;
             }
             let (ident, _) = mgr
                 .generate(&w.backend, Scheme::Ed25519, capabilities.into())
@@ -230,7 +284,7 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
         }
         KeysCommand::Use { key } => {
             let id = w.resolve(&key)?;
-            mgr.connect(id, &w.backend, Capability::Commit)
+            mgr.connect(id, &crate::signer::backend_for(&w, id)?, Capability::Commit)
                 .await
                 .map_err(Wallet::error)?;
             w.config.active = Some(id.to_string());
@@ -241,9 +295,11 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
         }
         KeysCommand::Delete { key } => {
             let id = w.resolve(&key)?;
-            mgr.delete(id, &w.backend).await.map_err(Wallet::error)?;
+            let backend = crate::signer::backend_for(&w, id)?;
+            mgr.delete(id, &backend).await.map_err(Wallet::error)?;
             let s = id.to_string();
             w.config.aliases.retain(|_, v| *v != s);
+            w.config.signers.remove(&s);
             if w.config.active.as_deref() == Some(s.as_str())
                 || w.config.active.as_deref() == Some(key.as_str())
             {
@@ -293,6 +349,10 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                 _ = interrupt.recv() => {}
             }
             server.shutdown();
+        }
+        KeysCommand::Show { key } => crate::signer::show(&w, key, out).await?,
+        KeysCommand::Decrypt { key, input, output } => {
+            crate::envelope_cmd::decrypt(&w, key, input, output, out).await?
         }
     }
     Ok(())

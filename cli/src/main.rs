@@ -4,11 +4,13 @@ mod access_cmd;
 mod bench_cmd;
 mod client_cmd;
 mod context;
+mod envelope_cmd;
 mod identity_cmd;
 mod keys_cmd;
 mod move_cmd;
 mod node_cmd;
 mod output;
+mod signer;
 mod wallet;
 
 use std::path::PathBuf;
@@ -30,6 +32,11 @@ struct Cli {
     /// Run the chain embedded in-process on this data directory instead of talking to a node.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Sign and decrypt through this backend instead of each key's own: `keystore`, `agent`,
+    /// `agent:PATH` or `remote:HOST:PORT` (mutual TLS: MOVID_SIGNER_TOKEN, and PEM files in
+    /// MOVID_SIGNER_CA, MOVID_SIGNER_CERT, MOVID_SIGNER_KEY; MOVID_SIGNER_NAME for the server name).
+    #[arg(long, global = true, env = "MOVID_SIGNER")]
+    signer: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,7 +57,7 @@ enum Command {
     /// Create and govern identities.
     #[command(subcommand)]
     Identity(identity_cmd::IdentityCommand),
-    /// Resolve DIDs.
+    /// Resolve DIDs, dereference DID URLs, check documents.
     #[command(subcommand)]
     Did(identity_cmd::DidCommand),
     /// Benchmark the chain in this process (build with --release).
@@ -72,6 +79,7 @@ pub fn movid_home() -> PathBuf {
 }
 
 fn run(cli: Cli, out: Output) -> CliResult<()> {
+    signer::select(cli.signer.as_deref())?;
     match cli.command {
         Command::Start(args) => node_cmd::start(args, cli.data_dir, out),
         Command::Move(cmd) => move_cmd::run(cmd, out),
@@ -82,6 +90,9 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
         }
         Command::Identity(cmd) => {
             identity_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
+        }
+        Command::Did(identity_cmd::DidCommand::Validate { doc }) => {
+            identity_cmd::validate_doc(&doc, out)
         }
         Command::Did(cmd) => {
             identity_cmd::run_did(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)

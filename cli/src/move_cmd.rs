@@ -57,7 +57,7 @@ pub fn run(cmd: MoveCommand, out: Output) -> CliResult<()> {
                 .map(|m| m.self_id().name().to_string())
                 .collect();
             if !pkg.warnings.is_empty() && !out.json {
-                eprintln!("{}", pkg.warnings);
+                crate::output::stderr_line(&pkg.warnings.to_string());
             }
             out.print(
                 &json!({ "package": pkg.name, "modules": modules, "dependencies": pkg.dependencies, "warnings": pkg.warnings }),

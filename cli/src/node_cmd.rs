@@ -1,4 +1,5 @@
-//! `movid start`: a local node on a redb store, serving JSON-RPC.
+//! `movid start`: a local node on a redb store, serving JSON-RPC and the DID resolver's HTTP
+//! binding (`GET /1.0/identifiers/{did}`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,8 +8,9 @@ use std::sync::Arc;
 use clap::Args;
 use movid_runtime::chain::{ClockMode, LocalChain};
 use movid_runtime::genesis::{dev_keys, GenesisConfig};
-use movid_runtime::node::{serve, NodeConfig};
+use movid_runtime::node::{serve, HttpRequest, HttpResponse, NodeConfig};
 use movid_runtime::store::{RedbStore, StoreError};
+use movid_runtime::types::rpc::{codes, RpcError};
 use serde_json::json;
 
 use crate::output::{CliError, CliResult, Output};
@@ -79,9 +81,9 @@ pub fn start(args: StartArgs, data_dir: Option<PathBuf>, out: Output) -> CliResu
         let addr = listener.local_addr()?;
         let accounts: Vec<String> = dev_keys(args.accounts).iter().map(|k| k.address().to_string()).collect();
         out.print(
-            &json!({ "rpc_url": format!("http://{addr}"), "data_dir": data_dir, "epoch": chain.epoch(), "dev_accounts": accounts }),
+            &json!({ "rpc_url": format!("http://{addr}"), "did_resolver_url": format!("http://{addr}/1.0/identifiers/"), "data_dir": data_dir, "epoch": chain.epoch(), "dev_accounts": accounts }),
             || {
-                let mut s = format!("movid node listening on http://{addr}\ndata dir: {}\nfunded dev accounts:", data_dir.display());
+                let mut s = format!("movid node listening on http://{addr}\nDID resolver: http://{addr}/1.0/identifiers/{{did}}\ndata dir: {}\nfunded dev accounts:", data_dir.display());
                 for a in &accounts {
                     s.push_str(&format!("\n  {a}"));
                 }
@@ -100,10 +102,14 @@ pub fn start(args: StartArgs, data_dir: Option<PathBuf>, out: Output) -> CliResu
                 }
             });
         }
-        let config = NodeConfig { extra: crate::node_cmd::extra_methods(), ..Default::default() };
+        let config = NodeConfig {
+            extra: crate::node_cmd::extra_methods(),
+            routes: crate::node_cmd::extra_routes(),
+            ..Default::default()
+        };
         serve(chain, listener, config, shutdown_signal()).await?;
         if !out.json {
-            eprintln!("movid node stopped");
+            crate::output::stderr_line("movid node stopped");
         }
         Ok(())
     })
@@ -132,33 +138,80 @@ pub fn extra_methods() -> Option<movid_runtime::node::ExtraMethods> {
     Some(Arc::new(resolve_did_method))
 }
 
+/// Routes the node adds: the DID Resolution HTTP(S) binding, `GET /1.0/identifiers/{did}`
+/// (the Universal Resolver driver interface; see docs/DID_METHOD.md).
+pub fn extra_routes() -> Option<movid_runtime::node::ExtraRoutes> {
+    Some(Arc::new(resolver_route))
+}
+
+fn resolver_route(chain: &Arc<LocalChain>, request: &HttpRequest) -> Option<HttpResponse> {
+    use movid_sdk::resolver::http::{answer, PATH_PREFIX};
+    let identifier = request.path.strip_prefix(PATH_PREFIX)?;
+    if request.method != "GET" {
+        return Some(HttpResponse {
+            status: 405,
+            headers: vec![("allow".into(), "GET".into())],
+            body: b"the resolver answers GET only\n".to_vec(),
+        });
+    }
+    let client = movid_sdk::client::InProcessClient::new(chain.clone());
+    // Routes run on the blocking pool, where blocking on the runtime is allowed.
+    let a = tokio::runtime::Handle::current().block_on(answer(
+        &client,
+        identifier,
+        request.query.as_deref(),
+        request.header("accept"),
+    ));
+    let mut headers = vec![];
+    if let Some(t) = a.content_type {
+        headers.push(("content-type".to_owned(), t));
+    }
+    if let Some(l) = a.location {
+        headers.push(("location".to_owned(), l));
+    }
+    Some(HttpResponse {
+        status: a.status,
+        headers,
+        body: a.body,
+    })
+}
+
+/// `movid_resolveDid(did, options?)`: the resolution result, options as in DID Resolution
+/// (`versionId`, `versionTime`, `accept`, ...).
 fn resolve_did_method(
     chain: &Arc<LocalChain>,
     method: &str,
     params: &serde_json::Value,
-) -> Option<Result<serde_json::Value, movid_runtime::types::rpc::RpcError>> {
-    use movid_runtime::types::rpc::{codes, RpcError};
-    {
-        if method != "movid_resolveDid" {
-            return None;
-        }
-        let did = match params.get(0).and_then(|v| v.as_str()) {
-            Some(d) => d.to_string(),
-            None => {
+) -> Option<Result<serde_json::Value, RpcError>> {
+    if method != "movid_resolveDid" {
+        return None;
+    }
+    let Some(did) = params.get(0).and_then(|v| v.as_str()) else {
+        return Some(Err(RpcError::new(
+            codes::INVALID_PARAMS,
+            "param 0 (did) must be a string",
+        )));
+    };
+    let options: movid_sdk::did::ResolutionOptions = match params.get(1) {
+        None | Some(serde_json::Value::Null) => Default::default(),
+        Some(v) => match serde_json::from_value(v.clone()) {
+            Ok(o) => o,
+            Err(e) => {
                 return Some(Err(RpcError::new(
                     codes::INVALID_PARAMS,
-                    "param 0 (did) must be a string",
+                    format!("param 1 (options) must be an object of resolution options: {e}"),
                 )))
             }
-        };
-        let client = movid_sdk::client::InProcessClient::new(chain.clone());
-        // Handlers run on the blocking pool, where blocking on the runtime is allowed.
-        let result =
-            tokio::runtime::Handle::current().block_on(movid_sdk::resolver::resolve(&client, &did));
-        Some(match result {
-            Ok(r) => serde_json::to_value(r)
-                .map_err(|e| RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
-            Err(e) => Err(RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
-        })
-    }
+        },
+    };
+    let client = movid_sdk::client::InProcessClient::new(chain.clone());
+    // Handlers run on the blocking pool, where blocking on the runtime is allowed.
+    let result = tokio::runtime::Handle::current()
+        .block_on(movid_sdk::resolver::resolve_with(&client, did, &options));
+    Some(match result {
+        Ok(r) => {
+            serde_json::to_value(r).map_err(|e| RpcError::new(codes::INTERNAL_ERROR, e.to_string()))
+        }
+        Err(e) => Err(RpcError::new(codes::INTERNAL_ERROR, e.to_string())),
+    })
 }

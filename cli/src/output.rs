@@ -1,7 +1,7 @@
 //! How commands report: one JSON document on stdout with `--json`, readable text otherwise;
 //! failures as one line of what failed and one of what to try, with a non-zero exit.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
@@ -14,6 +14,9 @@ pub struct CliError {
     pub hint: Option<String>,
     /// Process exit code.
     pub code: i32,
+    /// The command already printed its JSON document (a failed DID resolution prints the
+    /// resolution result itself), so `--json` prints no second one.
+    pub json_printed: bool,
 }
 
 impl CliError {
@@ -23,6 +26,7 @@ impl CliError {
             message: message.into(),
             hint: Some(hint.into()),
             code: 1,
+            json_printed: false,
         }
     }
 
@@ -32,6 +36,15 @@ impl CliError {
             message: message.to_string(),
             hint: None,
             code: 1,
+            json_printed: false,
+        }
+    }
+
+    /// A failure whose JSON document the command has printed already.
+    pub fn printed(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError {
+            json_printed: true,
+            ..CliError::new(message, hint)
         }
     }
 }
@@ -61,12 +74,9 @@ impl Output {
     /// Prints `value` as JSON, or `text` for people.
     pub fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) {
         if self.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(value).expect("serializable output")
-            );
+            stdout_line(&serde_json::to_string_pretty(value).expect("serializable output"));
         } else {
-            println!("{}", text());
+            stdout_line(&text());
         }
     }
 
@@ -86,16 +96,40 @@ impl Output {
 
 /// Prints a failure and returns its exit code.
 pub fn report(err: &CliError, out: Output) -> i32 {
-    if out.json {
+    if out.json && !err.json_printed {
         let v = serde_json::json!({ "error": err.message, "hint": err.hint });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("serializable")
+        // The failure's own exit code stands even when nobody reads stdout any more.
+        let _ = write_line(
+            &mut std::io::stdout().lock(),
+            &serde_json::to_string_pretty(&v).expect("serializable"),
         );
     }
-    eprintln!("error: {}", err.message);
+    stderr_line(&format!("error: {}", err.message));
     if let Some(h) = &err.hint {
-        eprintln!("hint: {h}");
+        stderr_line(&format!("hint: {h}"));
     }
     err.code
+}
+
+/// Writes one line to stdout. When the reader has gone away (`movid did history DID | head -1`)
+/// the process ends quietly with status 0, as Unix filters do: the command did its work and
+/// nobody wants the rest. Any other write failure ends it with status 1 and says why.
+pub fn stdout_line(line: &str) {
+    if let Err(e) = write_line(&mut std::io::stdout().lock(), line) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        stderr_line(&format!("error: cannot write to stdout: {e}"));
+        std::process::exit(1);
+    }
+}
+
+/// Writes one line to stderr, ignoring a closed stderr (there is nowhere left to say it).
+pub fn stderr_line(line: &str) {
+    let _ = write_line(&mut std::io::stderr().lock(), line);
+}
+
+fn write_line(w: &mut impl Write, line: &str) -> std::io::Result<()> {
+    writeln!(w, "{line}")?;
+    w.flush()
 }

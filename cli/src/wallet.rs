@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use movid_sdk::keys::{
-    keyfile_is_encrypted, Backend, Capability, Committer, IdentityId, IdentityManager, KeyError,
-};
+use movid_sdk::keys::{keyfile_is_encrypted, Backend, Capability, Committer, IdentityId, KeyError};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -25,6 +23,9 @@ pub struct ClientConfig {
     pub active: Option<String>,
     /// Alias -> address.
     pub aliases: BTreeMap<String, String>,
+    /// Address -> where its keys are, for keys outside the key file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signers: BTreeMap<String, crate::signer::SignerEntry>,
 }
 
 /// The keystore and client config of `$MOVID_HOME`.
@@ -156,6 +157,25 @@ fn protection(path: &Path, creating: bool, insecure_no_password: bool) -> CliRes
     Ok(Protection::Password(first))
 }
 
+/// Applies to `current` what changed from `loaded` to `mine`: entries added or changed, and
+/// entries removed.
+fn merge_changes<V: Clone + PartialEq>(
+    current: &mut BTreeMap<String, V>,
+    mine: &BTreeMap<String, V>,
+    loaded: &BTreeMap<String, V>,
+) {
+    for (key, value) in mine {
+        if loaded.get(key) != Some(value) {
+            current.insert(key.clone(), value.clone());
+        }
+    }
+    for key in loaded.keys() {
+        if !mine.contains_key(key) {
+            current.remove(key);
+        }
+    }
+}
+
 impl Wallet {
     /// Opens the wallet in `home` without creating a key file: while there is none, the
     /// backend is an empty memory backend.
@@ -246,16 +266,16 @@ impl Wallet {
             Ok(b) => serde_json::from_slice(&b).unwrap_or_default(),
             Err(_) => ClientConfig::default(),
         };
-        for (alias, address) in &self.config.aliases {
-            if self.loaded.aliases.get(alias) != Some(address) {
-                current.aliases.insert(alias.clone(), address.clone());
-            }
-        }
-        for alias in self.loaded.aliases.keys() {
-            if !self.config.aliases.contains_key(alias) {
-                current.aliases.remove(alias);
-            }
-        }
+        merge_changes(
+            &mut current.aliases,
+            &self.config.aliases,
+            &self.loaded.aliases,
+        );
+        merge_changes(
+            &mut current.signers,
+            &self.config.signers,
+            &self.loaded.signers,
+        );
         if self.config.active != self.loaded.active {
             current.active = self.config.active.clone();
         }
@@ -301,14 +321,7 @@ impl Wallet {
 
     /// A committer for `id` (the active address when `None`).
     pub async fn committer(&self, id: Option<IdentityId>) -> CliResult<Committer> {
-        let id = match id {
-            Some(id) => id,
-            None => self.active()?,
-        };
-        let handle = IdentityManager::new()
-            .connect(id, &self.backend, Capability::Commit)
-            .await
-            .map_err(key_error)?;
+        let handle = crate::signer::handle(self, id, Capability::Commit).await?;
         handle.require_committer().map_err(key_error)
     }
 

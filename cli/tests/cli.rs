@@ -305,7 +305,8 @@ fn an_identity_with_three_controllers_updates_its_document_after_two_approvals()
 #[test]
 fn a_delegation_token_is_revoked_and_unrevoked() {
     let (env, _node) = with_node();
-    let created = env.json(&["identity", "create"]);
+    let me = alias_address(&env, "dev0");
+    let created = env.json(&["identity", "create", "--delegator", &me]);
     let did = created["did"].as_str().unwrap().to_string();
     let b = alias_address(&env, "dev1");
     let token = env.json(&[
@@ -322,11 +323,74 @@ fn a_delegation_token_is_revoked_and_unrevoked() {
     env.json(&["identity", "revoke-token", &did, &token_id]);
     let shown = env.json(&["identity", "show", &did]);
     assert!(shown.to_string().contains(&token_id[2..10]) || shown["controllers"].is_array());
-    env.json(&["identity", "unrevoke-token", &did, &token_id]);
+    let shown = env.json(&["identity", "show", &did]);
+    assert_eq!(shown["revoked_tokens"][0], token_id.as_str());
+    // Sole controller, threshold 1: the unrevoke proposal executes at once.
+    let unrevoked = env.json(&["identity", "unrevoke-token", &did, &token_id]);
+    assert_eq!(unrevoked["executed"], true);
+    let shown = env.json(&["identity", "show", &did]);
+    assert_eq!(shown["revoked_tokens"], serde_json::json!([]));
+    // An ID that is not a token of this identity cannot be revoked.
+    let err = env.fails(&[
+        "identity",
+        "revoke-token",
+        &did,
+        created["id"].as_str().unwrap(),
+    ]);
+    assert!(err.contains("not a live delegation token"), "{err}");
     // Revoking twice in a row fails with a named error.
     env.json(&["identity", "revoke-token", &did, &token_id]);
     let err = env.fails(&["identity", "revoke-token", &did, &token_id]);
     assert!(err.to_lowercase().contains("revoked"), "{err}");
+}
+
+#[test]
+fn the_threshold_rejects_a_proposal_away_and_proposals_lists_rejections() {
+    let (env, _node) = with_node();
+    let (a, b, c) = (
+        alias_address(&env, "dev0"),
+        alias_address(&env, "dev1"),
+        alias_address(&env, "dev2"),
+    );
+    let created = env.json(&[
+        "identity",
+        "create",
+        "--controller",
+        &format!("{a}:1"),
+        "--controller",
+        &format!("{b}:1"),
+        "--controller",
+        &format!("{c}:1"),
+        "--threshold",
+        "2",
+    ]);
+    let did = created["did"].as_str().unwrap().to_string();
+    env.json(&["keys", "use", "dev2"]);
+    let p = env.json(&["identity", "propose", "deactivate", &did]);
+    let pid = p["proposal_id"].as_str().unwrap().to_string();
+    env.json(&["keys", "use", "dev0"]);
+    let rejected = env.json(&["identity", "reject", &did, &pid]);
+    assert_eq!(rejected["deleted"], false);
+    let listed = env.json(&["identity", "proposals", &did]);
+    assert_eq!(listed[0]["rejections"], 1);
+    assert_eq!(listed[0]["votes"], 1);
+    env.json(&["keys", "use", "dev1"]);
+    let rejected = env.json(&["identity", "reject", &did, &pid]);
+    assert_eq!(rejected["deleted"], true);
+    assert_eq!(
+        env.json(&["identity", "proposals", &did]),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn identity_create_gives_no_right_to_delegate_unless_asked() {
+    let (env, _node) = with_node();
+    let created = env.json(&["identity", "create"]);
+    let did = created["did"].as_str().unwrap().to_string();
+    let b = alias_address(&env, "dev1");
+    let err = env.fails(&["identity", "delegate", &did, "--to", &b]);
+    assert!(err.contains("without the right to delegate"), "{err}");
 }
 
 #[test]
@@ -574,4 +638,392 @@ fn bench_reports_full_cost_floor_and_ratio_for_every_workload() {
     }
     positive(&r, "store_bytes_per_identity");
     positive(&r, "object_bytes_per_identity");
+}
+
+/// Runs `movid --json ARGS`, expecting failure; returns the one JSON document it printed.
+fn json_failure(env: &Env, args: &[&str]) -> Value {
+    let out = env.cmd().arg("--json").args(args).output().unwrap();
+    assert!(!out.status.success(), "movid {args:?} should fail");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "movid {args:?} printed no single JSON document ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// The Python of the venv scripts/test.sh installs pydid into. Missing is a failure, not a skip.
+fn interop_python() -> PathBuf {
+    let python = std::env::var_os("MOVID_INTEROP_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/interop-venv/bin/python")
+        });
+    let ok = Command::new(&python)
+        .args(["-c", "import pydid, base58"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "{} cannot import pydid: run scripts/test.sh (the README's test command), which installs it",
+        python.display()
+    );
+    python
+}
+
+/// Checks every document in `docs` with pydid (cli/tests/interop/check_did_documents.py);
+/// returns whether all passed and what the checker printed.
+fn pydid_check(docs: &[Value]) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = vec![];
+    for (i, doc) in docs.iter().enumerate() {
+        let p = dir.path().join(format!("doc-{i}.json"));
+        std::fs::write(&p, serde_json::to_vec_pretty(doc).unwrap()).unwrap();
+        paths.push(p);
+    }
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/check_did_documents.py");
+    let out = Command::new(interop_python())
+        .arg(script)
+        .args(&paths)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// A rich document: Multikey and JWK keys (Ed25519, X25519), an embedded method, relative
+/// references, several controllers, alsoKnownAs and services with URL, map and set endpoints.
+const RICH_DOC: &str = r##"{
+  "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1",
+               "https://w3id.org/security/suites/jws-2020/v1"],
+  "id": "did:0:0",
+  "controller": ["did:0:0", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"],
+  "alsoKnownAs": ["https://alice.example"],
+  "verificationMethod": [
+    {"id": "did:0:0#key-1", "type": "Multikey", "controller": "did:0:0",
+     "publicKeyMultibase": "z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"},
+    {"id": "did:0:0#jwk-1", "type": "JsonWebKey2020", "controller": "did:0:0",
+     "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk"}},
+    {"id": "did:0:0#enc-1", "type": "JsonWebKey2020", "controller": "did:0:0",
+     "publicKeyJwk": {"kty": "OKP", "crv": "X25519", "x": "BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU"}}
+  ],
+  "authentication": ["did:0:0#key-1", "#jwk-1",
+    {"id": "did:0:0#emb-1", "type": "Multikey", "controller": "did:0:0",
+     "publicKeyMultibase": "z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc"}],
+  "assertionMethod": ["did:0:0#jwk-1"],
+  "keyAgreement": ["did:0:0#enc-1"],
+  "capabilityInvocation": ["did:0:0#key-1"],
+  "service": [
+    {"id": "did:0:0#files", "type": "FileHosting", "serviceEndpoint": "https://files.example/alice/"},
+    {"id": "#hub", "type": ["DIDCommMessaging", "Hub"],
+     "serviceEndpoint": ["https://hub.example", {"uri": "https://hub2.example", "accept": ["didcomm/v2"]}]},
+    {"id": "did:0:0#origins", "type": "LinkedDomains", "serviceEndpoint": {"origins": ["https://alice.example"]}}
+  ]
+}"##;
+
+#[test]
+fn resolved_documents_parse_with_an_independent_did_library() {
+    let (env, _node) = with_node();
+    let mut docs = vec![];
+    // The default document of `identity create`.
+    let plain = env.json(&["identity", "create"])["did"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    docs.push(env.json(&["did", "resolve", &plain])["didDocument"].clone());
+    // A rich document, its older version, and its plain-JSON representation.
+    let file = env.home.path().join("rich.json");
+    std::fs::write(&file, RICH_DOC).unwrap();
+    let rich = env.json(&["identity", "create", "--doc", file.to_str().unwrap()])["did"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let first = env.json(&["did", "resolve", &rich]);
+    let first_version = first["didDocumentMetadata"]["versionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &file,
+        RICH_DOC.replace("https://files.example/alice/", "https://files.example/v2/"),
+    )
+    .unwrap();
+    env.json(&[
+        "identity",
+        "propose",
+        "update-doc",
+        &rich,
+        "--doc",
+        file.to_str().unwrap(),
+    ]);
+    let latest = env.json(&["did", "resolve", &rich]);
+    assert_ne!(
+        latest["didDocumentMetadata"]["versionId"],
+        first["didDocumentMetadata"]["versionId"]
+    );
+    let old = env.json(&["did", "resolve", &rich, "--version-id", &first_version]);
+    assert_eq!(old["didDocument"], first["didDocument"]);
+    assert_eq!(
+        old["didDocumentMetadata"]["nextVersionId"],
+        latest["didDocumentMetadata"]["versionId"]
+    );
+    let as_json = env.json(&["did", "resolve", &rich, "--accept", "application/did+json"]);
+    assert_eq!(
+        as_json["didResolutionMetadata"]["contentType"],
+        "application/did+json"
+    );
+    assert!(as_json["didDocument"].get("@context").is_none());
+    docs.extend([
+        first["didDocument"].clone(),
+        latest["didDocument"].clone(),
+        as_json["didDocument"].clone(),
+    ]);
+    // What the HTTP resolver serves.
+    let url = format!("{}/1.0/identifiers/{rich}", env.rpc.as_ref().unwrap());
+    let out = Command::new("curl")
+        .args(["-s", "-H", "Accept: application/did+ld+json", &url])
+        .output()
+        .expect("curl runs");
+    docs.push(serde_json::from_slice(&out.stdout).unwrap());
+
+    for doc in &docs {
+        assert!(doc["id"].is_string(), "not a document: {doc}");
+    }
+    let (ok, report) = pydid_check(&docs);
+    assert!(ok, "pydid refused a resolved document:\n{report}");
+    assert!(
+        report.contains(&format!("checked {} documents, 0 failed", docs.len())),
+        "{report}"
+    );
+
+    // The checker is not a rubber stamp: a key that is not base58 fails it.
+    let mut bad = docs[1].clone();
+    bad["verificationMethod"][0]["publicKeyMultibase"] = Value::String("z0OIl".into());
+    let (ok, report) = pydid_check(&[bad]);
+    assert!(!ok, "the checker accepted a non-base58 key:\n{report}");
+}
+
+#[test]
+fn invalid_documents_are_refused_before_they_go_on_chain() {
+    let (env, _node) = with_node();
+    let file = env.home.path().join("bad.json");
+    let not_base58 = RICH_DOC.replace("z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp", "z0OIl");
+    let no_context = RICH_DOC.replace(r#""https://w3id.org/security/multikey/v1","#, "");
+    let private_jwk = RICH_DOC.replace(
+        r#""crv": "Ed25519","#,
+        r#""crv": "Ed25519", "d": "c2VjcmV0","#,
+    );
+    let owned_before = env.json(&["client", "objects"]);
+    for (bad, what) in [
+        (not_base58, "base58"),
+        (no_context, "Multikey"),
+        (private_jwk, "private"),
+    ] {
+        std::fs::write(&file, &bad).unwrap();
+        let err = env.fails(&["identity", "create", "--doc", file.to_str().unwrap()]);
+        assert!(err.contains(what), "{what}: {err}");
+        let err = env.fails(&["did", "validate", file.to_str().unwrap()]);
+        assert!(err.contains(what), "{what}: {err}");
+    }
+    // Nothing was sent: the sender's objects (gas coins, caps) are unchanged.
+    assert_eq!(env.json(&["client", "objects"]), owned_before);
+    std::fs::write(&file, RICH_DOC).unwrap();
+    assert_eq!(
+        env.json(&["did", "validate", file.to_str().unwrap()])["valid"],
+        true
+    );
+}
+
+#[test]
+fn failed_resolution_exits_non_zero_with_one_json_document() {
+    let (env, _node) = with_node();
+    let unknown = format!("did:movid:local:0x{}", "5a".repeat(32));
+    let r = json_failure(&env, &["did", "resolve", &unknown]);
+    assert_eq!(
+        r["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#NOT_FOUND"
+    );
+    assert_eq!(r["didDocumentMetadata"], serde_json::json!({}));
+    let r = json_failure(&env, &["did", "resolve", "did:movid:local:0x12"]);
+    assert_eq!(
+        r["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#INVALID_DID"
+    );
+    let did = env.json(&["identity", "create"])["did"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = json_failure(
+        &env,
+        &["did", "resolve", &did, "--accept", "application/xml"],
+    );
+    assert_eq!(
+        r["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#REPRESENTATION_NOT_SUPPORTED"
+    );
+    let r = json_failure(&env, &["did", "resolve", &did, "--option", "transform=x"]);
+    assert_eq!(
+        r["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#FEATURE_NOT_SUPPORTED"
+    );
+    let err = env.fails(&["did", "resolve", &unknown]);
+    assert!(err.contains("NOT_FOUND"), "{err}");
+    // Dereferencing: a method by fragment, a missing one fails.
+    let m = env.json(&["did", "dereference", &format!("{did}#key-1")]);
+    assert_eq!(m["contentStream"]["type"], "Multikey");
+    let r = json_failure(&env, &["did", "dereference", &format!("{did}#nope")]);
+    assert_eq!(
+        r["dereferencingMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#NOT_FOUND"
+    );
+}
+
+/// `GET URL` with `Accept: accept` through curl: (status, content type, location, body).
+fn http_get(url: &str, accept: Option<&str>) -> (u16, String, String, String) {
+    let mut c = Command::new("curl");
+    c.args([
+        "-s",
+        "-o",
+        "-",
+        "-w",
+        "\n%{http_code}\n%{content_type}\n%{redirect_url}",
+    ]);
+    if let Some(a) = accept {
+        c.args(["-H", &format!("Accept: {a}")]);
+    }
+    let out = c.arg(url).output().expect("curl runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines: Vec<&str> = text.rsplitn(4, '\n').collect();
+    lines.reverse();
+    let (body, status, content_type, location) = (lines[0], lines[1], lines[2], lines[3]);
+    (
+        status.parse().unwrap_or(0),
+        content_type.to_owned(),
+        location.to_owned(),
+        body.to_owned(),
+    )
+}
+
+#[test]
+fn the_resolver_endpoint_answers_with_the_drafts_status_codes() {
+    let (env, _node) = with_node();
+    let base = format!("{}/1.0/identifiers/", env.rpc.as_ref().unwrap());
+    let file = env.home.path().join("rich.json");
+    std::fs::write(&file, RICH_DOC).unwrap();
+    let did = env.json(&["identity", "create", "--doc", file.to_str().unwrap()])["did"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let gone = env.json(&["identity", "create"])["did"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.json(&["identity", "propose", "deactivate", &gone]);
+    let encoded = did.replace(':', "%3A");
+
+    let (status, ct, _, body) = http_get(&format!("{base}{did}"), None);
+    assert_eq!((status, ct.as_str()), (200, "application/did-resolution"));
+    let result: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(result["didDocument"]["id"], did.as_str());
+    let (status, ct, _, body) = http_get(&format!("{base}{did}"), Some("application/did+ld+json"));
+    assert_eq!((status, ct.as_str()), (200, "application/did+ld+json"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["id"],
+        did.as_str()
+    );
+    let (status, ct, _, _) = http_get(&format!("{base}{did}"), Some("application/did+json"));
+    assert_eq!((status, ct.as_str()), (200, "application/did+json"));
+
+    let cases: Vec<(String, Option<&str>, u16, &str)> = vec![
+        (
+            format!("{base}did:movid:local:0x12"),
+            None,
+            400,
+            "INVALID_DID",
+        ),
+        (
+            format!("{base}{encoded}?versionTime=never"),
+            None,
+            400,
+            "INVALID_OPTIONS",
+        ),
+        (
+            format!("{base}did:movid:local:0x{}", "5a".repeat(32)),
+            None,
+            404,
+            "NOT_FOUND",
+        ),
+        (format!("{base}{did}?versionId=1"), None, 404, "NOT_FOUND"),
+        (
+            format!("{base}{did}"),
+            Some("application/xml"),
+            406,
+            "REPRESENTATION_NOT_SUPPORTED",
+        ),
+        (
+            format!("{base}did:web:example.com"),
+            None,
+            501,
+            "METHOD_NOT_SUPPORTED",
+        ),
+        (
+            format!("{base}{encoded}?transform=x"),
+            None,
+            501,
+            "FEATURE_NOT_SUPPORTED",
+        ),
+    ];
+    for (url, accept, expected, error) in cases {
+        let (status, ct, _, body) = http_get(&url, accept);
+        assert_eq!(status, expected, "{url}: {body}");
+        assert!(ct.starts_with("application/did"), "{url}: {ct}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let t = v["didResolutionMetadata"]["error"]["type"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(t, format!("https://www.w3.org/ns/did#{error}"), "{url}");
+    }
+    let (status, _, _, body) = http_get(&format!("{base}{gone}"), None);
+    assert_eq!(status, 410, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["didDocumentMetadata"]["deactivated"],
+        true
+    );
+
+    // DID URLs: a method by fragment, a service endpoint by redirect.
+    let (status, ct, _, body) = http_get(
+        &format!("{base}{encoded}%23key-1"),
+        Some("application/did+ld+json"),
+    );
+    assert_eq!((status, ct.as_str()), (200, "application/did+ld+json"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["type"],
+        "Multikey"
+    );
+    let (status, _, location, _) = http_get(
+        &format!("{base}{did}?service=files&relativeRef=%2Fcv.pdf"),
+        Some("text/uri-list"),
+    );
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "https://files.example/cv.pdf")
+    );
+    let (status, ct, _, _) = http_get(
+        &format!("{base}{did}?service=files&relativeRef=cv.pdf"),
+        None,
+    );
+    assert_eq!(
+        (status, ct.as_str()),
+        (200, "application/did-url-dereferencing")
+    );
+    let (status, _, _, _) = http_get(&format!("{base}{encoded}%23nope"), None);
+    assert_eq!(status, 404);
+    // Other paths are not the resolver's.
+    let (status, _, _, _) = http_get(&format!("{}/1.0/other", env.rpc.as_ref().unwrap()), None);
+    assert_eq!(status, 404);
 }

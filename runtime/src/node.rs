@@ -1,4 +1,6 @@
-//! A node: serves a [`LocalChain`] over JSON-RPC 2.0 on HTTP (see [`crate::types::rpc`]).
+//! A node: serves a [`LocalChain`] over JSON-RPC 2.0 on HTTP (see [`crate::types::rpc`]), plus
+//! the JSON-RPC methods ([`ExtraMethods`]) and HTTP routes ([`ExtraRoutes`]) the embedding program
+//! adds, such as DID resolution, which the runtime knows nothing of.
 //!
 //! Bodies are bounded, malformed JSON and bad params get JSON-RPC errors, chain calls run on
 //! the blocking pool, and shutdown stops accepting, lets in-flight requests finish, and
@@ -32,6 +34,47 @@ use crate::types::*;
 pub type ExtraMethods =
     Arc<dyn Fn(&Arc<LocalChain>, &str, &Value) -> Option<Result<Value, RpcError>> + Send + Sync>;
 
+/// An HTTP request for a route the embedding program adds (other than the JSON-RPC
+/// endpoint `POST /`), as plain data so that the hook needs no web framework.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method, e.g. `GET`.
+    pub method: String,
+    /// The path as sent (still `%`-encoded), e.g. `/1.0/identifiers/did:movid:...`.
+    pub path: String,
+    /// The query as sent, without the `?`.
+    pub query: Option<String>,
+    /// The headers with lowercase names (values that are not visible ASCII are left out).
+    pub headers: Vec<(String, String)>,
+}
+
+impl HttpRequest {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The answer of a route the embedding program adds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers to send (`content-type`, `location`, ...).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Routes the embedding program adds (e.g. the DID resolver's `GET /1.0/identifiers/...`,
+/// which needs the SDK). Returns `None` for requests it does not handle (answered 404). Runs
+/// on the blocking pool, like [`ExtraMethods`].
+pub type ExtraRoutes =
+    Arc<dyn Fn(&Arc<LocalChain>, &HttpRequest) -> Option<HttpResponse> + Send + Sync>;
+
 /// How a node serves.
 #[derive(Clone)]
 pub struct NodeConfig {
@@ -43,6 +86,8 @@ pub struct NodeConfig {
     pub max_faucet_amount: u64,
     /// Extra methods.
     pub extra: Option<ExtraMethods>,
+    /// Extra HTTP routes (every path but the JSON-RPC endpoint).
+    pub routes: Option<ExtraRoutes>,
 }
 
 impl Default for NodeConfig {
@@ -52,6 +97,7 @@ impl Default for NodeConfig {
             dev_methods: true,
             max_faucet_amount: 10_000 * MOVID,
             extra: None,
+            routes: None,
         }
     }
 }
@@ -72,6 +118,7 @@ pub async fn serve(
     let state = Arc::new(NodeState { chain, config });
     let app = Router::new()
         .route("/", post(handle))
+        .fallback(route)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(state);
     axum::serve(listener, app)
@@ -160,6 +207,53 @@ async fn handle(
             axum::Json(error_response(Value::Null, err)).into_response()
         }
         item => axum::Json(one(&state, item).await).into_response(),
+    }
+}
+
+/// Every request but `POST /`: handed to the embedding program's routes, 404 otherwise.
+async fn route(
+    State(state): State<Arc<NodeState>>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    let not_found = || (StatusCode::NOT_FOUND, "no such route\n").into_response();
+    let Some(routes) = state.config.routes.clone() else {
+        return not_found();
+    };
+    let request = HttpRequest {
+        method: method.as_str().to_owned(),
+        path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
+        headers: headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect(),
+    };
+    let chain = state.chain.clone();
+    let answer = tokio::task::spawn_blocking(move || routes(&chain, &request)).await;
+    match answer {
+        Ok(Some(r)) => {
+            let mut builder = axum::http::Response::builder().status(r.status);
+            for (name, value) in &r.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            builder
+                .body(axum::body::Body::from(r.body))
+                .unwrap_or_else(|e| {
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        format!("bad response: {e}\n"),
+                    )
+                        .into_response()
+                })
+        }
+        Ok(None) => not_found(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("handler failed: {e}\n"),
+        )
+            .into_response(),
     }
 }
 

@@ -82,6 +82,10 @@ pub enum SdkError {
         /// The decoder's error.
         reason: String,
     },
+    /// A DID document is not fit to be stored (checked before anything was
+    /// sent; see `DidDocument::validate_for_chain`).
+    #[error("the DID document is invalid: {0}")]
+    InvalidDocument(#[from] crate::did::DidError),
     /// An argument is invalid before anything was sent.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),

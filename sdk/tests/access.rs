@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use common::World;
 use movid_runtime::crypto::KeyPair;
-use movid_runtime::types::ObjectID;
+use movid_runtime::genesis::MOVID;
+use movid_runtime::types::{Address, ObjectID};
 use movid_sdk::access::{
     AccessClient, AccessConnector, AccessError, AuthorityChange, CertificateAuthority, CloseReason,
     CsrParams, DeviceKey, EnrollmentService, EnrollmentToken, Gate, GateConfig, GateEvent, GateKey,
@@ -126,6 +127,8 @@ async fn authority(
         .create_authority(controllers[0], identity.id, ca_key.public_key())
         .await
         .unwrap();
+    // The CA records each redemption from its own account: it needs gas.
+    world.coin_for(Address(ca_key.address()), 100 * MOVID).await;
     (identity, authority)
 }
 
@@ -685,6 +688,90 @@ async fn certificate_revoked_after_issuance_is_refused() {
         }
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_token_and_csr_yield_one_certificate_a_second_issuance_is_refused() {
+    let setup = Setup::new().await;
+    let token = setup.enroll().await;
+    let device = setup.device().await;
+    let csr = device.csr(setup.did(), &token).await.unwrap();
+    let cert = setup.ca.issue(&csr, token.as_str()).await.unwrap();
+    let authority = setup.access.authority(setup.authority).await.unwrap();
+    assert!(setup
+        .access
+        .is_token_redeemed(&authority, &token.hash())
+        .await
+        .unwrap());
+    assert_eq!(authority.redeemed_tokens.size, 1);
+
+    // The same token and CSR again, then with a fresh CSR: both refused,
+    // and nothing more is recorded.
+    let spent = Refusal::TokenAlreadyRedeemed {
+        hash: hex::encode(token.hash()),
+    };
+    assert_eq!(
+        refusal_of(setup.ca.issue(&csr, token.as_str()).await),
+        spent
+    );
+    let other_device = setup.device().await;
+    let other_csr = other_device.csr(setup.did(), &token).await.unwrap();
+    assert_eq!(
+        refusal_of(setup.ca.issue(&other_csr, token.as_str()).await),
+        spent
+    );
+    let after = setup.access.authority(setup.authority).await.unwrap();
+    assert_eq!(after.redeemed_tokens.size, 1);
+    assert_eq!(after.object_version, authority.object_version);
+    drop(cert);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_stays_spent_after_its_certificate_is_revoked() {
+    let setup = Setup::new().await;
+    let token = setup.enroll().await;
+    let device = setup.device().await;
+    let csr = device.csr(setup.did(), &token).await.unwrap();
+    let cert = setup.ca.issue(&csr, token.as_str()).await.unwrap();
+    setup
+        .govern(&[AuthorityChange::RevokeCertificate {
+            serial: cert.serial(),
+        }])
+        .await;
+    assert_eq!(
+        refusal_of(setup.ca.issue(&csr, token.as_str()).await),
+        Refusal::TokenAlreadyRedeemed {
+            hash: hex::encode(token.hash())
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_ca_account_records_a_redemption() {
+    let setup = Setup::new().await;
+    let token = setup.enroll().await;
+    let before = setup.access.authority(setup.authority).await.unwrap();
+    // A controller of the authority identity is not the CA.
+    let result = setup
+        .access
+        .redeem_token(
+            setup.world.alice(),
+            setup.authority,
+            &token.hash(),
+            &movid_sdk::access::Serial::random(),
+        )
+        .await;
+    match result {
+        Err(AccessError::Authority { constant, .. }) => assert_eq!(constant, "ENotTheCa"),
+        other => panic!("expected ENotTheCa, got {other:?}"),
+    }
+    let after = setup.access.authority(setup.authority).await.unwrap();
+    assert_eq!(after.redeemed_tokens.size, 0);
+    assert_eq!(after.object_version, before.object_version);
+    // The token is still good for its one certificate.
+    let device = setup.device().await;
+    let csr = device.csr(setup.did(), &token).await.unwrap();
+    setup.ca.issue(&csr, token.as_str()).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -25,3 +25,58 @@ async fn json_rpc() -> Arc<dyn Client> {
 }
 
 client_suite!(json_rpc);
+
+/// The node hands every request but `POST /` to the routes its embedder adds (this is how
+/// `movid start` serves the DID resolver), and answers 404 where they decline.
+#[tokio::test]
+async fn the_node_serves_the_routes_its_embedder_adds() {
+    use movid_runtime::node::{ExtraRoutes, HttpResponse};
+    let routes: ExtraRoutes = Arc::new(|chain, request| {
+        if request.path != "/hello/a%20b" {
+            return None;
+        }
+        Some(HttpResponse {
+            status: 201,
+            headers: vec![("content-type".into(), "text/plain".into())],
+            body: format!(
+                "{} {:?} {:?} epoch {}",
+                request.method,
+                request.query,
+                request.header("accept"),
+                chain.epoch()
+            )
+            .into_bytes(),
+        })
+    });
+    let chain = Arc::new(LocalChain::new_dev().unwrap());
+    let config = NodeConfig {
+        routes: Some(routes),
+        ..NodeConfig::default()
+    };
+    let node = RunningNode::start(chain, "127.0.0.1:0".parse().unwrap(), config)
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let r = http
+        .get(format!("{}/hello/a%20b?x=1", node.url()))
+        .header("Accept", "text/plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(r.headers()["content-type"], "text/plain");
+    assert_eq!(
+        r.text().await.unwrap(),
+        r#"GET Some("x=1") Some("text/plain") epoch 0"#
+    );
+    let declined = http
+        .get(format!("{}/other", node.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declined.status().as_u16(), 404);
+    // JSON-RPC is still served on `POST /`.
+    let client = RpcClient::new(node.url());
+    assert_eq!(client.epoch().await.unwrap(), 0);
+    node.stop().await.unwrap();
+}

@@ -163,10 +163,14 @@ pub struct Multicontroller<V> {
     pub controlled_value: V,
     /// Open proposals, oldest first.
     pub active_proposals: Vec<ObjectID>,
+    /// The creating controller of each open proposal, at the same index.
+    pub proposal_creators: Vec<ObjectID>,
     /// The proposals themselves.
     pub proposals: ObjectBag,
     /// Revoked delegation tokens.
     pub revoked_tokens: VecSet<ObjectID>,
+    /// Live delegation tokens minted by the identity -> the cap each acts for.
+    pub tokens: VecMap<ObjectID, ObjectID>,
 }
 
 /// `identity::identity::Identity`.
@@ -224,6 +228,8 @@ pub struct Proposal<T> {
     pub votes: u64,
     /// The `ControllerCap` IDs that approved it.
     pub voters: VecSet<ObjectID>,
+    /// The `ControllerCap` IDs that rejected it.
+    pub rejecters: VecSet<ObjectID>,
     /// Last epoch in which it can be approved or executed.
     pub expiration_epoch: Option<u64>,
     /// The proposed action.
@@ -312,6 +318,10 @@ pub enum ProposalKind {
     UpdateDid,
     /// `config_proposal::ConfigChange`.
     ConfigChange,
+    /// `send_proposal::Send`.
+    Send,
+    /// `unrevoke_proposal::UnrevokeToken`.
+    UnrevokeToken,
 }
 
 impl ProposalKind {
@@ -320,6 +330,10 @@ impl ProposalKind {
         match self {
             ProposalKind::UpdateDid => identity_type("did_proposal", "UpdateDid", vec![]),
             ProposalKind::ConfigChange => identity_type("config_proposal", "ConfigChange", vec![]),
+            ProposalKind::Send => identity_type("send_proposal", "Send", vec![]),
+            ProposalKind::UnrevokeToken => {
+                identity_type("unrevoke_proposal", "UnrevokeToken", vec![])
+            }
         }
     }
 }
@@ -366,6 +380,12 @@ impl ControllerSpec {
             voting_power,
             can_delegate: false,
         }
+    }
+
+    /// The same controller, allowed to delegate.
+    pub fn delegating(mut self) -> Self {
+        self.can_delegate = true;
+        self
     }
 }
 
@@ -574,7 +594,7 @@ pub fn decode_object<T: DeserializeOwned>(o: &Object) -> T {
 }
 
 /// The shared `Clock` (0x6), read-only.
-fn clock(b: &mut PtbBuilder) -> Argument {
+pub fn clock(b: &mut PtbBuilder) -> Argument {
     b.object(ObjectArg::Shared {
         id: ObjectID::CLOCK,
         initial_shared_version: 1,
@@ -696,17 +716,36 @@ impl<'c> ChainIdentity<'c> {
         budget: u64,
         call: impl FnOnce(&mut PtbBuilder, Argument, Argument),
     ) -> Result<ExecutionResult, Refusal> {
+        self.with_credential(cap, "auth_with_cap", budget, call)
+    }
+
+    /// [`Self::with_auth`] presenting the `DelegationToken` `token`, signed by its holder.
+    pub fn with_token(
+        &self,
+        token: ObjectID,
+        call: impl FnOnce(&mut PtbBuilder, Argument, Argument),
+    ) -> Result<ExecutionResult, Refusal> {
+        self.with_credential(token, "auth_with_token", BUDGET, call)
+    }
+
+    fn with_credential(
+        &self,
+        credential: ObjectID,
+        present: &str,
+        budget: u64,
+        call: impl FnOnce(&mut PtbBuilder, Argument, Argument),
+    ) -> Result<ExecutionResult, Refusal> {
         let cap_obj = self
             .chain
-            .object(cap)
-            .unwrap_or_else(|| panic!("cap {cap} exists"));
+            .object(credential)
+            .unwrap_or_else(|| panic!("credential {credential} exists"));
         let key = self.chain.owner_key(&cap_obj);
         let mut b = PtbBuilder::new();
         let cap_arg = b.object(ObjectArg::ImmOrOwned(cap_obj.object_ref()));
         let auth = b.move_call(
             ObjectID::IDENTITY,
             "controller",
-            "auth_with_cap",
+            present,
             vec![],
             vec![cap_arg],
         );
@@ -785,6 +824,107 @@ impl<'c> ChainIdentity<'c> {
         self.generic_call(cap, "approve_proposal", kind, proposal)
     }
 
+    /// `identity::reject_proposal<kind>(identity, auth, proposal)`.
+    pub fn reject(
+        &self,
+        cap: ObjectID,
+        kind: ProposalKind,
+        proposal: ObjectID,
+    ) -> Result<ExecutionResult, Refusal> {
+        self.generic_call(cap, "reject_proposal", kind, proposal)
+    }
+
+    /// `identity::delegate_to(identity, cap, permissions, account)`: returns the token's ID.
+    pub fn delegate(
+        &self,
+        cap: ObjectID,
+        permissions: u64,
+        account: usize,
+    ) -> Result<ObjectID, Refusal> {
+        let cap_obj = self.chain.object(cap).expect("the cap exists");
+        let key = self.chain.owner_key(&cap_obj);
+        let mut b = PtbBuilder::new();
+        let identity = b.object(ObjectArg::Shared {
+            id: self.id,
+            initial_shared_version: self.initial_shared_version,
+            mutable: true,
+        });
+        let cap_arg = b.object(ObjectArg::ImmOrOwned(cap_obj.object_ref()));
+        let args = vec![
+            identity,
+            cap_arg,
+            b.pure(&permissions),
+            b.pure(&self.chain.address(account)),
+        ];
+        b.move_call(ObjectID::IDENTITY, "identity", "delegate_to", vec![], args);
+        let r = outcome(self.chain.run(key, b.finish()))?;
+        Ok(r.effects
+            .created
+            .iter()
+            .map(|c| c.0.id)
+            .find(|id| {
+                self.chain
+                    .object(*id)
+                    .is_some_and(|o| is_identity_type(&o, "controller", "DelegationToken"))
+            })
+            .expect("a token was created"))
+    }
+
+    /// `identity::revoke_token(identity, auth, token)`.
+    pub fn revoke_token(&self, cap: ObjectID, token: ObjectID) -> Result<ExecutionResult, Refusal> {
+        self.with_auth(cap, |b, identity, auth| {
+            let t = b.pure(&token);
+            b.move_call(
+                ObjectID::IDENTITY,
+                "identity",
+                "revoke_token",
+                vec![],
+                vec![identity, auth, t],
+            );
+        })
+    }
+
+    /// `unrevoke_proposal::propose_unrevoke(identity, auth, none, token)`.
+    pub fn propose_unrevoke(&self, cap: ObjectID, token: ObjectID) -> Result<Proposed, Refusal> {
+        let r = self.with_auth(cap, |b, identity, auth| {
+            let args = vec![identity, auth, b.pure(&None::<u64>), b.pure(&token)];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "unrevoke_proposal",
+                "propose_unrevoke",
+                vec![],
+                args,
+            );
+        })?;
+        Ok(self.proposed(r))
+    }
+
+    /// `send_proposal::propose_send(identity, auth, none, objects, recipients)`.
+    pub fn propose_send(
+        &self,
+        cap: ObjectID,
+        objects: &[ObjectID],
+        recipients: &[Address],
+    ) -> Result<Proposed, Refusal> {
+        let r = self.with_auth(cap, |b, identity, auth| {
+            let args = vec![
+                identity,
+                auth,
+                b.pure(&None::<u64>),
+                b.pure(&objects.to_vec()),
+                b.pure(&recipients.to_vec()),
+            ];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "send_proposal",
+                "propose_send",
+                vec![],
+                args,
+            );
+        })?;
+        Ok(self.proposed(r))
+    }
+
     /// `identity::remove_approval<kind>(identity, auth, proposal)`.
     pub fn remove_approval(
         &self,
@@ -854,6 +994,16 @@ impl<'c> ChainIdentity<'c> {
                         vec![identity, auth, id],
                     );
                 }
+                ProposalKind::UnrevokeToken => {
+                    b.move_call(
+                        ObjectID::IDENTITY,
+                        "unrevoke_proposal",
+                        "execute_unrevoke",
+                        vec![],
+                        vec![identity, auth, id],
+                    );
+                }
+                ProposalKind::Send => panic!("send proposals need receiving tickets"),
             }
         })
     }

@@ -4,12 +4,16 @@
 use movid_runtime::chain::ExecutionResult;
 use movid_runtime::types::{Digest, ObjectArg, ObjectID, TypeTag};
 use movid_tests::chain_identity::{
-    ChainIdentity, ConfigChange, ControllerCap, ControllerSpec, ProposalKind, Refusal, TestChain,
-    UpdateDid,
+    clock, ChainIdentity, ConfigChange, ControllerCap, ControllerSpec, ProposalKind, Refusal,
+    TestChain, UpdateDid,
 };
 
 /// Enough accounts for three controllers and two to add.
 const ACCOUNTS: usize = 5;
+/// `identity::permissions`: create proposals.
+const CREATE: u64 = 0x1;
+/// Every permission.
+const ALL: u64 = 0x1f;
 
 fn doc(payload: &str) -> Vec<u8> {
     TestChain::document(payload.as_bytes())
@@ -424,19 +428,198 @@ fn a_config_change_made_invalid_by_another_is_refused_at_execution() {
 #[test]
 fn open_proposals_are_bounded() {
     let chain = TestChain::new(ACCOUNTS);
-    let (identity, caps) = identity_with(&chain, &[1, 1], 2);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1, 1, 1], 3);
+    // Four controllers at their quota of 8 fill the 32 slots.
     for i in 0..32 {
-        open_proposal(&identity, caps[i % 2], &doc(&format!("{{\"v\":{i}}}")));
+        open_proposal(&identity, caps[i % 4], &doc(&format!("{{\"v\":{i}}}")));
     }
+    let before = identity.state();
     assert_refused(
-        identity.propose_update(caps[0], None, &doc("{}")),
+        identity.propose_update(caps[4], None, &doc("{}")),
         "multicontroller",
         "ETooManyProposals",
     );
+    assert_eq!(identity.state(), before);
     let state = identity.state();
     assert_eq!(state.active_proposals().len(), 32);
+    assert_eq!(state.did_doc.proposal_creators.len(), 32);
     assert_eq!(state.did_doc.proposals.size, 32);
     assert_eq!(identity.proposals_in_bag().len(), 32);
+}
+
+/// Issue 13's jam: in a 2-of-3 identity one controller opens never-expiring send proposals
+/// for objects that do not exist. Its quota stops it at 8, the others keep proposing, and the
+/// two honest controllers reject the griefing proposals away (the griefer's own vote does not
+/// keep them) and then remove the griefer.
+#[test]
+fn a_griefer_cannot_jam_governance_and_the_honest_threshold_clears_its_proposals() {
+    let chain = TestChain::new(ACCOUNTS);
+    let (identity, caps) = identity_with(&chain, &[1, 1, 1], 2);
+    let (alice, bob, carol) = (caps[0], caps[1], caps[2]);
+    let ghosts = ids(9);
+    let to = [chain.address(2)];
+    let griefing: Vec<ObjectID> = ghosts[..8]
+        .iter()
+        .map(|g| {
+            identity
+                .propose_send(carol, &[*g], &to)
+                .expect("within the quota")
+                .proposal
+                .expect("open")
+        })
+        .collect();
+    let before = identity.state();
+    assert_refused(
+        identity.propose_send(carol, &ghosts[8..], &to),
+        "multicontroller",
+        "ETooManyProposalsOfController",
+    );
+    assert_eq!(identity.state(), before);
+
+    // The honest controllers still propose.
+    let update = open_proposal(&identity, alice, &doc("{\"honest\":1}"));
+    identity
+        .approve(bob, ProposalKind::UpdateDid, update)
+        .unwrap();
+    identity
+        .execute(bob, ProposalKind::UpdateDid, update)
+        .unwrap();
+    assert_eq!(identity.state().document(), &Some(doc("{\"honest\":1}")));
+
+    // One rejection is below the threshold: nothing is deleted, and deletion is refused.
+    identity
+        .reject(alice, ProposalKind::Send, griefing[0])
+        .unwrap();
+    assert_refused(
+        identity.delete_proposal(alice, ProposalKind::Send, griefing[0]),
+        "multicontroller",
+        "ECannotDeleteProposal",
+    );
+    assert!(identity.state().active_proposals().contains(&griefing[0]));
+    // The griefer cannot reject what it approved.
+    assert_refused(
+        identity.reject(carol, ProposalKind::Send, griefing[1]),
+        "multicontroller",
+        "EAlreadyVoted",
+    );
+    for (i, p) in griefing.iter().enumerate() {
+        if i > 0 {
+            identity.reject(alice, ProposalKind::Send, *p).unwrap();
+        }
+        identity.reject(bob, ProposalKind::Send, *p).unwrap();
+        assert!(
+            chain.object(*p).is_none(),
+            "rejected proposal {p} is deleted"
+        );
+    }
+    let state = identity.state();
+    assert!(state.active_proposals().is_empty());
+    assert!(state.did_doc.proposal_creators.is_empty());
+    assert!(identity.proposals_in_bag().is_empty());
+
+    // And remove the griefer.
+    let removal = identity
+        .propose_config(alice, None, &ConfigChange::remove(carol))
+        .unwrap()
+        .proposal
+        .unwrap();
+    identity
+        .approve(bob, ProposalKind::ConfigChange, removal)
+        .unwrap();
+    identity
+        .execute(bob, ProposalKind::ConfigChange, removal)
+        .unwrap();
+    assert!(!identity.state().controllers().contains_key(&carol));
+}
+
+/// Issue 13: in a 2-of-2 identity a CREATE-only delegate of alice opens a proposal; it must
+/// carry no vote, so bob alone cannot execute what alice never approved.
+#[test]
+fn a_create_only_token_opening_a_proposal_casts_no_vote_for_its_controller() {
+    let chain = TestChain::new(ACCOUNTS);
+    let specs = [
+        ControllerSpec::new(0, 1).delegating(),
+        ControllerSpec::new(1, 1),
+    ];
+    let identity = chain
+        .create_identity(0, Some(&doc("{}")), &specs, 2)
+        .unwrap();
+    let (alice, bob) = (identity.caps_of(0)[0], identity.caps_of(1)[0]);
+    let token = identity.delegate(alice, CREATE, 3).unwrap();
+    let r = identity
+        .with_token(token, |b, identity, auth| {
+            let args = vec![
+                identity,
+                auth,
+                b.pure(&None::<u64>),
+                b.pure(&doc("{\"never\":1}")),
+                clock(b),
+            ];
+            b.move_call(
+                ObjectID::IDENTITY,
+                "did_proposal",
+                "propose_update",
+                vec![],
+                args,
+            );
+        })
+        .unwrap();
+    let proposal = chain.created_proposal(&r).expect("the proposal stays open");
+    assert!(votes(&identity, proposal).is_empty());
+    identity
+        .approve(bob, ProposalKind::UpdateDid, proposal)
+        .unwrap();
+    let before = identity.state();
+    assert_refused(
+        identity.execute(bob, ProposalKind::UpdateDid, proposal),
+        "multicontroller",
+        "EThresholdNotReached",
+    );
+    assert_eq!(identity.state(), before);
+    assert_eq!(identity.state().document(), &Some(doc("{}")));
+}
+
+/// Issue 13: in a 2-of-2 identity alice revokes bob's token at once; bob cannot lift the
+/// revocation alone, only with alice's approval.
+#[test]
+fn one_controller_cannot_undo_a_revocation_alone() {
+    let chain = TestChain::new(ACCOUNTS);
+    let specs = [
+        ControllerSpec::new(0, 1),
+        ControllerSpec::new(1, 1).delegating(),
+    ];
+    let identity = chain
+        .create_identity(0, Some(&doc("{}")), &specs, 2)
+        .unwrap();
+    let (alice, bob) = (identity.caps_of(0)[0], identity.caps_of(1)[0]);
+    let token = identity.delegate(bob, ALL, 3).unwrap();
+    identity.revoke_token(alice, token).unwrap();
+    assert_eq!(
+        identity.state().did_doc.revoked_tokens.contents,
+        vec![token]
+    );
+
+    let proposal = identity
+        .propose_unrevoke(bob, token)
+        .unwrap()
+        .proposal
+        .expect("bob alone does not reach the threshold");
+    let before = identity.state();
+    assert_eq!(before.did_doc.revoked_tokens.contents, vec![token]);
+    assert_refused(
+        identity.execute(bob, ProposalKind::UnrevokeToken, proposal),
+        "multicontroller",
+        "EThresholdNotReached",
+    );
+    assert_eq!(identity.state(), before);
+
+    identity
+        .approve(alice, ProposalKind::UnrevokeToken, proposal)
+        .unwrap();
+    identity
+        .execute(alice, ProposalKind::UnrevokeToken, proposal)
+        .unwrap();
+    assert!(identity.state().did_doc.revoked_tokens.contents.is_empty());
 }
 
 /// Proposes `document` built in the transaction from pure chunks (a pure argument holds at
@@ -506,11 +689,13 @@ fn ids(n: usize) -> Vec<ObjectID> {
         .collect()
 }
 
+/// Issue 13: the revocation list cannot be filled with made-up IDs: only live tokens the
+/// identity minted can be revoked, so the list holds at most as many as the identity has.
 #[test]
-fn revoked_tokens_are_bounded_at_128() {
+fn revoking_ids_that_are_not_tokens_of_the_identity_is_refused() {
     let chain = TestChain::new(ACCOUNTS);
     let (identity, caps) = identity_with(&chain, &[1], 1);
-    let tokens = ids(129);
+    let tokens = ids(1);
     let revoke = |tokens: &[ObjectID]| {
         identity.with_auth_budget(caps[0], 2_000_000_000, |b, identity, auth| {
             for t in tokens {
@@ -525,14 +710,15 @@ fn revoked_tokens_are_bounded_at_128() {
             }
         })
     };
-    revoke(&tokens[..128]).expect("128 tokens can be revoked");
     let before = identity.state();
-    assert_eq!(before.did_doc.revoked_tokens.contents, &tokens[..128]);
-    assert_refused(
-        revoke(&tokens[128..]),
-        "multicontroller",
-        "ETooManyRevokedTokens",
-    );
+    assert_refused(revoke(&tokens), "multicontroller", "EUnknownToken");
+    assert_eq!(identity.state(), before);
+    // Neither can a token of another identity.
+    let other = chain
+        .create_identity(0, None, &[ControllerSpec::new(0, 1).delegating()], 1)
+        .unwrap();
+    let foreign = other.delegate(other.caps_of(0)[0], ALL, 1).unwrap();
+    assert_refused(revoke(&[foreign]), "multicontroller", "EUnknownToken");
     assert_eq!(identity.state(), before);
 }
 

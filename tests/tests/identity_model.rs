@@ -12,8 +12,11 @@
 //! action and current voters (and the proposal bag holding exactly them).
 //!
 //! The model is written from the rules, not from the Move code:
-//! - a proposal's creator votes for it; it executes in the same call when the creator's voting
-//!   power alone reaches the threshold;
+//! - a proposal's creator (presenting its cap, so with APPROVE) votes for it; it executes in
+//!   the same call when the creator's voting power alone reaches the threshold;
+//! - a controller may reject a proposal it has not approved (and may not approve one it
+//!   rejected); once the rejecters' current voting power reaches the threshold the proposal is
+//!   deleted; withdrawing takes back either vote;
 //! - execution recounts the votes: only voters that are still controllers count, each at its
 //!   voting power at execution time;
 //! - a proposal expires once the epoch passes its expiration epoch: it can then no longer be
@@ -21,7 +24,7 @@
 //! - a config change is valid when the configuration *after* it is: at least one and at most
 //!   64 controllers, voting powers in 1..=2^32-1, threshold in 1..=total voting power; it is
 //!   checked when proposed and again when executed;
-//! - at most 32 open proposals, listed oldest first.
+//! - at most 32 open proposals, listed oldest first, and at most 8 created by one controller.
 //!
 //! Where the rules leave open which error a call with several faults reports, the model checks
 //! in the package's order.
@@ -47,6 +50,7 @@ use proptest::test_runner::{FileFailurePersistence, TestCaseError};
 const ACCOUNTS: usize = 6;
 const MAX_CONTROLLERS: usize = 64;
 const MAX_ACTIVE_PROPOSALS: usize = 32;
+const MAX_PROPOSALS_PER_CONTROLLER: usize = 8;
 const MAX_VOTING_POWER: u64 = u32::MAX as u64;
 
 // === The model ===
@@ -89,6 +93,10 @@ struct ModelProposal {
     /// its voting power when it approved (which the rules ignore: it only tells the test
     /// whether a recount decided an execution).
     voters: BTreeMap<CapH, u64>,
+    /// Every controller that rejected and did not withdraw, current controller or not.
+    rejecters: BTreeSet<CapH>,
+    /// The controller that opened it (its quota counts it).
+    creator: CapH,
     expiration: Option<u64>,
     action: Action,
 }
@@ -161,6 +169,14 @@ impl Model {
         voters.keys().filter_map(|v| self.controllers.get(v)).sum()
     }
 
+    /// Current voting power of the rejecters that are still controllers.
+    fn rejections(&self, rejecters: &BTreeSet<CapH>) -> u64 {
+        rejecters
+            .iter()
+            .filter_map(|v| self.controllers.get(v))
+            .sum()
+    }
+
     fn is_expired(&self, p: &ModelProposal) -> bool {
         p.expiration.is_some_and(|e| e < self.epoch)
     }
@@ -205,6 +221,10 @@ impl Model {
             if m.open.len() >= MAX_ACTIVE_PROPOSALS {
                 return Err(mc("ETooManyProposals"));
             }
+            if m.open.iter().filter(|p| p.creator == actor).count() >= MAX_PROPOSALS_PER_CONTROLLER
+            {
+                return Err(mc("ETooManyProposalsOfController"));
+            }
             if expiration.is_some_and(|e| e < m.epoch) {
                 return Err(mc("EInvalidExpiration"));
             }
@@ -213,6 +233,8 @@ impl Model {
             m.open.push(ModelProposal {
                 handle,
                 voters: BTreeMap::from([(actor, m.controllers[&actor])]),
+                rejecters: BTreeSet::new(),
+                creator: actor,
                 expiration,
                 action,
             });
@@ -243,6 +265,9 @@ impl Model {
             if m.open[i].voters.insert(actor, vp).is_some() {
                 return Err(mc("EAlreadyVoted"));
             }
+            if m.open[i].rejecters.contains(&actor) {
+                return Err(mc("EAlreadyRejected"));
+            }
             Ok(Effect {
                 events: vec!["ProposalApproved"],
                 ..Effect::default()
@@ -254,11 +279,33 @@ impl Model {
         self.atomically(|m| {
             m.authorize(actor)?;
             let i = m.position(h).ok_or_else(|| mc("EProposalNotFound"))?;
-            if m.open[i].voters.remove(&actor).is_none() {
+            if !m.open[i].rejecters.remove(&actor) && m.open[i].voters.remove(&actor).is_none() {
                 return Err(mc("ENotVoted"));
             }
             Ok(Effect {
                 events: vec!["ApprovalRemoved"],
+                ..Effect::default()
+            })
+        })
+    }
+
+    fn reject(&mut self, actor: CapH, h: PropH) -> Result<Effect, Refusal> {
+        self.atomically(|m| {
+            m.authorize(actor)?;
+            let i = m.position(h).ok_or_else(|| mc("EProposalNotFound"))?;
+            if m.open[i].voters.contains_key(&actor) {
+                return Err(mc("EAlreadyVoted"));
+            }
+            if !m.open[i].rejecters.insert(actor) {
+                return Err(mc("EAlreadyRejected"));
+            }
+            let mut events = vec!["ProposalRejected"];
+            if m.rejections(&m.open[i].rejecters) >= m.threshold {
+                m.open.remove(i);
+                events.push("ProposalDeleted");
+            }
+            Ok(Effect {
+                events,
                 ..Effect::default()
             })
         })
@@ -317,7 +364,10 @@ impl Model {
             m.authorize(actor)?;
             let i = m.position(h).ok_or_else(|| mc("EProposalNotFound"))?;
             let p = &m.open[i];
-            if !(m.is_expired(p) || m.tally(&p.voters) == 0) {
+            if !(m.is_expired(p)
+                || m.tally(&p.voters) == 0
+                || m.rejections(&p.rejecters) >= m.threshold)
+            {
                 return Err(mc("ECannotDeleteProposal"));
             }
             m.open.remove(i);
@@ -501,6 +551,10 @@ enum Op {
         actor: Pick,
         proposal: Pick,
     },
+    Reject {
+        actor: Pick,
+        proposal: Pick,
+    },
     Execute {
         actor: Pick,
         proposal: Pick,
@@ -542,6 +596,7 @@ enum Act {
     },
     Approve(CapH, PropH),
     RemoveApproval(CapH, PropH),
+    Reject(CapH, PropH),
     Execute(CapH, PropH),
     Delete(CapH, PropH),
     AdvanceEpoch,
@@ -614,6 +669,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(actor, expiration, change)| Op::ProposeConfig { actor, expiration, change }),
         4 => (pick(), pick()).prop_map(|(actor, proposal)| Op::Approve { actor, proposal }),
         1 => (pick(), pick()).prop_map(|(actor, proposal)| Op::RemoveApproval { actor, proposal }),
+        2 => (pick(), pick()).prop_map(|(actor, proposal)| Op::Reject { actor, proposal }),
         3 => (pick(), pick()).prop_map(|(actor, proposal)| Op::Execute { actor, proposal }),
         1 => (pick(), pick()).prop_map(|(actor, proposal)| Op::Delete { actor, proposal }),
         4 => (any::<Index>(), prop::option::of(pick()))
@@ -852,6 +908,7 @@ impl Driver<'_> {
             Op::RemoveApproval { actor, proposal } => {
                 self.on_proposal(proposal, actor, Act::RemoveApproval)
             }
+            Op::Reject { actor, proposal } => self.on_proposal(proposal, actor, Act::Reject),
             Op::Execute { actor, proposal } => self.on_proposal(proposal, actor, Act::Execute),
             Op::Delete { actor, proposal } => self.on_proposal(proposal, actor, Act::Delete),
             Op::Rally {
@@ -880,7 +937,7 @@ impl Driver<'_> {
         let mut missing: Vec<CapH> = m
             .controllers
             .keys()
-            .filter(|c| !p.voters.contains_key(c))
+            .filter(|c| !p.voters.contains_key(c) && !p.rejecters.contains(c))
             .copied()
             .collect();
         let start = order.index(missing.len().max(1));
@@ -987,6 +1044,7 @@ impl Driver<'_> {
             }
             Act::Approve(actor, h)
             | Act::RemoveApproval(actor, h)
+            | Act::Reject(actor, h)
             | Act::Execute(actor, h)
             | Act::Delete(actor, h) => {
                 let (actor, h) = (*actor, *h);
@@ -1002,6 +1060,11 @@ impl Driver<'_> {
                         "withdraws approval of".to_string(),
                         self.model.remove_approval(actor, h),
                         self.identity.remove_approval(cap, kind, id),
+                    ),
+                    Act::Reject(..) => (
+                        "rejects".to_string(),
+                        self.model.reject(actor, h),
+                        self.identity.reject(cap, kind, id),
                     ),
                     Act::Execute(..) => (
                         format!("executes{}", self.recount_notes(h)),
@@ -1082,6 +1145,12 @@ impl Driver<'_> {
         let open: Vec<ObjectID> = m.open.iter().map(|p| self.proposals[p.handle].0).collect();
         prop_assert_eq!(state.active_proposals(), &open[..], "open proposals");
         prop_assert_eq!(state.did_doc.proposals.size, open.len() as u64, "bag size");
+        let creators: Vec<ObjectID> = m.open.iter().map(|p| self.caps[p.creator]).collect();
+        prop_assert_eq!(
+            &state.did_doc.proposal_creators,
+            &creators,
+            "proposal creators"
+        );
         let mut in_bag = self.identity.proposals_in_bag();
         in_bag.sort();
         let mut expected = open.clone();
@@ -1098,14 +1167,18 @@ impl Driver<'_> {
         }
         for p in &m.open {
             let (id, _) = self.proposals[p.handle];
-            let (voters, expiration) = match &p.action {
+            let (voters, rejecters, expiration) = match &p.action {
                 Action::Update(doc) => {
                     let chain = self
                         .identity
                         .proposal::<UpdateDid>(id)
                         .ok_or_else(|| TestCaseError::fail(format!("proposal {id} is gone")))?;
                     prop_assert_eq!(&chain.action.doc, &Some(doc.clone()));
-                    (chain.voters.contents, chain.expiration_epoch)
+                    (
+                        chain.voters.contents,
+                        chain.rejecters.contents,
+                        chain.expiration_epoch,
+                    )
                 }
                 Action::Config(change) => {
                     let chain = self
@@ -1113,7 +1186,11 @@ impl Driver<'_> {
                         .proposal::<ConfigChange>(id)
                         .ok_or_else(|| TestCaseError::fail(format!("proposal {id} is gone")))?;
                     prop_assert_eq!(&chain.action, &self.chain_change(change));
-                    (chain.voters.contents, chain.expiration_epoch)
+                    (
+                        chain.voters.contents,
+                        chain.rejecters.contents,
+                        chain.expiration_epoch,
+                    )
                 }
             };
             prop_assert_eq!(
@@ -1137,6 +1214,19 @@ impl Driver<'_> {
                 voters.iter().filter(|c| current(c)).collect::<Vec<_>>(),
                 all.iter().filter(|c| current(c)).collect::<Vec<_>>(),
                 "current voters of proposal {}",
+                p.handle
+            );
+            let rejecters: BTreeSet<ObjectID> = rejecters.into_iter().collect();
+            let all: BTreeSet<ObjectID> = p.rejecters.iter().map(|c| self.caps[*c]).collect();
+            prop_assert!(
+                rejecters.is_subset(&all),
+                "proposal {}: rejecters",
+                p.handle
+            );
+            prop_assert_eq!(
+                rejecters.iter().filter(|c| current(c)).collect::<Vec<_>>(),
+                all.iter().filter(|c| current(c)).collect::<Vec<_>>(),
+                "current rejecters of proposal {}",
                 p.handle
             );
         }

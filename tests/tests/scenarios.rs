@@ -13,7 +13,8 @@ use movid_sdk::sim::{Actor, Simulation};
 use movid_sdk::tx::struct_tag;
 use movid_sdk::{resolver, IdentityError, SdkError, SdkResult};
 
-/// An identity whose controllers are `controllers` (voting power 1 each), created by the first.
+/// An identity whose controllers are `controllers` (voting power 1 each, allowed to delegate),
+/// created by the first.
 async fn identity_of(
     sim: &Simulation,
     controllers: &[&Actor],
@@ -21,7 +22,7 @@ async fn identity_of(
 ) -> SdkResult<OnChainIdentity> {
     let mut builder = sim.identities().create_identity().threshold(threshold);
     for c in controllers {
-        builder = builder.controller(c.address(), 1);
+        builder = builder.controller_with_delegation(c.address(), 1, true);
     }
     builder.execute(controllers[0]).await
 }

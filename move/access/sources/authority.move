@@ -23,12 +23,13 @@
 /// Storage (field order of `AccessAuthority`, for BCS decoding off-chain):
 /// `id: UID`, `authority_identity: ID`, `ca_public_key: vector<u8>`,
 /// `policies: Table<address, Policy>`, `revoked_tokens: Table<vector<u8>, u64>`,
-/// `revoked_serials: Table<vector<u8>, u64>`, `version: u64`. A `Table` is
+/// `revoked_serials: Table<vector<u8>, u64>`, `version: u64`,
+/// `redeemed_tokens: Table<vector<u8>, vector<u8>>`. A `Table` is
 /// `{ id: UID, size: u64 }` and keeps each entry as a dynamic field
 /// `Field<K, V> { id, name: K, value: V }` owned by the table's ID, so a gate
 /// looks one entry up by object ID without scanning:
 /// `dynamic_field_id(table id, key type tag, bcs(key))` with key type tag
-/// `address` for `policies` and `vector<u8>` for both revocation tables.
+/// `address` for `policies` and `vector<u8>` for the token and serial tables.
 /// Tables rather than `VecMap`/`VecSet`: the number of subjects and
 /// revocations is not bounded by anything on-chain, and a table keeps every
 /// lookup and change at constant gas however large it grows.
@@ -41,6 +42,8 @@
 /// - `revoked_serials`: the certificate serial as exactly 16 bytes, big-endian,
 ///   left-padded with zeros and without the DER sign byte -> the epoch it was
 ///   revoked in.
+/// - `redeemed_tokens`: the 32-byte token hash -> the 16-byte serial of the
+///   one certificate issued for it.
 /// A revocation stays until `unrevoke_*` removes it; once the token or
 /// certificate has expired the authority may remove the entry to reclaim
 /// its storage.
@@ -49,13 +52,21 @@
 /// `MAX_SERVICE_NAME_LENGTH` printable ASCII bytes (0x21 to 0x7e), at least
 /// one session. The CA key and token hashes are 32 bytes, serials 16.
 ///
+/// Enrollment tokens are single-use: before handing out a certificate the CA
+/// records the token's hash with `redeem_token`, sent from the CA key's own
+/// account (the address of `ca_public_key`), and a second redemption of the
+/// same hash aborts with `ETokenAlreadyRedeemed`. A redemption is never
+/// removed, so a token whose certificate was revoked stays spent.
+///
 /// If the governing identity is deleted its objects cannot be borrowed any
 /// more, so the authority stays frozen in its last state; gates should also
 /// check that `authority_identity` is active.
 module access::authority {
     use std::option;
     use std::vector;
+    use movid::address;
     use movid::event;
+    use movid::hash;
     use movid::object::{Self, UID, ID};
     use movid::table::{Self, Table};
     use movid::transfer;
@@ -100,6 +111,11 @@ module access::authority {
     const ETokenOfControllerRevoked: u64 = 2015;
     /// The authority was created by another package version; migrate it first.
     const EWrongVersion: u64 = 2016;
+    /// The enrollment token was already redeemed for a certificate.
+    const ETokenAlreadyRedeemed: u64 = 2017;
+    /// Only the CA key's own account (the address of `ca_public_key`) may
+    /// record a redemption.
+    const ENotTheCa: u64 = 2018;
 
     /// Most services one policy allows.
     const MAX_SERVICES: u64 = 32;
@@ -129,6 +145,9 @@ module access::authority {
         revoked_serials: Table<vector<u8>, u64>,
         /// The `PACKAGE_VERSION` the authority was created with.
         version: u64,
+        /// Redeemed token hash (32 bytes) -> serial (16 bytes) of the one
+        /// certificate issued for it. Entries are never removed.
+        redeemed_tokens: Table<vector<u8>, vector<u8>>,
     }
 
     /// What one subject may do.
@@ -196,6 +215,13 @@ module access::authority {
         serial: vector<u8>,
     }
 
+    /// The CA redeemed a token for the certificate with `serial`.
+    struct TokenRedeemed has copy, drop {
+        authority: ID,
+        token_hash: vector<u8>,
+        serial: vector<u8>,
+    }
+
     /// The CA key was replaced.
     struct CaKeyRotated has copy, drop {
         authority: ID,
@@ -238,6 +264,7 @@ module access::authority {
             revoked_tokens: table::new(ctx),
             revoked_serials: table::new(ctx),
             version: PACKAGE_VERSION,
+            redeemed_tokens: table::new(ctx),
         });
         authority_id
     }
@@ -335,7 +362,45 @@ module access::authority {
         event::emit(CaKeyRotated { authority: object::uid_to_inner(&self.id), old_key, new_key });
     }
 
+    // === Redemption (the CA's own account) ===
+
+    /// Records that the enrollment token with hash `token_hash` was
+    /// redeemed for the certificate with serial `serial`. The sender must be
+    /// the CA key's account, `blake2b256(0x00 || ca_public_key)` (the chain's
+    /// Ed25519 address), so only the CA spends tokens. Aborts with
+    /// `ETokenAlreadyRedeemed` on a second redemption of the same token: a
+    /// token yields one certificate, ever.
+    public fun redeem_token(
+        self: &mut AccessAuthority,
+        token_hash: vector<u8>,
+        serial: vector<u8>,
+        ctx: &TxContext,
+    ) {
+        assert!(self.version == PACKAGE_VERSION, EWrongVersion);
+        assert!(tx_context::sender(ctx) == ca_address(&self.ca_public_key), ENotTheCa);
+        assert!(vector::length(&token_hash) == TOKEN_HASH_LENGTH, EInvalidTokenHash);
+        assert!(vector::length(&serial) == SERIAL_LENGTH, EInvalidSerial);
+        assert!(!table::contains(&self.redeemed_tokens, token_hash), ETokenAlreadyRedeemed);
+        table::add(&mut self.redeemed_tokens, token_hash, serial);
+        event::emit(TokenRedeemed { authority: object::uid_to_inner(&self.id), token_hash, serial });
+    }
+
+    /// The account of the Ed25519 key `key`: `blake2b256(0x00 || key)`.
+    public fun ca_address(key: &vector<u8>): address {
+        let bytes = vector[0u8];
+        vector::append(&mut bytes, *key);
+        address::from_bytes(hash::blake2b256(&bytes))
+    }
+
     // === Queries ===
+
+    /// Whether the token with hash `token_hash` was redeemed.
+    public fun is_token_redeemed(self: &AccessAuthority, token_hash: vector<u8>): bool {
+        table::contains(&self.redeemed_tokens, token_hash)
+    }
+
+    /// Number of redeemed token hashes.
+    public fun redeemed_token_count(self: &AccessAuthority): u64 { table::length(&self.redeemed_tokens) }
 
     /// Whether the token with hash `token_hash` is revoked.
     public fun is_token_revoked(self: &AccessAuthority, token_hash: vector<u8>): bool {

@@ -66,7 +66,7 @@ module access::authority_tests {
         let identity = common::take_identity(identity_id);
         let cap = ts::take_from_address<ControllerCap>(&scenario, alice());
         let token = identity::delegate(
-            &identity, &controller::auth_with_cap(&cap), permissions::can_approve_proposal(), ts::ctx(&mut scenario)
+            &mut identity, &controller::auth_with_cap(&cap), permissions::can_approve_proposal(), ts::ctx(&mut scenario)
         );
         authority::create(&identity, &controller::auth_with_token(&token), common::ca_key(), ts::ctx(&mut scenario));
 

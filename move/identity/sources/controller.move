@@ -129,6 +129,20 @@ module identity::controller {
         assert!(option::is_none(&auth.token), ENotAControllerCap);
     }
 
+    /// Presents a `ControllerCap` an identity owns, for one sub-identity
+    /// access (`controller_proposal`): every permission for the rest of the
+    /// transaction, but never the right to delegate, so the access cannot be
+    /// turned into a lasting token the other parent controllers never see.
+    public(friend) fun auth_for_sub_identity(cap: &ControllerCap): Auth {
+        Auth {
+            controller: object::uid_to_inner(&cap.id),
+            controller_of: cap.controller_of,
+            token: option::none(),
+            permissions: permissions::all(),
+            can_delegate: false,
+        }
+    }
+
     /// Creates a `ControllerCap` for the identity `controller_of`.
     public(friend) fun new_cap(controller_of: ID, can_delegate: bool, ctx: &mut TxContext): ControllerCap {
         ControllerCap { id: object::new(ctx), controller_of, can_delegate }

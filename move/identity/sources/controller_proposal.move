@@ -3,10 +3,11 @@
 ///
 /// Executing the proposal receives the credential, makes an `Auth` from it,
 /// and sends the credential straight back to this identity; the returned
-/// `Auth` works on the sub-identity for the rest of the transaction. The
-/// credential never leaves the identity's ownership, so nothing needs
-/// returning. A token's `Auth` stays subject to the sub-identity's
-/// revocation list.
+/// `Auth` works on the sub-identity for the rest of the transaction only
+/// (it has no `store`) and cannot delegate: one approved proposal is one
+/// transaction's access, never a lasting credential. The credential never
+/// leaves the identity's ownership, so nothing needs returning. A token's
+/// `Auth` stays subject to the sub-identity's revocation list.
 module identity::controller_proposal {
     use std::option::Option;
     use movid::object::ID;
@@ -53,7 +54,7 @@ module identity::controller_proposal {
         take_credential(self, auth, proposal_id, transfer::receiving_object_id(&ticket), ctx);
         let owner = identity::to_address(self);
         let cap = controller::receive_cap(identity::uid_mut(self), ticket);
-        let sub_auth = controller::auth_with_cap(&cap);
+        let sub_auth = controller::auth_for_sub_identity(&cap);
         controller::transfer_cap(cap, owner);
         sub_auth
     }

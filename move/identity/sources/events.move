@@ -26,7 +26,8 @@ module identity::events {
         has_document: bool,
     }
 
-    /// A proposal was created; its creator's vote is counted.
+    /// A proposal was created; its creator's vote is counted if its
+    /// credential had APPROVE (`votes` is then its voting power, else 0).
     struct ProposalCreated has copy, drop {
         identity: ID,
         proposal: ID,
@@ -48,7 +49,18 @@ module identity::events {
         threshold: u64,
     }
 
-    /// A controller withdrew its approval.
+    /// A controller rejected a proposal.
+    struct ProposalRejected has copy, drop {
+        identity: ID,
+        proposal: ID,
+        controller: ID,
+        /// Current voting power of the proposal's rejecters after this one;
+        /// at the threshold the proposal is deleted.
+        rejections: u64,
+        threshold: u64,
+    }
+
+    /// A controller withdrew its approval (or its rejection).
     struct ApprovalRemoved has copy, drop {
         identity: ID,
         proposal: ID,
@@ -154,6 +166,11 @@ module identity::events {
     /// Emits `ProposalApproved`.
     public(friend) fun proposal_approved(identity: ID, proposal: ID, controller: ID, votes: u64, threshold: u64) {
         event::emit(ProposalApproved { identity, proposal, controller, votes, threshold })
+    }
+
+    /// Emits `ProposalRejected`.
+    public(friend) fun proposal_rejected(identity: ID, proposal: ID, controller: ID, rejections: u64, threshold: u64) {
+        event::emit(ProposalRejected { identity, proposal, controller, rejections, threshold })
     }
 
     /// Emits `ApprovalRemoved`.

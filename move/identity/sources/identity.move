@@ -30,6 +30,7 @@ module identity::identity {
     friend identity::controller_proposal;
     friend identity::upgrade_proposal;
     friend identity::delete_proposal;
+    friend identity::unrevoke_proposal;
 
     /// The identity has been deleted.
     const EIdentityDeleted: u64 = 200;
@@ -63,11 +64,12 @@ module identity::identity {
     }
 
     /// Creates and shares an identity with the sender as its sole controller
-    /// (voting power 1, threshold 1, allowed to delegate). `doc` is none or a
-    /// valid on-chain DID document. Returns the identity's ID.
+    /// (voting power 1, threshold 1, not allowed to delegate: delegation is
+    /// granted only when asked for, with `new_with_controllers`). `doc` is
+    /// none or a valid on-chain DID document. Returns the identity's ID.
     public fun new(doc: Option<vector<u8>>, clock: &Clock, ctx: &mut TxContext): ID {
         let sender = tx_context::sender(ctx);
-        new_with_controllers(doc, vector[sender], vector[1], vector[true], 1, clock, ctx)
+        new_with_controllers(doc, vector[sender], vector[1], vector[false], 1, clock, ctx)
     }
 
     /// Creates and shares an identity controlled by `controllers`, the one at
@@ -143,13 +145,22 @@ module identity::identity {
         multicontroller::approve_proposal<Option<vector<u8>>, T>(&mut self.did_doc, auth, proposal_id, ctx);
     }
 
-    /// Withdraws `auth`'s approval from a proposal. Needs REMOVE_APPROVAL.
+    /// Rejects the open proposal `proposal_id`. Needs APPROVE. Deletes it
+    /// (returning true) once its rejecters' current voting power reaches the
+    /// threshold, whatever votes it has.
+    public fun reject_proposal<T: store + drop>(self: &mut Identity, auth: &Auth, proposal_id: ID): bool {
+        assert_not_deleted(self);
+        multicontroller::reject_proposal<Option<vector<u8>>, T>(&mut self.did_doc, auth, proposal_id)
+    }
+
+    /// Withdraws `auth`'s approval (or rejection) from a proposal. Needs REMOVE_APPROVAL.
     public fun remove_approval<T: store>(self: &mut Identity, auth: &Auth, proposal_id: ID) {
         assert_not_deleted(self);
         multicontroller::remove_approval<Option<vector<u8>>, T>(&mut self.did_doc, auth, proposal_id);
     }
 
-    /// Deletes a proposal that expired or has no current votes. Needs DELETE.
+    /// Deletes a proposal that expired, has no current votes, or was
+    /// rejected by the threshold. Needs DELETE.
     public fun delete_proposal<T: store + drop>(self: &mut Identity, auth: &Auth, proposal_id: ID, ctx: &TxContext) {
         assert_not_deleted(self);
         multicontroller::delete_proposal<Option<vector<u8>>, T>(&mut self.did_doc, auth, proposal_id, ctx);
@@ -167,10 +178,13 @@ module identity::identity {
     /// Mints a `DelegationToken` with `permissions` (a bitmask of
     /// `identity::permissions`) for the controller presenting `auth`, which
     /// must be a current controller's `ControllerCap` allowed to delegate.
-    public fun delegate(self: &Identity, auth: &Auth, permissions: u64, ctx: &mut TxContext): DelegationToken {
+    /// The identity records the token (at most `multicontroller::max_tokens`
+    /// live ones), so that only its own tokens can be revoked.
+    public fun delegate(self: &mut Identity, auth: &Auth, permissions: u64, ctx: &mut TxContext): DelegationToken {
         assert_not_deleted(self);
         multicontroller::assert_controller(&self.did_doc, auth);
         let token = controller::new_token(auth, permissions, ctx);
+        multicontroller::record_token(&mut self.did_doc, object::id(&token), controller::auth_controller(auth));
         events::token_delegated(
             object::uid_to_inner(&self.id), controller::auth_controller(auth), object::id(&token), permissions
         );
@@ -179,7 +193,7 @@ module identity::identity {
 
     /// Entry convenience: delegates with `cap` and sends the token to `recipient`.
     entry fun delegate_to(
-        self: &Identity,
+        self: &mut Identity,
         cap: &ControllerCap,
         permissions: u64,
         recipient: address,
@@ -189,17 +203,14 @@ module identity::identity {
         transfer::public_transfer(token, recipient);
     }
 
-    /// Revokes the delegation token `token_id`: it is refused until
-    /// unrevoked. Any current controller may revoke, with its `ControllerCap`.
+    /// Revokes the delegation token `token_id`, which must be a live token
+    /// this identity minted: it is refused until unrevoked. Any current
+    /// controller may revoke at once, with its `ControllerCap` (revoking
+    /// only takes power away); lifting a revocation needs an approved
+    /// `unrevoke_proposal`, like any other change of the identity.
     public fun revoke_token(self: &mut Identity, auth: &Auth, token_id: ID) {
         assert_not_deleted(self);
         multicontroller::revoke_token(&mut self.did_doc, auth, token_id);
-    }
-
-    /// Lifts the revocation of `token_id`. Needs a current controller's `ControllerCap`.
-    public fun unrevoke_token(self: &mut Identity, auth: &Auth, token_id: ID) {
-        assert_not_deleted(self);
-        multicontroller::unrevoke_token(&mut self.did_doc, auth, token_id);
     }
 
     /// Destroys a delegation token of this identity (its holder's choice),
@@ -280,8 +291,18 @@ module identity::identity {
     /// IDs of the open proposals, oldest first.
     public fun active_proposals(self: &Identity): vector<ID> { multicontroller::active_proposals(&self.did_doc) }
 
+    /// Whether `proposal_id` is an open proposal.
+    public fun is_active_proposal(self: &Identity, proposal_id: ID): bool {
+        multicontroller::is_active_proposal(&self.did_doc, proposal_id)
+    }
+
     /// IDs of the revoked delegation tokens.
     public fun revoked_tokens(self: &Identity): vector<ID> { multicontroller::revoked_tokens(&self.did_doc) }
+
+    /// Whether `token_id` is a live delegation token minted by this identity.
+    public fun is_token(self: &Identity, token_id: ID): bool {
+        multicontroller::is_token(&self.did_doc, token_id)
+    }
 
     /// Whether the delegation token `token_id` is revoked.
     public fun is_token_revoked(self: &Identity, token_id: ID): bool {
@@ -291,6 +312,16 @@ module identity::identity {
     /// Current voting power behind a proposal with action type `T`.
     public fun proposal_votes<T: store>(self: &Identity, proposal_id: ID): u64 {
         multicontroller::proposal_votes<Option<vector<u8>>, T>(&self.did_doc, proposal_id)
+    }
+
+    /// Current voting power of a proposal's rejecters.
+    public fun proposal_rejections<T: store>(self: &Identity, proposal_id: ID): u64 {
+        multicontroller::proposal_rejections<Option<vector<u8>>, T>(&self.did_doc, proposal_id)
+    }
+
+    /// The controllers that rejected a proposal.
+    public fun proposal_rejecters<T: store>(self: &Identity, proposal_id: ID): vector<ID> {
+        multicontroller::proposal_rejecters<Option<vector<u8>>, T>(&self.did_doc, proposal_id)
     }
 
     /// The controllers that approved a proposal.

@@ -13,8 +13,12 @@
 /// - every removal of a proposal goes through `take_proposal`, so
 ///   `active_proposals` always lists exactly the proposals in the bag;
 /// - controllers (`MAX_CONTROLLERS`), open proposals (`MAX_ACTIVE_PROPOSALS`),
-///   voters (at most the controllers) and revoked tokens
-///   (`MAX_REVOKED_TOKENS`) are bounded, so every call's gas is bounded.
+///   open proposals per controller (`MAX_PROPOSALS_PER_CONTROLLER`), voters
+///   and rejecters (at most the controllers), live tokens (`MAX_TOKENS`) and
+///   revoked tokens (`MAX_REVOKED_TOKENS`, a subset of the live tokens) are
+///   bounded, so every call's gas is bounded;
+/// - a proposal can always be thrown away by controllers reaching the
+///   threshold (`reject_proposal`), so no minority can jam governance.
 ///
 /// The mutating API is `public(friend)`: a `Multicontroller` lives inside an
 /// `Identity`, which exposes the operations clients call.
@@ -39,6 +43,7 @@ module identity::multicontroller {
     friend identity::controller_proposal;
     friend identity::upgrade_proposal;
     friend identity::delete_proposal;
+    friend identity::unrevoke_proposal;
 
     /// The presented credential's controller is not a controller of this identity.
     const ENotAController: u64 = 100;
@@ -80,6 +85,14 @@ module identity::multicontroller {
     const ETokenAlreadyRevoked: u64 = 118;
     /// The token is not revoked.
     const ETokenNotRevoked: u64 = 119;
+    /// The controller already has `MAX_PROPOSALS_PER_CONTROLLER` open proposals.
+    const ETooManyProposalsOfController: u64 = 120;
+    /// This controller has already rejected the proposal.
+    const EAlreadyRejected: u64 = 121;
+    /// The ID is not a live `DelegationToken` minted by this identity.
+    const EUnknownToken: u64 = 122;
+    /// The identity already has `MAX_TOKENS` live delegation tokens.
+    const ETooManyTokens: u64 = 123;
 
     /// Most controllers an identity can have.
     const MAX_CONTROLLERS: u64 = 64;
@@ -90,6 +103,12 @@ module identity::multicontroller {
     const MAX_VOTING_POWER: u64 = 4294967295;
     /// Most tokens on an identity's revocation list.
     const MAX_REVOKED_TOKENS: u64 = 128;
+    /// Most proposals one controller (its cap and its tokens together) can
+    /// have open at once: a quarter of `MAX_ACTIVE_PROPOSALS`, so one
+    /// controller cannot take every slot (see the README's "Governance jams").
+    const MAX_PROPOSALS_PER_CONTROLLER: u64 = 8;
+    /// Most live delegation tokens an identity records (and so can revoke).
+    const MAX_TOKENS: u64 = 128;
 
     /// A value `V` under the shared control of controllers.
     struct Multicontroller<V: store> has store {
@@ -102,10 +121,16 @@ module identity::multicontroller {
         controlled_value: V,
         /// IDs of the proposals in `proposals`, oldest first.
         active_proposals: vector<ID>,
+        /// The creating controller of each of `active_proposals`, at the
+        /// same index: the per-controller quota counts these.
+        proposal_creators: vector<ID>,
         /// Proposal ID -> `Proposal<T>` for any action type `T`.
         proposals: ObjectBag,
-        /// Revoked `DelegationToken` IDs.
+        /// Revoked `DelegationToken` IDs (always a subset of `tokens`).
         revoked_tokens: VecSet<ID>,
+        /// Live `DelegationToken`s minted by this identity -> the
+        /// `ControllerCap` ID each acts for. Only these can be revoked.
+        tokens: VecMap<ID, ID>,
     }
 
     /// A proposed action with the controllers that approved it.
@@ -114,8 +139,12 @@ module identity::multicontroller {
         /// Voting power behind the proposal when its votes last changed.
         /// Informational: execution recounts `voters` at current power.
         votes: u64,
-        /// `ControllerCap` IDs that approved, the creator included.
+        /// `ControllerCap` IDs that approved: the creator's only if its
+        /// credential had APPROVE.
         voters: VecSet<ID>,
+        /// `ControllerCap` IDs that rejected. Once their current voting
+        /// power reaches the threshold the proposal is deleted.
+        rejecters: VecSet<ID>,
         /// Last epoch in which the proposal can be approved or executed.
         expiration_epoch: Option<u64>,
         action: T,
@@ -137,6 +166,12 @@ module identity::multicontroller {
 
     /// Largest number of revoked tokens.
     public fun max_revoked_tokens(): u64 { MAX_REVOKED_TOKENS }
+
+    /// Largest number of open proposals of one controller.
+    public fun max_proposals_per_controller(): u64 { MAX_PROPOSALS_PER_CONTROLLER }
+
+    /// Largest number of live delegation tokens.
+    public fun max_tokens(): u64 { MAX_TOKENS }
 
     /// The ID of the object holding `multi`.
     public fun owner<V: store>(multi: &Multicontroller<V>): ID { multi.owner }
@@ -186,6 +221,25 @@ module identity::multicontroller {
         vector::contains(&multi.active_proposals, &proposal_id)
     }
 
+    /// The number of open proposals created by the controller `cap_id`.
+    public fun open_proposals_of<V: store>(multi: &Multicontroller<V>, cap_id: ID): u64 {
+        let n = 0;
+        let i = 0;
+        let len = vector::length(&multi.proposal_creators);
+        while (i < len) {
+            if (*vector::borrow(&multi.proposal_creators, i) == cap_id) {
+                n = n + 1;
+            };
+            i = i + 1;
+        };
+        n
+    }
+
+    /// Whether `token_id` is a live delegation token minted by this identity.
+    public fun is_token<V: store>(multi: &Multicontroller<V>, token_id: ID): bool {
+        vec_map::contains(&multi.tokens, &token_id)
+    }
+
     /// IDs of the revoked delegation tokens.
     public fun revoked_tokens<V: store>(multi: &Multicontroller<V>): vector<ID> {
         *vec_set::keys(&multi.revoked_tokens)
@@ -201,6 +255,17 @@ module identity::multicontroller {
     public fun proposal_votes<V: store, T: store>(multi: &Multicontroller<V>, proposal_id: ID): u64 {
         let proposal = borrow_proposal<V, T>(multi, proposal_id);
         tally(&multi.controllers, &proposal.voters)
+    }
+
+    /// The current voting power of a proposal's rejecters.
+    public fun proposal_rejections<V: store, T: store>(multi: &Multicontroller<V>, proposal_id: ID): u64 {
+        let proposal = borrow_proposal<V, T>(multi, proposal_id);
+        tally(&multi.controllers, &proposal.rejecters)
+    }
+
+    /// The controllers that rejected a proposal.
+    public fun proposal_rejecters<V: store, T: store>(multi: &Multicontroller<V>, proposal_id: ID): vector<ID> {
+        *vec_set::keys(&borrow_proposal<V, T>(multi, proposal_id).rejecters)
     }
 
     /// The controllers that approved a proposal.
@@ -264,8 +329,10 @@ module identity::multicontroller {
             controllers: vec_map::empty(),
             controlled_value: value,
             active_proposals: vector[],
+            proposal_creators: vector[],
             proposals: object_bag::new(ctx),
             revoked_tokens: vec_set::empty(),
+            tokens: vec_map::empty(),
         };
         let i = 0;
         while (i < n) {
@@ -298,7 +365,11 @@ module identity::multicontroller {
         controller::assert_permission(auth, permission);
     }
 
-    /// Opens a proposal for `action`, approved by its creator. Needs CREATE.
+    /// Opens a proposal for `action`. Needs CREATE. The creator's vote is
+    /// cast only if `auth` also grants APPROVE: a token's permissions decide
+    /// everything it does. Each controller may have at most
+    /// `MAX_PROPOSALS_PER_CONTROLLER` open proposals, so one controller
+    /// cannot fill the `MAX_ACTIVE_PROPOSALS` slots.
     public(friend) fun create_proposal<V: store, T: store>(
         multi: &mut Multicontroller<V>,
         auth: &Auth,
@@ -308,21 +379,28 @@ module identity::multicontroller {
     ): ID {
         assert_authorized(multi, auth, permissions::can_create_proposal());
         assert!(vector::length(&multi.active_proposals) < MAX_ACTIVE_PROPOSALS, ETooManyProposals);
+        let creator = controller::auth_controller(auth);
+        assert!(open_proposals_of(multi, creator) < MAX_PROPOSALS_PER_CONTROLLER, ETooManyProposalsOfController);
         if (option::is_some(&expiration_epoch)) {
             assert!(*option::borrow(&expiration_epoch) >= tx_context::epoch(ctx), EInvalidExpiration);
         };
-        let creator = controller::auth_controller(auth);
-        let votes = *vec_map::get(&multi.controllers, &creator);
+        let (voters, votes) = if (controller::has_permission(auth, permissions::can_approve_proposal())) {
+            (vec_set::singleton(creator), *vec_map::get(&multi.controllers, &creator))
+        } else {
+            (vec_set::empty(), 0)
+        };
         let proposal = Proposal {
             id: object::new(ctx),
             votes,
-            voters: vec_set::singleton(creator),
+            voters,
+            rejecters: vec_set::empty(),
             expiration_epoch,
             action,
         };
         let proposal_id = object::id(&proposal);
         object_bag::add(&mut multi.proposals, proposal_id, proposal);
         vector::push_back(&mut multi.active_proposals, proposal_id);
+        vector::push_back(&mut multi.proposal_creators, creator);
         events::proposal_created(multi.owner, proposal_id, creator, expiration_epoch, votes, multi.threshold);
         proposal_id
     }
@@ -341,6 +419,7 @@ module identity::multicontroller {
         let proposal = object_bag::borrow_mut<ID, Proposal<T>>(&mut multi.proposals, proposal_id);
         assert!(!is_expired_at(&proposal.expiration_epoch, tx_context::epoch(ctx)), EProposalExpired);
         assert!(!vec_set::contains(&proposal.voters, &voter), EAlreadyVoted);
+        assert!(!vec_set::contains(&proposal.rejecters, &voter), EAlreadyRejected);
         // Dropping voters that are no longer controllers keeps the voter set
         // no larger than the controller set, which bounds every tally.
         prune_voters(&mut proposal.voters, controllers);
@@ -350,7 +429,8 @@ module identity::multicontroller {
         events::proposal_approved(multi.owner, proposal_id, voter, votes, multi.threshold);
     }
 
-    /// Withdraws the approval of `auth`'s controller. Needs REMOVE_APPROVAL.
+    /// Withdraws the vote of `auth`'s controller, an approval or a
+    /// rejection. Needs REMOVE_APPROVAL.
     public(friend) fun remove_approval<V: store, T: store>(
         multi: &mut Multicontroller<V>,
         auth: &Auth,
@@ -361,8 +441,12 @@ module identity::multicontroller {
         let voter = controller::auth_controller(auth);
         let controllers = &multi.controllers;
         let proposal = object_bag::borrow_mut<ID, Proposal<T>>(&mut multi.proposals, proposal_id);
-        assert!(vec_set::contains(&proposal.voters, &voter), ENotVoted);
-        vec_set::remove(&mut proposal.voters, &voter);
+        if (vec_set::contains(&proposal.rejecters, &voter)) {
+            vec_set::remove(&mut proposal.rejecters, &voter);
+        } else {
+            assert!(vec_set::contains(&proposal.voters, &voter), ENotVoted);
+            vec_set::remove(&mut proposal.voters, &voter);
+        };
         let votes = tally(controllers, &proposal.voters);
         proposal.votes = votes;
         events::approval_removed(multi.owner, proposal_id, voter, votes, multi.threshold);
@@ -384,13 +468,50 @@ module identity::multicontroller {
             assert!(!is_expired_at(&proposal.expiration_epoch, tx_context::epoch(ctx)), EProposalExpired);
             assert!(tally(&multi.controllers, &proposal.voters) >= multi.threshold, EThresholdNotReached);
         };
-        let Proposal { id, votes: _, voters: _, expiration_epoch: _, action } = take_proposal<V, T>(multi, proposal_id);
+        let Proposal { id, votes: _, voters: _, rejecters: _, expiration_epoch: _, action } =
+            take_proposal<V, T>(multi, proposal_id);
         object::delete(id);
         events::proposal_executed(multi.owner, proposal_id, controller::auth_controller(auth));
         Action { inner: action }
     }
 
-    /// Deletes a proposal that expired or has no current votes. Needs DELETE.
+    /// Rejects a proposal as `auth`'s controller. Needs APPROVE (rejecting
+    /// is a vote). Once the current voting power of the rejecters reaches the
+    /// threshold the proposal is deleted here: the controllers that could
+    /// have executed anything can also throw a proposal away, whatever its
+    /// creator's votes (see the README's "Governance jams"). Returns whether
+    /// the proposal was deleted.
+    public(friend) fun reject_proposal<V: store, T: store + drop>(
+        multi: &mut Multicontroller<V>,
+        auth: &Auth,
+        proposal_id: ID,
+    ): bool {
+        assert_authorized(multi, auth, permissions::can_approve_proposal());
+        assert_active(multi, &proposal_id);
+        let voter = controller::auth_controller(auth);
+        let threshold = multi.threshold;
+        let rejections = {
+            let controllers = &multi.controllers;
+            let proposal = object_bag::borrow_mut<ID, Proposal<T>>(&mut multi.proposals, proposal_id);
+            assert!(!vec_set::contains(&proposal.voters, &voter), EAlreadyVoted);
+            assert!(!vec_set::contains(&proposal.rejecters, &voter), EAlreadyRejected);
+            // As for voters: the set stays no larger than the controller set.
+            prune_voters(&mut proposal.rejecters, controllers);
+            vec_set::insert(&mut proposal.rejecters, voter);
+            tally(controllers, &proposal.rejecters)
+        };
+        events::proposal_rejected(multi.owner, proposal_id, voter, rejections, threshold);
+        if (rejections >= threshold) {
+            destroy_proposal(take_proposal<V, T>(multi, proposal_id));
+            events::proposal_deleted(multi.owner, proposal_id, option::some(voter));
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Deletes a proposal that expired, has no current votes, or whose
+    /// rejecters' current voting power reaches the threshold. Needs DELETE.
     public(friend) fun delete_proposal<V: store, T: store + drop>(
         multi: &mut Multicontroller<V>,
         auth: &Auth,
@@ -403,7 +524,8 @@ module identity::multicontroller {
             let proposal = object_bag::borrow<ID, Proposal<T>>(&multi.proposals, proposal_id);
             assert!(
                 is_expired_at(&proposal.expiration_epoch, tx_context::epoch(ctx))
-                    || tally(&multi.controllers, &proposal.voters) == 0,
+                    || tally(&multi.controllers, &proposal.voters) == 0
+                    || tally(&multi.controllers, &proposal.rejecters) >= multi.threshold,
                 ECannotDeleteProposal
             );
         };
@@ -461,10 +583,23 @@ module identity::multicontroller {
         cap_id
     }
 
-    /// Removes the controller `cap_id`. The caller keeps the threshold valid.
+    /// Removes the controller `cap_id` and forgets the tokens it minted
+    /// (they are refused from now on anyway), so that a removed controller's
+    /// tokens cannot keep `MAX_TOKENS` filled. The caller keeps the
+    /// threshold valid.
     public(friend) fun remove_controller<V: store>(multi: &mut Multicontroller<V>, cap_id: ID) {
         assert!(vec_map::contains(&multi.controllers, &cap_id), ENotAController);
         vec_map::remove(&mut multi.controllers, &cap_id);
+        let i = 0;
+        while (i < vec_map::size(&multi.tokens)) {
+            let (token, owner) = vec_map::get_entry_by_idx(&multi.tokens, i);
+            let (token, owner) = (*token, *owner);
+            if (owner == cap_id) {
+                forget_token(multi, token);
+            } else {
+                i = i + 1;
+            };
+        };
     }
 
     /// Sets the voting power of the controller `cap_id`.
@@ -485,27 +620,44 @@ module identity::multicontroller {
         multi.controllers = vec_map::empty();
     }
 
-    /// Puts `token_id` on the revocation list. Needs a `ControllerCap`.
+    /// Records a token just minted for the controller `controller_id`.
+    public(friend) fun record_token<V: store>(multi: &mut Multicontroller<V>, token_id: ID, controller_id: ID) {
+        assert!(vec_map::size(&multi.tokens) < MAX_TOKENS, ETooManyTokens);
+        vec_map::insert(&mut multi.tokens, token_id, controller_id);
+    }
+
+    /// Puts `token_id`, a live token of this identity, on the revocation
+    /// list. Needs a current controller's `ControllerCap`: revoking only
+    /// takes power away, so one controller may do it at once.
     public(friend) fun revoke_token<V: store>(multi: &mut Multicontroller<V>, auth: &Auth, token_id: ID) {
         assert_controller(multi, auth);
         controller::assert_is_cap(auth);
+        assert!(vec_map::contains(&multi.tokens, &token_id), EUnknownToken);
         assert!(!vec_set::contains(&multi.revoked_tokens, &token_id), ETokenAlreadyRevoked);
         assert!(vec_set::size(&multi.revoked_tokens) < MAX_REVOKED_TOKENS, ETooManyRevokedTokens);
         vec_set::insert(&mut multi.revoked_tokens, token_id);
         events::token_revoked(multi.owner, token_id, controller::auth_controller(auth));
     }
 
-    /// Takes `token_id` off the revocation list. Needs a `ControllerCap`.
-    public(friend) fun unrevoke_token<V: store>(multi: &mut Multicontroller<V>, auth: &Auth, token_id: ID) {
-        assert_controller(multi, auth);
-        controller::assert_is_cap(auth);
+    /// Aborts unless `token_id` is on the revocation list.
+    public(friend) fun assert_token_revoked<V: store>(multi: &Multicontroller<V>, token_id: ID) {
         assert!(vec_set::contains(&multi.revoked_tokens, &token_id), ETokenNotRevoked);
-        vec_set::remove(&mut multi.revoked_tokens, &token_id);
-        events::token_unrevoked(multi.owner, token_id, controller::auth_controller(auth));
     }
 
-    /// Drops `token_id` from the revocation list, if there (the token is gone).
+    /// Takes `token_id` off the revocation list; `executor` is the controller
+    /// that executed the approved unrevoke proposal (see `unrevoke_proposal`).
+    public(friend) fun unrevoke_token<V: store>(multi: &mut Multicontroller<V>, token_id: ID, executor: ID) {
+        assert_token_revoked(multi, token_id);
+        vec_set::remove(&mut multi.revoked_tokens, &token_id);
+        events::token_unrevoked(multi.owner, token_id, executor);
+    }
+
+    /// Forgets `token_id` (the token is gone): drops it from the minted
+    /// tokens and the revocation list.
     public(friend) fun forget_token<V: store>(multi: &mut Multicontroller<V>, token_id: ID) {
+        if (vec_map::contains(&multi.tokens, &token_id)) {
+            vec_map::remove(&mut multi.tokens, &token_id);
+        };
         if (vec_set::contains(&multi.revoked_tokens, &token_id)) {
             vec_set::remove(&mut multi.revoked_tokens, &token_id);
         };
@@ -543,12 +695,13 @@ module identity::multicontroller {
         let (found, i) = vector::index_of(&multi.active_proposals, &proposal_id);
         assert!(found, EProposalNotFound);
         vector::remove(&mut multi.active_proposals, i);
+        vector::remove(&mut multi.proposal_creators, i);
         object_bag::remove<ID, Proposal<T>>(&mut multi.proposals, proposal_id)
     }
 
     /// Destroys a proposal and its action.
     fun destroy_proposal<T: store + drop>(proposal: Proposal<T>) {
-        let Proposal { id, votes: _, voters: _, expiration_epoch: _, action: _ } = proposal;
+        let Proposal { id, votes: _, voters: _, rejecters: _, expiration_epoch: _, action: _ } = proposal;
         object::delete(id);
     }
 

@@ -54,6 +54,15 @@ module identity::test_common {
         identity::new(option::some(doc()), clock, ts::ctx(scenario))
     }
 
+    /// Creates an identity with `doc()` and the current sender as sole
+    /// controller, allowed to delegate (`identity::new` is not).
+    public fun create_single_delegating(scenario: &mut Scenario, clock: &Clock): ID {
+        let sender = ts::sender(scenario);
+        identity::new_with_controllers(
+            option::some(doc()), vector[sender], vector[1], vector[true], 1, clock, ts::ctx(scenario)
+        )
+    }
+
     /// Creates an identity controlled by alice, bob and carol, voting power 1
     /// each, all allowed to delegate, with `threshold`.
     public fun create_abc(scenario: &mut Scenario, clock: &Clock, threshold: u64): ID {

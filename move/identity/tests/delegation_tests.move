@@ -11,16 +11,17 @@ module identity::delegation_tests {
     use identity::identity;
     use identity::permissions;
     use identity::test_common::{Self as common, alice, bob};
+    use identity::unrevoke_proposal;
 
     #[test]
     /// A full token acts like its controller.
     fun a_full_token_acts_like_its_controller() {
         let (scenario, clock) = common::begin(alice());
-        let id = common::create_single(&mut scenario, &clock);
+        let id = common::create_single_delegating(&mut scenario, &clock);
         ts::next_tx(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
         let (a, alice_auth) = common::take_cap(&scenario, alice());
-        let token = identity::delegate(&identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
+        let token = identity::delegate(&mut identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
         assert!(controller::token_controller(&token) == object::id(&a), 0);
         transfer::public_transfer(token, bob());
         ts::return_to_address(alice(), a);
@@ -51,7 +52,7 @@ module identity::delegation_tests {
         let identity = common::take_identity(&scenario, id);
         let (b, bob_auth) = common::take_cap(&scenario, bob());
         let token = identity::delegate(
-            &identity, &bob_auth, permissions::without(permissions::all(), permissions::can_create_proposal()),
+            &mut identity, &bob_auth, permissions::without(permissions::all(), permissions::can_create_proposal()),
             ts::ctx(&mut scenario),
         );
         did_proposal::propose_deactivation(
@@ -75,7 +76,7 @@ module identity::delegation_tests {
         let (a, alice_auth) = common::take_cap(&scenario, alice());
         let (b, bob_auth) = common::take_cap(&scenario, bob());
         let token = identity::delegate(
-            &identity, &bob_auth, permissions::without(permissions::all(), permissions::can_approve_proposal()),
+            &mut identity, &bob_auth, permissions::without(permissions::all(), permissions::can_approve_proposal()),
             ts::ctx(&mut scenario),
         );
         let proposal = option::destroy_some(did_proposal::propose_deactivation(
@@ -103,7 +104,7 @@ module identity::delegation_tests {
         let (a, alice_auth) = common::take_cap(&scenario, alice());
         let (b, bob_auth) = common::take_cap(&scenario, bob());
         let token = identity::delegate(
-            &identity, &bob_auth, permissions::without(permissions::all(), permissions::can_execute_proposal()),
+            &mut identity, &bob_auth, permissions::without(permissions::all(), permissions::can_execute_proposal()),
             ts::ctx(&mut scenario),
         );
         let proposal = option::destroy_some(did_proposal::propose_deactivation(
@@ -132,7 +133,7 @@ module identity::delegation_tests {
         let (a, alice_auth) = common::take_cap(&scenario, alice());
         let (b, bob_auth) = common::take_cap(&scenario, bob());
         let token = identity::delegate(
-            &identity, &bob_auth, permissions::without(permissions::all(), permissions::can_delete_proposal()),
+            &mut identity, &bob_auth, permissions::without(permissions::all(), permissions::can_delete_proposal()),
             ts::ctx(&mut scenario),
         );
         let proposal = option::destroy_some(did_proposal::propose_deactivation(
@@ -164,7 +165,7 @@ module identity::delegation_tests {
         let (a, alice_auth) = common::take_cap(&scenario, alice());
         let (b, bob_auth) = common::take_cap(&scenario, bob());
         let token = identity::delegate(
-            &identity, &bob_auth, permissions::without(permissions::all(), permissions::can_remove_approval()),
+            &mut identity, &bob_auth, permissions::without(permissions::all(), permissions::can_remove_approval()),
             ts::ctx(&mut scenario),
         );
         let proposal = option::destroy_some(did_proposal::propose_deactivation(
@@ -185,11 +186,11 @@ module identity::delegation_tests {
     /// A revoked token is refused.
     fun a_revoked_token_is_refused() {
         let (scenario, clock) = common::begin(alice());
-        let id = common::create_single(&mut scenario, &clock);
+        let id = common::create_single_delegating(&mut scenario, &clock);
         ts::next_tx(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
         let (a, alice_auth) = common::take_cap(&scenario, alice());
-        let token = identity::delegate(&identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
+        let token = identity::delegate(&mut identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
         identity::revoke_token(&mut identity, &alice_auth, object::id(&token));
         assert!(identity::is_token_revoked(&identity, object::id(&token)), 0);
         did_proposal::propose_deactivation(
@@ -203,26 +204,33 @@ module identity::delegation_tests {
     }
 
     #[test]
-    /// An unrevoked token works again.
+    /// A token unrevoked by an approved proposal works again.
     fun an_unrevoked_token_works_again() {
         let (scenario, clock) = common::begin(alice());
-        let id = common::create_single(&mut scenario, &clock);
+        let id = common::create_single_delegating(&mut scenario, &clock);
         ts::next_tx(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
         let (a, alice_auth) = common::take_cap(&scenario, alice());
-        let token = identity::delegate(&identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
+        let token = identity::delegate(&mut identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
         identity::revoke_token(&mut identity, &alice_auth, object::id(&token));
-        identity::unrevoke_token(&mut identity, &alice_auth, object::id(&token));
+        // Threshold 1: alice's proposal executes at once.
+        let pending = unrevoke_proposal::propose_unrevoke(
+            &mut identity, &alice_auth, option::none(), object::id(&token), ts::ctx(&mut scenario)
+        );
+        assert!(option::is_none(&pending), 3);
         assert!(!identity::is_token_revoked(&identity, object::id(&token)), 0);
         did_proposal::propose_deactivation(
             &mut identity, &controller::auth_with_token(&token), option::none(), &clock, ts::ctx(&mut scenario)
         );
         assert!(identity::is_deactivated(&identity), 1);
 
-        // Destroying a revoked token also clears it from the revocation list.
+        // Destroying a revoked token also clears it from the revocation list
+        // and from the identity's tokens.
         identity::revoke_token(&mut identity, &alice_auth, object::id(&token));
+        let token_id = object::id(&token);
         identity::destroy_delegation_token(&mut identity, token);
         assert!(identity::revoked_tokens(&identity) == vector[], 2);
+        assert!(!identity::is_token(&identity, token_id), 4);
 
         ts::return_to_address(alice(), a);
         ts::return_shared(identity);
@@ -234,11 +242,11 @@ module identity::delegation_tests {
     /// A delegate cannot revoke tokens.
     fun a_delegate_cannot_revoke_tokens() {
         let (scenario, clock) = common::begin(alice());
-        let id = common::create_single(&mut scenario, &clock);
+        let id = common::create_single_delegating(&mut scenario, &clock);
         ts::next_tx(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
         let (a, alice_auth) = common::take_cap(&scenario, alice());
-        let token = identity::delegate(&identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
+        let token = identity::delegate(&mut identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
         let token_auth = controller::auth_with_token(&token);
         identity::revoke_token(&mut identity, &token_auth, object::id(&token));
 
@@ -259,7 +267,7 @@ module identity::delegation_tests {
         ts::next_tx(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
         let (a, alice_auth) = common::take_cap(&scenario, alice());
-        let token = identity::delegate(&identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
+        let token = identity::delegate(&mut identity, &alice_auth, permissions::all(), ts::ctx(&mut scenario));
 
         transfer::public_transfer(token, bob());
         ts::return_to_address(alice(), a);
@@ -272,11 +280,11 @@ module identity::delegation_tests {
     /// Delegating unknown permissions fails.
     fun delegating_unknown_permissions_fails() {
         let (scenario, clock) = common::begin(alice());
-        let id = common::create_single(&mut scenario, &clock);
+        let id = common::create_single_delegating(&mut scenario, &clock);
         ts::next_tx(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
         let (a, alice_auth) = common::take_cap(&scenario, alice());
-        let token = identity::delegate(&identity, &alice_auth, 0x20, ts::ctx(&mut scenario));
+        let token = identity::delegate(&mut identity, &alice_auth, 0x20, ts::ctx(&mut scenario));
 
         transfer::public_transfer(token, bob());
         ts::return_to_address(alice(), a);
@@ -295,7 +303,7 @@ module identity::delegation_tests {
         let (a, alice_auth) = common::take_cap(&scenario, alice());
         let b = ts::take_from_address<ControllerCap>(&scenario, bob());
         let token = identity::delegate(
-            &identity, &controller::auth_with_cap(&b), permissions::all(), ts::ctx(&mut scenario)
+            &mut identity, &controller::auth_with_cap(&b), permissions::all(), ts::ctx(&mut scenario)
         );
         // Threshold 1: alice removes bob at once.
         config_proposal::propose_remove_controller(

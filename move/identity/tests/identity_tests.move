@@ -29,7 +29,7 @@ module identity::identity_tests {
         assert!(identity::version(&identity) == identity::package_version(), 5);
         assert!(!identity::deleted(&identity) && !identity::deleted_did(&identity), 6);
         assert!(vector::is_empty(&identity::active_proposals(&identity)), 7);
-        assert!(controller::cap_controller_of(&cap) == id && controller::cap_can_delegate(&cap), 8);
+        assert!(controller::cap_controller_of(&cap) == id && !controller::cap_can_delegate(&cap), 8);
 
         ts::return_to_address(alice(), cap);
         ts::return_shared(identity);

@@ -59,7 +59,7 @@ module identity::sub_identity_tests {
     fun an_identity_acts_on_another_through_a_delegation_token() {
         let (scenario, clock) = common::begin(alice());
         let parent = common::create_single(&mut scenario, &clock);
-        let sub = common::create_single(&mut scenario, &clock);
+        let sub = common::create_single_delegating(&mut scenario, &clock);
         let parent_address = object::id_to_address(&parent);
 
         // Alice, sole controller of `sub`, delegates to the parent identity.
@@ -68,7 +68,7 @@ module identity::sub_identity_tests {
         let sub_cap_id = *vector::borrow(&identity::controllers(&sub_identity), 0);
         let sub_cap = common::take_by_id<ControllerCap>(&scenario, alice(), sub_cap_id);
         let token = identity::delegate(
-            &sub_identity, &controller::auth_with_cap(&sub_cap), permissions::all(), ts::ctx(&mut scenario)
+            &mut sub_identity, &controller::auth_with_cap(&sub_cap), permissions::all(), ts::ctx(&mut scenario)
         );
         let token_id = object::id(&token);
         transfer::public_transfer(token, parent_address);

@@ -292,17 +292,28 @@ module identity::voting_tests {
     /// Open proposals are bounded.
     fun open_proposals_are_bounded() {
         let (scenario, clock) = common::begin(alice());
-        let id = common::create_abc(&mut scenario, &clock, 2);
+        // Five controllers: four at their quota of 8 fill the 32 slots.
+        let accounts = vector[alice(), bob(), carol(), common::dave(), @0xE11E];
+        let id = identity::new_with_controllers(
+            option::some(common::doc()), accounts, vector[1, 1, 1, 1, 1], vector[false, false, false, false, false],
+            5, &clock, ts::ctx(&mut scenario),
+        );
         ts::next_tx(&mut scenario, alice());
         let identity = common::take_identity(&scenario, id);
-        let (a, alice_auth) = common::take_cap(&scenario, alice());
         let i = 0;
-        while (i <= 32) {
-            did_proposal::propose_deactivation(&mut identity, &alice_auth, option::none(), &clock, ts::ctx(&mut scenario));
+        while (i < 5) {
+            let account = *vector::borrow(&accounts, i);
+            let (cap, auth) = common::take_cap(&scenario, account);
+            let n = if (i < 4) { 8 } else { 1 };
+            let j = 0;
+            while (j < n) {
+                did_proposal::propose_deactivation(&mut identity, &auth, option::none(), &clock, ts::ctx(&mut scenario));
+                j = j + 1;
+            };
+            ts::return_to_address(account, cap);
             i = i + 1;
         };
 
-        ts::return_to_address(alice(), a);
         ts::return_shared(identity);
         common::end(scenario, clock);
     }

@@ -22,7 +22,7 @@
 //! | `movid_getChainIdentifier` | `[]` | digest |
 //! | `movid_faucet` | `[address, amount?]` | `ObjectRef` |
 //! | `movid_advanceEpoch` / `movid_advanceClock` | `[]` / `[ms]` | number (dev nodes only) |
-//! | `movid_resolveDid` | `[did]` | W3C DID Resolution result (added by the CLI's node) |
+//! | `movid_resolveDid` | `[did, options?]` | W3C DID Resolution result (added by the CLI's node; options as in DID Resolution: `versionId`, `versionTime`, `accept`) |
 
 use serde::{Deserialize, Serialize};
 

@@ -11,7 +11,7 @@ use movid_runtime::types::{
 use serde::{Deserialize, Serialize};
 
 use super::x509::Serial;
-use super::{AccessError, AccessResult};
+use super::{AccessError, AccessResult, Refusal};
 use crate::client::Client;
 use crate::did::Did;
 use crate::error::SdkError;
@@ -56,6 +56,8 @@ pub struct AccessAuthority {
     pub revoked_serials: TableRef,
     /// The layout version it was created with.
     pub version: u64,
+    /// Redeemed token hash -> serial of the one certificate issued for it.
+    pub redeemed_tokens: TableRef,
     /// The object's version.
     pub object_version: SequenceNumber,
 }
@@ -70,6 +72,7 @@ struct AuthorityRaw {
     revoked_tokens: TableRef,
     revoked_serials: TableRef,
     version: u64,
+    redeemed_tokens: TableRef,
 }
 
 impl AccessAuthority {
@@ -98,6 +101,7 @@ impl AccessAuthority {
             revoked_tokens: raw.revoked_tokens,
             revoked_serials: raw.revoked_serials,
             version: raw.version,
+            redeemed_tokens: raw.redeemed_tokens,
             object_version: object.version(),
         })
     }
@@ -343,6 +347,55 @@ impl AccessClient {
             .is_some())
     }
 
+    /// Whether the token with hash `token_hash` was already redeemed for a
+    /// certificate (tokens are single-use).
+    pub async fn is_token_redeemed(
+        &self,
+        authority: &AccessAuthority,
+        token_hash: &[u8; 32],
+    ) -> AccessResult<bool> {
+        let key = bcs::to_bytes(&token_hash.to_vec()).expect("bytes serialize");
+        Ok(self
+            .table_entry(&authority.redeemed_tokens, &bytes_tag(), &key)
+            .await?
+            .is_some())
+    }
+
+    /// Records on chain that the token with hash `token_hash` was redeemed
+    /// for the certificate `serial`. `ca` must be the CA key itself (the
+    /// authority accepts redemptions only from its account, which pays the
+    /// gas). A second redemption of the same token is refused with
+    /// [`Refusal::TokenAlreadyRedeemed`].
+    pub async fn redeem_token(
+        &self,
+        ca: &dyn Signer,
+        authority: ObjectID,
+        token_hash: &[u8; 32],
+        serial: &Serial,
+    ) -> AccessResult<()> {
+        let mut tx = TransactionBuilder::new(&*self.client, ca.address());
+        let authority_arg = tx.shared_object(authority, true).await?;
+        let hash = tx.pure(&token_hash.to_vec());
+        let serial = tx.pure(&serial.0.to_vec());
+        tx.move_call(
+            PKG,
+            "authority",
+            "redeem_token",
+            vec![],
+            vec![authority_arg, hash, serial],
+        );
+        match tx.execute(ca).await.map_err(explain) {
+            Ok(_) => Ok(()),
+            Err(AccessError::Authority { code, .. }) if code == E_TOKEN_ALREADY_REDEEMED => {
+                Err(Refusal::TokenAlreadyRedeemed {
+                    hash: hex::encode(token_hash),
+                }
+                .into())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Whether the certificate with `serial` is revoked.
     pub async fn is_serial_revoked(
         &self,
@@ -489,6 +542,9 @@ fn add_changes(
     }
     Ok(())
 }
+
+/// `access::authority::ETokenAlreadyRedeemed`.
+const E_TOKEN_ALREADY_REDEEMED: u64 = 2017;
 
 /// Names an abort of `access::authority`; other errors pass through.
 fn explain(e: SdkError) -> AccessError {

@@ -163,7 +163,11 @@ impl CertificateAuthority {
     /// the token's subject, in the current epoch; the subject is active and
     /// lists the key under `authentication`; and some service of the token
     /// is still allowed by the subject's policy. The certificate binds those
-    /// services.
+    /// services. Tokens are single-use: the token must not have been
+    /// redeemed, and before the certificate is returned its redemption is
+    /// recorded on chain from the CA key's account (which must hold gas), so
+    /// a second issuance - even a concurrent one - is refused with
+    /// [`Refusal::TokenAlreadyRedeemed`].
     pub async fn issue(
         &self,
         csr: &CertificateRequest,
@@ -249,7 +253,13 @@ impl CertificateAuthority {
             CustomExtension::from_oid_content(oid::EPOCH_BOUND, der::u64(request.epoch)),
             CustomExtension::from_oid_content(oid::SERVICE_BINDINGS, der::utf8_sequence(&services)),
         ];
-        self.sign(params, request.public_key).await
+        let cert = self.sign(params, request.public_key).await?;
+        // Recorded before the certificate leaves the CA: if this fails (a
+        // concurrent issuance won the race), the certificate is dropped.
+        self.access
+            .redeem_token(&self.key, self.authority, &token.hash(), &cert.serial())
+            .await?;
+        Ok(cert)
     }
 
     /// Issues a gate's server certificate for `names` (DNS names or IP

@@ -542,7 +542,7 @@ async fn sign_jwt(signer: &Committer, kid: &str, claims: &TokenClaims) -> Access
 /// must: its `kid` is an Ed25519 `assertionMethod` of the authority
 /// identity's DID document as resolved on chain now, the EdDSA signature
 /// verifies with it, `iss` is the authority's DID and `aud` is `audience`,
-/// it has not expired, and its hash is not revoked on chain.
+/// it has not expired, and its hash is neither revoked nor redeemed on chain.
 pub async fn verify_token(
     access: &AccessClient,
     authority: &AccessAuthority,
@@ -597,6 +597,12 @@ pub async fn verify_token(
     }
     if access.is_token_revoked(authority, &token.hash()).await? {
         return Err(Refusal::TokenRevoked {
+            hash: hex::encode(token.hash()),
+        }
+        .into());
+    }
+    if access.is_token_redeemed(authority, &token.hash()).await? {
+        return Err(Refusal::TokenAlreadyRedeemed {
             hash: hex::encode(token.hash()),
         }
         .into());

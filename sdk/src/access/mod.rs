@@ -27,7 +27,10 @@
 //! 3. **Issuance** ([`CertificateAuthority`]). The CA, whose key is the
 //!    authority's `ca_public_key`, issues an X.509 v3 certificate only when
 //!    the token verifies against the authority's DID document as resolved on
-//!    chain, has not expired and is not revoked, the CSR's signature
+//!    chain, has not expired, is not revoked and was never redeemed (tokens
+//!    are single-use: the CA records the token's hash on chain,
+//!    `access::authority::redeem_token` from the CA key's account, before
+//!    handing out the certificate), the CSR's signature
 //!    verifies, its epoch is the chain's, its key is an `authentication`
 //!    method of the subject's document, and the subject is active.
 //! 4. **Session** ([`Gate`], [`AccessConnector`]). A gate terminates TLS 1.3
@@ -197,6 +200,13 @@ pub enum Refusal {
     /// The token's hash is revoked on chain.
     #[error("the enrollment token {hash} is revoked")]
     TokenRevoked {
+        /// Its hash, hex.
+        hash: String,
+    },
+    /// The token was already redeemed for a certificate: tokens are
+    /// single-use, even after that certificate is revoked.
+    #[error("the enrollment token {hash} was already redeemed for a certificate; enroll again")]
+    TokenAlreadyRedeemed {
         /// Its hash, hex.
         hash: String,
     },

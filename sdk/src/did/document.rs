@@ -38,7 +38,8 @@ const ED25519_MULTICODEC: [u8; 2] = [0xed, 0x01];
 /// Multicodec varint prefix of an X25519 public key (`x25519-pub`, 0xec).
 const X25519_MULTICODEC: [u8; 2] = [0xec, 0x01];
 
-/// A DID document (W3C DID Core §5).
+/// A DID document (W3C DID Core §5). Documents built here carry the
+/// contexts of the method types they use (see [`DidDocument::complete_contexts`]).
 ///
 /// ```
 /// use movid_sdk::did::{Did, DidDocument, KeyFormat, PublicKey, Relationship};
@@ -267,11 +268,16 @@ impl DidDocument {
         relationships: &[Relationship],
     ) -> Result<(), DidError> {
         self.check_unused(&method.id)?;
+        let method_type = method.method_type.clone();
         for &relationship in relationships {
             self.relationship_mut(relationship)
                 .push(MethodRef::Reference(method.id.clone()));
         }
         self.verification_method.push(method);
+        // A method type movid knows brings its JSON-LD context along.
+        if [MULTIKEY_TYPE, JSON_WEB_KEY_TYPE].contains(&method_type.as_str()) {
+            self.complete_contexts();
+        }
         Ok(())
     }
 
@@ -572,10 +578,13 @@ impl DidDocumentBuilder {
     }
 
     /// The document, or the first error met while building it.
-    pub fn build(self) -> Result<DidDocument, DidError> {
+    pub fn build(mut self) -> Result<DidDocument, DidError> {
         match self.error {
             Some(e) => Err(e),
-            None => Ok(self.doc),
+            None => {
+                self.doc.complete_contexts();
+                Ok(self.doc)
+            }
         }
     }
 }
@@ -874,7 +883,7 @@ mod tests {
     fn document_round_trips_through_json() {
         let doc = sample();
         let json = serde_json::to_value(&doc).unwrap();
-        assert_eq!(json["@context"], json!(DID_CONTEXT_V1));
+        assert_eq!(json["@context"][0], json!(DID_CONTEXT_V1));
         assert_eq!(json["authentication"][0], json!(format!("{}#key-1", did())));
         assert_eq!(json["verificationMethod"][0]["type"], json!(MULTIKEY_TYPE));
         let back: DidDocument = serde_json::from_value(json).unwrap();

@@ -1,19 +1,23 @@
-//! `did:movid` DIDs, DID documents, their on-chain encoding, and resolution.
+//! `did:movid` DIDs, DID documents, their on-chain encoding, resolution and
+//! DID URL dereferencing (the method: docs/DID_METHOD.md).
 //!
 //! - [`Did`] / [`DidUrl`]: `did:movid:<network>:0x<object id>` and DID URLs
 //!   such as `did:movid:local:0x..#key-1` (format: docs/DESIGN.md §8).
 //! - [`DidDocument`]: a complete W3C DID Core document model that keeps
-//!   unknown properties, with a builder and key lookups.
+//!   unknown properties, with a builder, key lookups and the checks a
+//!   document passes before it is stored ([`DidDocument::validate_for_chain`]).
 //! - [`pack`] / [`unpack`]: the bytes an `Identity` object stores
 //!   (`"DID"` ‖ version ‖ encoding ‖ payload, own DID as `did:0:0`).
-//! - [`resolve`]: a W3C DID Resolution result from an identity's on-chain
-//!   state, without any I/O.
+//! - [`DidHistory`]: the document versions of an identity's object history.
+//! - [`resolve`] / [`dereference`]: W3C DID Resolution results and DID URL
+//!   dereferencing results from a history, without any I/O; errors are
+//!   problem-details objects ([`ResolutionError`]) with the draft's type URIs.
 //!
 //! Everything that reads input returns a [`DidError`] instead of panicking.
 //!
 //! ```
-//! use movid_sdk::did::{pack, resolve, Did, DidDocument, Encoding, IdentityState,
-//!                      KeyFormat, PublicKey, Relationship};
+//! use movid_sdk::did::{pack, resolve, Did, DidDocument, DidHistory, Encoding, IdentityState,
+//!                      KeyFormat, PublicKey, Relationship, ResolutionOptions};
 //!
 //! // The DID of the identity object 0x01..01 on the local chain.
 //! let did: Did = format!("did:movid:local:0x{}", "01".repeat(32)).parse()?;
@@ -21,31 +25,54 @@
 //!     .key("key-1", PublicKey::Ed25519([9; 32]), KeyFormat::Multibase,
 //!          &[Relationship::Authentication])
 //!     .build()?;
+//! doc.validate_for_chain()?;
 //!
 //! // What the identity stores on chain, and what a resolver makes of it.
 //! let bytes = pack(&doc, Encoding::DeflateJson);
-//! let state = IdentityState { did_doc: Some(bytes), created_ms: 0, updated_ms: 0, version: 1 };
-//! let result = resolve(&did.to_string(), "local", Some(&state));
+//! let state = IdentityState { did_doc: Some(bytes), deleted_did: false, created_ms: 0,
+//!                             updated_ms: 0, version: 1 };
+//! let history = DidHistory::single(&state);
+//! let result = resolve(&did.to_string(), "local", Some(&history), &ResolutionOptions::default());
 //! assert_eq!(result.document().unwrap().ed25519_public_key("key-1")?, [9; 32]);
 //! # Ok::<(), movid_sdk::did::DidError>(())
 //! ```
 
+mod dereference;
 mod document;
 mod encoding;
+mod history;
 mod id;
+mod media;
+mod problem;
 mod resolution;
+mod validate;
 
+pub use dereference::{
+    dereference, percent_decode, DereferencingMetadata, DereferencingOptions, DereferencingResult,
+};
 pub use document::{
     DidDocument, DidDocumentBuilder, Jwk, KeyFormat, MethodRef, PublicKey, Relationship, Service,
     ServiceEndpoint, ServiceEndpointEntry, VerificationMethod, DID_CONTEXT_V1, JSON_WEB_KEY_TYPE,
     MULTIKEY_TYPE,
 };
 pub use encoding::{pack, unpack, Encoding, FORMAT_VERSION, MAGIC, MAX_JSON_SIZE, PLACEHOLDER_DID};
+pub use history::{
+    format_timestamp_ms, parse_datetime, DidHistory, DidVersion, IdentityState, StoredDocument,
+};
 pub use id::{Did, DidUrl, LOCAL_NETWORK, MAX_NETWORK_LEN, METHOD};
+pub use media::{
+    negotiate, Representation, CONTENT_TYPE_DID_JSON, CONTENT_TYPE_DID_LD_JSON,
+    CONTENT_TYPE_DID_RESOLUTION, CONTENT_TYPE_DID_RESOLUTION_LEGACY,
+    CONTENT_TYPE_DID_URL_DEREFERENCING, CONTENT_TYPE_URI_LIST,
+};
+pub use problem::{ErrorKind, ResolutionError, ERROR_TYPE_PREFIX};
 pub use resolution::{
-    format_timestamp_ms, resolve, resolve_did, resolve_url, DidDocumentMetadata,
-    DidResolutionMetadata, IdentityState, ResolutionError, ResolutionResult, CONTENT_TYPE_DID_JSON,
-    CONTENT_TYPE_DID_LD_JSON, RESOLUTION_CONTEXT,
+    resolve, resolve_did, DidDocumentMetadata, DidResolutionMetadata, ResolutionOptions,
+    ResolutionResult, RESOLUTION_CONTEXT,
+};
+pub use validate::{
+    decode_multikey, is_did, DID_CONTEXT_V1_1, ED25519_2020_CONTEXT, JWS_2020_CONTEXT,
+    KNOWN_CONTEXTS, MULTIKEY_CONTEXT, X25519_2020_CONTEXT,
 };
 
 /// What went wrong reading or using a DID, a DID document or its stored bytes.
@@ -150,6 +177,22 @@ pub enum DidError {
         expected: &'static str,
         /// The curve found.
         found: &'static str,
+    },
+    /// A document entry (context, controller, service) is malformed.
+    #[error("{entry} is invalid: {reason}")]
+    InvalidDocumentEntry {
+        /// Which entry.
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A term of the document is defined by none of its JSON-LD contexts.
+    #[error("`{term}` is not defined by any @context of the document; add {}", if contexts.is_empty() { "a context that defines it".to_owned() } else { contexts.join(" or ") })]
+    UndefinedTerm {
+        /// The undefined term.
+        term: String,
+        /// The known contexts that define it.
+        contexts: Vec<String>,
     },
     /// The stored bytes are empty: the DID is deactivated, there is no document.
     #[error(

@@ -57,6 +57,18 @@ pub enum IdentityError {
     /// The identity has the most open proposals it may have.
     #[error("the identity has too many open proposals; execute or delete some")]
     TooManyProposals,
+    /// The controller already has its quota of open proposals.
+    #[error("this controller already has the 8 open proposals one controller may have; execute, delete or withdraw some")]
+    TooManyProposalsOfController,
+    /// This controller already rejected the proposal.
+    #[error("this controller already rejected the proposal")]
+    AlreadyRejected,
+    /// The ID is not a live delegation token minted by this identity.
+    #[error("the ID is not a live delegation token of this identity")]
+    UnknownToken,
+    /// The identity already has the most live delegation tokens it may have.
+    #[error("the identity has the 128 live delegation tokens it may have; destroy some first")]
+    TooManyTokens,
     /// The threshold would be zero or above the total voting power.
     #[error("the threshold would be zero or above the total voting power")]
     InvalidThreshold,
@@ -176,6 +188,10 @@ impl IdentityError {
             Some("EProposalExpired") => ProposalExpired,
             Some("ECannotDeleteProposal") => CannotDeleteProposal,
             Some("ETooManyProposals") => TooManyProposals,
+            Some("ETooManyProposalsOfController") => TooManyProposalsOfController,
+            Some("EAlreadyRejected") => AlreadyRejected,
+            Some("EUnknownToken") => UnknownToken,
+            Some("ETooManyTokens") => TooManyTokens,
             Some("EInvalidThreshold") => InvalidThreshold,
             Some("ENoControllers") => NoControllers,
             Some("ETooManyControllers") => TooManyControllers,
@@ -241,6 +257,10 @@ fn constant_of_code(code: u64) -> Option<&'static str> {
         117 => "ETooManyRevokedTokens",
         118 => "ETokenAlreadyRevoked",
         119 => "ETokenNotRevoked",
+        120 => "ETooManyProposalsOfController",
+        121 => "EAlreadyRejected",
+        122 => "EUnknownToken",
+        123 => "ETooManyTokens",
         200 => "EIdentityDeleted",
         201 => "EControllerStillActive",
         202 => "ECredentialOfOtherIdentity",
@@ -303,5 +323,16 @@ mod tests {
             IdentityError::from_abort(&abort(9999, None), (0, 0)),
             IdentityError::MoveAbort(_)
         ));
+        for (code, variant) in [
+            (120, IdentityError::TooManyProposalsOfController),
+            (121, IdentityError::AlreadyRejected),
+            (122, IdentityError::UnknownToken),
+            (123, IdentityError::TooManyTokens),
+        ] {
+            assert_eq!(
+                IdentityError::from_abort(&abort(code, None), (0, 0)),
+                variant
+            );
+        }
     }
 }

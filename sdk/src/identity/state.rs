@@ -33,10 +33,21 @@ pub struct OnChainIdentity {
     pub controllers: Vec<ControllerInfo>,
     /// The IDs of the open proposals, oldest first.
     pub proposal_ids: Vec<ObjectID>,
-    /// The open proposals, oldest first, when loaded (empty otherwise).
+    /// The creating controller (`ControllerCap` ID) of each of
+    /// `proposal_ids`, at the same index: the per-controller quota counts
+    /// these.
+    pub proposal_creators: Vec<ObjectID>,
+    /// The open proposals that decoded, oldest first, when loaded (empty
+    /// otherwise).
     pub proposals: Vec<Proposal>,
+    /// The open proposals that could not be read or decoded, when loaded:
+    /// one bad proposal is reported here instead of failing the whole read.
+    pub undecodable_proposals: Vec<UndecodableProposal>,
     /// Revoked delegation token IDs.
     pub revoked_tokens: Vec<ObjectID>,
+    /// Live delegation tokens the identity minted, each with the
+    /// `ControllerCap` it acts for: the only tokens that can be revoked.
+    pub tokens: Vec<(ObjectID, ObjectID)>,
     /// Clock milliseconds at creation.
     pub created_ms: u64,
     /// Clock milliseconds of the last document change.
@@ -89,7 +100,10 @@ impl OnChainIdentity {
                 })
                 .collect(),
             proposals: vec![],
+            undecodable_proposals: vec![],
             revoked_tokens: raw.did_doc.revoked_tokens,
+            tokens: raw.did_doc.tokens,
+            proposal_creators: raw.did_doc.proposal_creators,
             created_ms: raw.created,
             updated_ms: raw.updated,
             package_version: raw.version,
@@ -140,6 +154,14 @@ impl OnChainIdentity {
         self.voting_power(cap_id).is_some()
     }
 
+    /// The number of open proposals the controller `cap_id` created.
+    pub fn open_proposals_of(&self, cap_id: ObjectID) -> usize {
+        self.proposal_creators
+            .iter()
+            .filter(|c| **c == cap_id)
+            .count()
+    }
+
     /// The open proposal `id`, if loaded.
     pub fn proposal(&self, id: ObjectID) -> Option<&Proposal> {
         self.proposals.iter().find(|p| p.id == id)
@@ -155,10 +177,21 @@ impl OnChainIdentity {
             .sum()
     }
 
+    /// The current voting power of `proposal`'s rejecters; at the threshold
+    /// the proposal is deleted.
+    pub fn current_rejections(&self, proposal: &Proposal) -> u64 {
+        proposal
+            .rejecters
+            .iter()
+            .filter_map(|v| self.voting_power(*v))
+            .sum()
+    }
+
     /// The DID fields a resolver needs.
     pub fn state(&self) -> IdentityState {
         IdentityState {
             did_doc: self.did_doc.clone(),
+            deleted_did: self.deleted_did,
             created_ms: self.created_ms,
             updated_ms: self.updated_ms,
             version: self.object_version,
@@ -180,6 +213,8 @@ pub struct Proposal {
     pub votes: u64,
     /// The `ControllerCap` IDs that approved it.
     pub voters: Vec<ObjectID>,
+    /// The `ControllerCap` IDs that rejected it.
+    pub rejecters: Vec<ObjectID>,
     /// The last epoch in which it may be approved or executed.
     pub expiration_epoch: Option<u64>,
 }
@@ -225,6 +260,9 @@ impl Proposal {
                 version: bcs::from_bytes(rest).map_err(decode_err)?,
             },
             Some(ProposalKind::DeleteIdentity) => ProposalAction::DeleteIdentity,
+            Some(ProposalKind::UnrevokeToken) => ProposalAction::UnrevokeToken {
+                token: bcs::from_bytes(rest).map_err(decode_err)?,
+            },
             None => ProposalAction::Unknown {
                 contents: rest.to_vec(),
             },
@@ -235,6 +273,7 @@ impl Proposal {
             action,
             votes: head.votes,
             voters: head.voters,
+            rejecters: head.rejecters,
             expiration_epoch: head.expiration_epoch,
         })
     }
@@ -285,11 +324,27 @@ pub enum ProposalAction {
     },
     /// Delete the identity.
     DeleteIdentity,
+    /// Lift the revocation of a delegation token.
+    UnrevokeToken {
+        /// The token's ID.
+        token: ObjectID,
+    },
     /// An action type this SDK does not know, as BCS.
     Unknown {
         /// The action's BCS.
         contents: Vec<u8>,
     },
+}
+
+/// An open proposal whose object could not be read or decoded (for example
+/// one holding a value the runtime should have refused): reported with its
+/// ID so that the identity's other proposals stay readable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UndecodableProposal {
+    /// The proposal's object ID.
+    pub id: ObjectID,
+    /// Why it could not be decoded.
+    pub error: String,
 }
 
 /// A new controller in a [`ConfigChange`].
@@ -449,10 +504,14 @@ struct MulticontrollerRaw {
     controllers: Vec<(ObjectID, u64)>,
     controlled_value: Option<Vec<u8>>,
     active_proposals: Vec<ObjectID>,
+    /// The creator of each active proposal, at the same index.
+    proposal_creators: Vec<ObjectID>,
     /// `ObjectBag { id, size }`.
     proposals: (ObjectID, u64),
     /// `VecSet<ID>`: a vector.
     revoked_tokens: Vec<ObjectID>,
+    /// `VecMap<ID, ID>`: token -> its controller's cap.
+    tokens: Vec<(ObjectID, ObjectID)>,
 }
 
 #[derive(Deserialize)]
@@ -461,37 +520,55 @@ struct ProposalHead {
     id: ObjectID,
     votes: u64,
     voters: Vec<ObjectID>,
+    rejecters: Vec<ObjectID>,
     expiration_epoch: Option<u64>,
 }
 
 /// Decodes the fields of `Proposal<T>` before the action and returns the
 /// action's bytes. BCS has no framing, so the head's length is computed from
-/// its layout: id (32), votes (8), voters (ULEB128 length + 32 each),
-/// expiration (tag + 8 if some).
+/// its layout: id (32), votes (8), voters and rejecters (ULEB128 length + 32
+/// each), expiration (tag 0, or tag 1 + 8). Any other expiration tag is
+/// refused: an `Option` has at most one element.
 fn split_head(contents: &[u8]) -> Result<(ProposalHead, &[u8]), bcs::Error> {
     let eof = || bcs::Error::Eof;
     let mut at = 40;
+    for _ in 0..2 {
+        let n = read_uleb128(contents, &mut at)?;
+        let len = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_mul(32))
+            .ok_or_else(eof)?;
+        at = at.checked_add(len).ok_or_else(eof)?;
+    }
+    at += match contents.get(at).ok_or_else(eof)? {
+        0 => 1,
+        1 => 9,
+        tag => {
+            return Err(bcs::Error::Custom(format!(
+                "expiration_epoch: an Option with {tag} elements"
+            )))
+        }
+    };
+    let head_bytes = contents.get(..at).ok_or_else(eof)?;
+    Ok((bcs::from_bytes(head_bytes)?, &contents[at..]))
+}
+
+/// Reads a ULEB128 length at `*at`, advancing it.
+fn read_uleb128(contents: &[u8], at: &mut usize) -> Result<u64, bcs::Error> {
     let mut n: u64 = 0;
     let mut shift = 0;
     loop {
-        let byte = *contents.get(at).ok_or_else(eof)?;
-        at += 1;
+        let byte = *contents.get(*at).ok_or(bcs::Error::Eof)?;
+        *at += 1;
         n |= u64::from(byte & 0x7f) << shift;
         if byte & 0x80 == 0 {
-            break;
+            return Ok(n);
         }
         shift += 7;
         if shift > 63 {
             return Err(bcs::Error::NonCanonicalUleb128Encoding);
         }
     }
-    at += 32 * n as usize;
-    at += match contents.get(at).ok_or_else(eof)? {
-        0 => 1,
-        _ => 9,
-    };
-    let head_bytes = contents.get(..at).ok_or_else(eof)?;
-    Ok((bcs::from_bytes(head_bytes)?, &contents[at..]))
 }
 
 #[derive(Deserialize)]
@@ -545,4 +622,64 @@ struct BorrowRaw {
     objects: Vec<ObjectID>,
     #[allow(dead_code)]
     borrowed: Vec<ObjectID>,
+}
+
+#[cfg(test)]
+mod tests {
+    use movid_runtime::types::{Digest, MoveObject, Owner};
+
+    use super::*;
+    use crate::tx::struct_tag;
+
+    /// A `Proposal<UpdateDid>` object with one voter, no rejecter, the
+    /// expiration given as raw BCS and a deactivation as its action.
+    fn proposal_object(expiration: &[u8]) -> Object {
+        let mut contents = vec![7u8; 32];
+        contents.extend(1u64.to_le_bytes());
+        contents.push(1);
+        contents.extend([9u8; 32]);
+        contents.push(0);
+        contents.extend(expiration);
+        contents.extend([1, 0]);
+        let type_ = struct_tag(
+            ObjectID::IDENTITY,
+            "multicontroller",
+            "Proposal",
+            vec![ProposalKind::UpdateDid.type_tag()],
+        );
+        Object::new_move(
+            MoveObject {
+                type_,
+                has_public_transfer: true,
+                version: 1,
+                contents,
+            },
+            Owner::ObjectOwner(Address::random()),
+            Digest::ZERO,
+        )
+    }
+
+    #[test]
+    fn a_proposal_head_decodes_field_by_field() {
+        let p = Proposal::from_object(&proposal_object(&[1, 5, 0, 0, 0, 0, 0, 0, 0])).unwrap();
+        assert_eq!(p.voters, vec![ObjectID([9; 32])]);
+        assert!(p.rejecters.is_empty());
+        assert_eq!(p.expiration_epoch, Some(5));
+        assert_eq!(p.action, ProposalAction::UpdateDid { doc: Some(vec![]) });
+    }
+
+    #[test]
+    fn a_two_element_option_expiration_is_an_error_not_a_misread() {
+        let two = [2, 5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0];
+        let err = Proposal::from_object(&proposal_object(&two)).unwrap_err();
+        assert!(err.to_string().contains("2 elements"), "{err}");
+        // Split into the decoded and the undecodable, the other proposal survives.
+        let good = proposal_object(&[0]);
+        let ids = [ObjectID([1; 32]), good.id()];
+        let (decoded, undecodable) =
+            super::super::split_decoded(&ids, vec![Err(err), Proposal::from_object(&good)]);
+        assert_eq!(decoded.len(), 1);
+        assert_eq!(undecodable.len(), 1);
+        assert_eq!(undecodable[0].id, ids[0]);
+    }
 }

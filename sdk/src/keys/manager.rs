@@ -8,6 +8,7 @@ use super::agent::{AgentBackend, Connection};
 use super::crypto::{
     personal_message_digest, transaction_signing_digest, SealedMessage, Signature,
 };
+use super::pkcs11::Pkcs11Backend;
 use super::protocol::{Request, Response, SignIntent};
 use super::remote::{RemoteBackend, RemoteClientConfig};
 use super::store::{import_request, MemoryBackend};
@@ -24,6 +25,9 @@ pub enum Backend {
     Agent(AgentBackend),
     /// A remote signer over mutually authenticated TLS.
     Remote(RemoteBackend),
+    /// A PKCS#11 hardware token (or SoftHSM2): keys generated on it and
+    /// never leaving it.
+    Pkcs11(Pkcs11Backend),
 }
 
 impl Backend {
@@ -69,6 +73,7 @@ impl Backend {
     pub fn endpoint(&self) -> String {
         match self {
             Backend::Memory(_) => "memory".to_owned(),
+            Backend::Pkcs11(_) => "pkcs11".to_owned(),
             Backend::Agent(agent) => agent.path().display().to_string(),
             Backend::Remote(remote) => remote.addr().to_string(),
         }
@@ -77,7 +82,7 @@ impl Backend {
     /// A new connection to the agent or remote signer (`None` for memory).
     async fn open(&self) -> Result<Option<Connection>, KeyError> {
         match self {
-            Backend::Memory(_) => Ok(None),
+            Backend::Memory(_) | Backend::Pkcs11(_) => Ok(None),
             Backend::Agent(agent) => agent.open().await.map(Some),
             Backend::Remote(remote) => remote.open().await.map(Some),
         }
@@ -87,7 +92,8 @@ impl Backend {
     async fn call(&self, request: Request) -> Result<Response, KeyError> {
         match self {
             Backend::Memory(memory) => memory.handle(request),
-            _ => {
+            Backend::Pkcs11(token) => token.call(request).await,
+            Backend::Agent(_) | Backend::Remote(_) => {
                 let mut connection = self.open().await?.expect("agent and remote connect");
                 connection.request(request).await
             }
@@ -117,6 +123,12 @@ impl From<MemoryBackend> for Backend {
 impl From<AgentBackend> for Backend {
     fn from(b: AgentBackend) -> Backend {
         Backend::Agent(b)
+    }
+}
+
+impl From<Pkcs11Backend> for Backend {
+    fn from(b: Pkcs11Backend) -> Backend {
+        Backend::Pkcs11(b)
     }
 }
 
@@ -325,8 +337,10 @@ impl Link {
     /// Sends `request` on the handle's connection, connecting (again) first
     /// if there is none or it broke while reused.
     async fn call(&self, request: Request) -> Result<Response, KeyError> {
-        if let Backend::Memory(memory) = &self.backend {
-            return memory.handle(request);
+        match &self.backend {
+            Backend::Memory(memory) => return memory.handle(request),
+            Backend::Pkcs11(token) => return token.call(request).await,
+            Backend::Agent(_) | Backend::Remote(_) => {}
         }
         let mut guard = self.connection.lock().await;
         let reused = guard.is_some();

@@ -66,6 +66,13 @@
 //!   ([`Agent::serve_remote`]) over TLS 1.3 with both ends authenticated by
 //!   certificates of a private CA ([`SignerCa`]), and a non-empty token on
 //!   every request.
+//! - [`Backend::Pkcs11`]: a PKCS#11 token ([`Pkcs11Backend`], e.g. a
+//!   hardware security module or SoftHSM2). Keys are generated on the token
+//!   and never leave it, and the token itself enforces the capabilities.
+//!   Importing is refused ([`KeyError::NotSupported`]).
+//!
+//! [`DidEnvelope`] seals a message to the X25519 key a DID document lists
+//! under `keyAgreement` and opens it with a [`Decryptor`] of any backend.
 //!
 //! # Signer protocol
 //!
@@ -150,9 +157,12 @@
 
 mod agent;
 mod crypto;
+mod envelope;
+mod hpke_split;
 mod identity;
 mod keyfile;
 mod manager;
+mod pkcs11;
 mod protocol;
 mod remote;
 mod server;
@@ -167,9 +177,11 @@ pub use crypto::{
     address_of, encrypt_to, personal_message_digest, transaction_signing_digest, SealedMessage,
     Signature, ED25519_FLAG, PERSONAL_MESSAGE_INTENT, TRANSACTION_INTENT,
 };
+pub use envelope::{DidEnvelope, ENVELOPE_FORMAT, ENVELOPE_SUITE};
 pub use identity::{Capability, ExternalIdentity, IdentityId, KeyMaterial, Scheme};
 pub use keyfile::keyfile_is_encrypted;
 pub use manager::{Backend, Committer, Decryptor, Handle, IdentityManager};
+pub use pkcs11::{Pkcs11Backend, PKCS11_MODULE_ENV, SOFTHSM2_MODULE};
 pub use remote::{RemoteBackend, RemoteClientConfig, RemoteSignerConfig, SignerCa, TlsIdentity};
 pub use server::SignerPolicy;
 pub use store::MemoryBackend;
@@ -282,6 +294,65 @@ pub enum KeyError {
     /// `info`, or altered.
     #[error("the message does not decrypt with this identity's key (another recipient, another info, or altered)")]
     DecryptionFailed,
+    /// No slot of the PKCS#11 module holds a token with this label.
+    #[error("no token labelled `{label}` in PKCS#11 module {module} (tokens there: {available:?}); check the label, or create one (`softhsm2-util --init-token --free --label {label}`)")]
+    TokenNotFound {
+        /// The label asked for.
+        label: String,
+        /// The module searched.
+        module: PathBuf,
+        /// The labels of the tokens that are there.
+        available: Vec<String>,
+    },
+    /// The token refused the user PIN.
+    #[error(
+        "the PIN was refused by token `{token}`; pass the user PIN the token was initialized with"
+    )]
+    WrongPin {
+        /// The token's label.
+        token: String,
+    },
+    /// The token lacks a mechanism every identity needs.
+    #[error("token `{token}` does not support {missing}, which movid identities need; use a token with Ed25519 (PKCS#11 3.0)")]
+    TokenUnsupported {
+        /// The token's label.
+        token: String,
+        /// The missing mechanism.
+        missing: &'static str,
+    },
+    /// A PKCS#11 call failed.
+    #[error("the PKCS#11 token failed to {operation}: {reason}")]
+    Pkcs11 {
+        /// What was being done.
+        operation: String,
+        /// The module's report.
+        reason: String,
+    },
+    /// This backend does not do this, by design.
+    #[error("the {backend} backend does not {operation}: {reason}")]
+    NotSupported {
+        /// The backend.
+        backend: &'static str,
+        /// The refused operation.
+        operation: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A DID document lists no X25519 key under `keyAgreement` (or not the
+    /// one asked for), so nothing can be encrypted to it.
+    #[error("{did} has no X25519 keyAgreement key{}; its controllers must add one to the DID document before anyone can encrypt to it", .kid.as_ref().map(|k| format!(" `{k}`")).unwrap_or_default())]
+    NoKeyAgreementKey {
+        /// The DID.
+        did: String,
+        /// The key ID asked for, if one was.
+        kid: Option<String>,
+    },
+    /// An encrypted envelope is not in the `movid-hpke-v1` format.
+    #[error("not a movid-hpke-v1 envelope: {reason}")]
+    InvalidEnvelope {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A public key cannot be encrypted to.
     #[error("invalid X25519 public key: {reason}")]
     InvalidPublicKey {

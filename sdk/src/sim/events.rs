@@ -287,7 +287,21 @@ identity_events! {
         threshold: u64,
     }
 
-    /// A controller withdrew its approval.
+    /// A controller rejected a proposal; at the threshold it is deleted.
+    ProposalRejected {
+        /// The identity.
+        identity: ObjectID,
+        /// The proposal.
+        proposal: ObjectID,
+        /// The rejecting controller's `ControllerCap` ID.
+        controller: ObjectID,
+        /// Current voting power of the proposal's rejecters after this one.
+        rejections: u64,
+        /// The threshold.
+        threshold: u64,
+    }
+
+    /// A controller withdrew its approval (or rejection).
     ApprovalRemoved {
         /// The identity.
         identity: ObjectID,
@@ -403,6 +417,7 @@ impl IdentityEvent {
             IdentityEvent::IdentityCreated(e) => e.identity,
             IdentityEvent::ProposalCreated(e) => e.identity,
             IdentityEvent::ProposalApproved(e) => e.identity,
+            IdentityEvent::ProposalRejected(e) => e.identity,
             IdentityEvent::ApprovalRemoved(e) => e.identity,
             IdentityEvent::ProposalExecuted(e) => e.identity,
             IdentityEvent::ProposalDeleted(e) => e.identity,
@@ -449,6 +464,13 @@ impl IdentityEvent {
                 id(&e.proposal),
                 id(&e.controller),
                 e.votes,
+                e.threshold
+            ),
+            IdentityEvent::ProposalRejected(e) => format!(
+                "ProposalRejected {} by {}: {}/{} rejections",
+                id(&e.proposal),
+                id(&e.controller),
+                e.rejections,
                 e.threshold
             ),
             IdentityEvent::ApprovalRemoved(e) => format!(

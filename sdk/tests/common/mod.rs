@@ -64,6 +64,22 @@ impl World {
     }
 
     /// Key `i` acting on `identity` with its ControllerCap.
+    /// As [`World::identity`], every controller allowed to delegate.
+    pub async fn delegating_identity(
+        &self,
+        controllers: &[usize],
+        threshold: u64,
+    ) -> OnChainIdentity {
+        let mut builder = self.ids.create_identity().threshold(threshold);
+        for &i in controllers {
+            builder = builder.controller_with_delegation(self.keys[i].address(), 1, true);
+        }
+        builder
+            .execute(&self.keys[controllers[0]])
+            .await
+            .expect("identity created")
+    }
+
     pub async fn controller(&self, identity: &OnChainIdentity, i: usize) -> Controller<'_> {
         self.ids
             .controller(identity.id, &self.keys[i])

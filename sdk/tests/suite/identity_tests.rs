@@ -21,7 +21,8 @@ pub async fn identity_with_one_controller_executes_at_once(client: Arc<dyn Clien
     let caps = w.ids.controller_caps(w.alice().address()).await.unwrap();
     assert_eq!(caps.len(), 1);
     assert_eq!(caps[0].controller_of, identity.id);
-    assert!(caps[0].can_delegate);
+    // Delegation only when asked for.
+    assert!(!caps[0].can_delegate);
     assert_eq!(identity.controllers[0].cap_id, caps[0].id);
     // The default document has no methods.
     assert!(identity
@@ -374,7 +375,7 @@ pub async fn proposals_are_read_with_their_actions(client: Arc<dyn Client>) {
 
 pub async fn delegate_acts_within_its_permissions(client: Arc<dyn Client>) {
     let w = World::new(client);
-    let identity = w.identity(&[0], 1).await;
+    let identity = w.delegating_identity(&[0], 1).await;
     let alice = w.controller(&identity, 0).await;
     let token = alice
         .delegate(
@@ -416,7 +417,7 @@ pub async fn delegate_acts_within_its_permissions(client: Arc<dyn Client>) {
 
 pub async fn revoked_token_is_refused_until_unrevoked(client: Arc<dyn Client>) {
     let w = World::new(client);
-    let identity = w.identity(&[0], 1).await;
+    let identity = w.delegating_identity(&[0], 1).await;
     let alice = w.controller(&identity, 0).await;
     let token = alice
         .delegate(permissions::ALL, w.dave().address())
@@ -435,10 +436,16 @@ pub async fn revoked_token_is_refused_until_unrevoked(client: Arc<dyn Client>) {
         identity_error(dave.propose_deactivation().await),
         IdentityError::TokenRevoked
     );
-    alice.unrevoke_token(token).await.unwrap();
+    // Threshold 1: alice's unrevoke proposal executes at once.
+    assert!(alice.propose_unrevoke(token).await.unwrap().executed);
     assert_eq!(
-        identity_error(alice.unrevoke_token(token).await),
+        identity_error(alice.propose_unrevoke(token).await),
         IdentityError::TokenNotRevoked
+    );
+    // Only tokens of this identity can be revoked.
+    assert_eq!(
+        identity_error(alice.revoke_token(ObjectID::random()).await),
+        IdentityError::UnknownToken
     );
     // With every permission, the token executes at once.
     assert!(dave.propose_deactivation().await.unwrap().executed);
@@ -446,7 +453,7 @@ pub async fn revoked_token_is_refused_until_unrevoked(client: Arc<dyn Client>) {
 
 pub async fn token_holder_destroys_its_token(client: Arc<dyn Client>) {
     let w = World::new(client);
-    let identity = w.identity(&[0], 1).await;
+    let identity = w.delegating_identity(&[0], 1).await;
     let alice = w.controller(&identity, 0).await;
     let token = alice
         .delegate(permissions::CREATE, w.dave().address())
@@ -638,7 +645,7 @@ pub async fn dids_controlled_by_lists_every_controlled_identity(client: Arc<dyn 
 
 pub async fn document_history_lists_every_version(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
-    let identity = w.identity(&[0, 1], 1).await;
+    let identity = w.delegating_identity(&[0, 1], 1).await;
     let alice = w.controller(&identity, 0).await;
     let first = w.doc(&identity, 0);
     let second = w.doc(&identity, 1);

@@ -68,11 +68,15 @@ macro_rules! client_suite {
             identity_tests::identity_deletion_needs_the_threshold,
             identity_tests::non_controller_has_no_controller_handle,
             resolution_tests::live_did_resolves_to_its_document,
+            resolution_tests::opening_a_proposal_does_not_change_the_version_id,
+            resolution_tests::older_versions_resolve_by_version_id_and_time,
             resolution_tests::deactivated_did_resolves_without_document,
-            resolution_tests::deleted_did_is_not_found_and_deactivated,
+            resolution_tests::deleted_did_resolves_as_deactivated,
             resolution_tests::unknown_did_is_not_found,
             resolution_tests::object_that_is_not_an_identity_is_not_found,
             resolution_tests::invalid_and_foreign_dids_are_reported,
+            resolution_tests::a_document_with_a_key_that_is_not_base58_is_refused_before_sending,
+            resolution_tests::a_multikey_without_its_context_is_refused_before_sending,
         );
     };
     (@tests $factory:path; $($module:ident :: $name:ident),* $(,)?) => {

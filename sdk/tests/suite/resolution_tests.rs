@@ -1,13 +1,22 @@
-//! DID resolution through a client: live, deactivated, deleted, unknown and
-//! invalid DIDs.
+//! DID resolution and dereferencing through a client: live, versioned,
+//! deactivated, deleted, unknown and invalid DIDs, and documents refused
+//! before they reach the chain.
 
 use std::sync::Arc;
 
-use movid_sdk::did::{format_timestamp_ms, Did, ResolutionError};
-use movid_sdk::resolver::resolve;
-use movid_sdk::Client;
+use movid_sdk::did::{
+    format_timestamp_ms, DereferencingOptions, Did, DidDocumentMetadata, ErrorKind,
+    ResolutionOptions,
+};
+use movid_sdk::resolver::{dereference, resolve, resolve_with};
+use movid_sdk::{Client, SdkError};
+use serde_json::json;
 
 use crate::common::World;
+
+fn options(v: serde_json::Value) -> ResolutionOptions {
+    serde_json::from_value(v).unwrap()
+}
 
 pub async fn live_did_resolves_to_its_document(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
@@ -22,7 +31,7 @@ pub async fn live_did_resolves_to_its_document(client: Arc<dyn Client>) {
     let read = w.ids.get_identity(identity.id).await.unwrap();
 
     let result = resolve(&*client, &identity.did.to_string()).await.unwrap();
-    assert_eq!(result.did_resolution_metadata.error, None);
+    assert_eq!(result.error(), None);
     assert_eq!(result.document(), Some(&doc));
     let meta = &result.did_document_metadata;
     assert_eq!(meta.created, Some(format_timestamp_ms(read.created_ms)));
@@ -30,6 +39,90 @@ pub async fn live_did_resolves_to_its_document(client: Arc<dyn Client>) {
     assert_ne!(meta.created, meta.updated);
     assert_eq!(meta.version_id, Some(read.object_version.to_string()));
     assert_eq!(meta.deactivated, None);
+    assert_eq!(meta.next_version_id, None);
+}
+
+pub async fn opening_a_proposal_does_not_change_the_version_id(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let identity = w.identity(&[0, 1], 2).await;
+    let before = resolve(&*client, &identity.did.to_string()).await.unwrap();
+    let alice = w.controller(&identity, 0).await;
+    // Two votes are needed: the proposal stays open, the identity object moves on.
+    let outcome = alice.propose_document(&w.doc(&identity, 0)).await.unwrap();
+    assert!(!outcome.executed);
+    let moved = w.ids.get_identity(identity.id).await.unwrap();
+    assert!(moved.object_version > identity.object_version);
+
+    let after = resolve(&*client, &identity.did.to_string()).await.unwrap();
+    assert_eq!(after.document(), before.document());
+    assert_eq!(after.did_document_metadata, before.did_document_metadata);
+    assert_eq!(
+        after.did_document_metadata.version_id,
+        Some(identity.object_version.to_string())
+    );
+}
+
+pub async fn older_versions_resolve_by_version_id_and_time(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let identity = w.identity(&[0], 1).await;
+    let did = identity.did.to_string();
+    let alice = w.controller(&identity, 0).await;
+    client.advance_clock(5_000).await.unwrap();
+    let first = w.doc(&identity, 0);
+    alice.propose_document(&first).await.unwrap();
+    let v1 = resolve(&*client, &did).await.unwrap().did_document_metadata;
+    client.advance_clock(60_000).await.unwrap();
+    let second = w.doc(&identity, 1);
+    alice.propose_document(&second).await.unwrap();
+    let v2 = resolve(&*client, &did).await.unwrap().did_document_metadata;
+    assert_ne!(v1.version_id, v2.version_id);
+
+    let old = resolve_with(
+        &*client,
+        &did,
+        &options(json!({"versionId": v1.version_id})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(old.document(), Some(&first));
+    let m = &old.did_document_metadata;
+    assert_eq!(m.next_version_id, v2.version_id);
+    assert_eq!(m.next_update, v2.updated);
+    assert_eq!(m.updated, v1.updated);
+
+    let at = resolve_with(&*client, &did, &options(json!({"versionTime": v1.updated})))
+        .await
+        .unwrap();
+    assert_eq!(at.document(), Some(&first));
+    let at = resolve_with(&*client, &did, &options(json!({"versionTime": v2.updated})))
+        .await
+        .unwrap();
+    assert_eq!(at.document(), Some(&second));
+    // The creation version: an empty document, never updated.
+    let created = resolve_with(&*client, &did, &options(json!({"versionTime": v1.created})))
+        .await
+        .unwrap();
+    assert!(created.document().unwrap().verification_method.is_empty());
+    assert_eq!(created.did_document_metadata.updated, None);
+    let before = resolve_with(
+        &*client,
+        &did,
+        &options(json!({"versionTime": "2000-01-01T00:00:00Z"})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(before.error_kind(), Some(ErrorKind::NotFound));
+
+    // The same through a DID URL.
+    let url = format!("{did}?versionId={}#key-1", v1.version_id.unwrap());
+    let method = dereference(&*client, &url, &DereferencingOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(method.error(), None);
+    assert_eq!(
+        method.content_stream.unwrap()["publicKeyMultibase"],
+        json!(first.verification_method[0].public_key_multibase)
+    );
 }
 
 pub async fn deactivated_did_resolves_without_document(client: Arc<dyn Client>) {
@@ -42,40 +135,33 @@ pub async fn deactivated_did_resolves_without_document(client: Arc<dyn Client>) 
         .unwrap();
     let result = resolve(&*client, &identity.did.to_string()).await.unwrap();
     assert_eq!(result.did_document, None);
-    assert_eq!(result.did_resolution_metadata.error, None);
+    assert_eq!(result.error(), None);
     assert!(result.is_deactivated());
+    assert_eq!(result.http_status(), 410);
 }
 
-pub async fn deleted_did_is_not_found_and_deactivated(client: Arc<dyn Client>) {
+pub async fn deleted_did_resolves_as_deactivated(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
     let identity = w.identity(&[0], 1).await;
     let alice = w.controller(&identity, 0).await;
     alice.propose_did_deletion().await.unwrap();
     let result = resolve(&*client, &identity.did.to_string()).await.unwrap();
-    assert_eq!(
-        result.did_resolution_metadata.error,
-        Some(ResolutionError::NotFound)
-    );
+    assert_eq!(result.error(), None);
     assert!(result.is_deactivated());
+    assert!(result.did_document_metadata.version_id.is_some());
 
-    // Deleting the identity itself keeps the answer.
+    // Deleting the identity itself keeps the answer (the document is the same).
     alice.propose_identity_deletion().await.unwrap();
     let after = resolve(&*client, &identity.did.to_string()).await.unwrap();
-    assert_eq!(
-        after.did_resolution_metadata.error,
-        Some(ResolutionError::NotFound)
-    );
+    assert_eq!(after.did_document_metadata, result.did_document_metadata);
     assert!(after.is_deactivated());
 }
 
 pub async fn unknown_did_is_not_found(client: Arc<dyn Client>) {
     let did = Did::local([0x5a; 32]);
     let result = resolve(&*client, &did.to_string()).await.unwrap();
-    assert_eq!(
-        result.did_resolution_metadata.error,
-        Some(ResolutionError::NotFound)
-    );
-    assert!(!result.is_deactivated());
+    assert_eq!(result.error_kind(), Some(ErrorKind::NotFound));
+    assert_eq!(result.did_document_metadata, DidDocumentMetadata::default());
 }
 
 pub async fn object_that_is_not_an_identity_is_not_found(client: Arc<dyn Client>) {
@@ -83,25 +169,76 @@ pub async fn object_that_is_not_an_identity_is_not_found(client: Arc<dyn Client>
     let coin = client.gas_coins(w.alice().address()).await.unwrap()[0].id();
     let did = Did::local(coin.0);
     let result = resolve(&*client, &did.to_string()).await.unwrap();
-    assert_eq!(
-        result.did_resolution_metadata.error,
-        Some(ResolutionError::NotFound)
-    );
+    assert_eq!(result.error_kind(), Some(ErrorKind::NotFound));
 }
 
 pub async fn invalid_and_foreign_dids_are_reported(client: Arc<dyn Client>) {
-    let error = |r: movid_sdk::did::ResolutionResult| r.did_resolution_metadata.error;
+    let kind = |r: movid_sdk::did::ResolutionResult| r.error_kind();
     assert_eq!(
-        error(resolve(&*client, "did:movid:local:0x12").await.unwrap()),
-        Some(ResolutionError::InvalidDid)
+        kind(resolve(&*client, "did:movid:local:0x12").await.unwrap()),
+        Some(ErrorKind::InvalidDid)
     );
     assert_eq!(
-        error(resolve(&*client, "did:web:example.com").await.unwrap()),
-        Some(ResolutionError::MethodNotSupported)
+        kind(resolve(&*client, "did:web:example.com").await.unwrap()),
+        Some(ErrorKind::MethodNotSupported)
     );
     let foreign = Did::new("testnet", [1; 32]).unwrap();
     assert_eq!(
-        error(resolve(&*client, &foreign.to_string()).await.unwrap()),
-        Some(ResolutionError::NetworkNotSupported)
+        kind(resolve(&*client, &foreign.to_string()).await.unwrap()),
+        Some(ErrorKind::FeatureNotSupported)
     );
+}
+
+pub async fn a_document_with_a_key_that_is_not_base58_is_refused_before_sending(
+    client: Arc<dyn Client>,
+) {
+    let w = World::new(client.clone());
+    let identity = w.identity(&[0], 1).await;
+    let mut bad = w.doc(&identity, 0);
+    bad.verification_method[0].public_key_multibase = Some("z0OIl".into());
+    let before = w.ids.get_identity(identity.id).await.unwrap();
+
+    let err = w
+        .controller(&identity, 0)
+        .await
+        .propose_document(&bad)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::InvalidDocument(_)), "{err:?}");
+    let created = w
+        .ids
+        .create_identity()
+        .document(&bad)
+        .execute(w.alice())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(created, SdkError::InvalidDocument(_)),
+        "{created:?}"
+    );
+
+    // Nothing was sent: the identity is unchanged.
+    let after = w.ids.get_identity(identity.id).await.unwrap();
+    assert_eq!(after.object_version, before.object_version);
+    assert_eq!(after.did_doc, before.did_doc);
+    assert!(after.proposals.is_empty());
+}
+
+pub async fn a_multikey_without_its_context_is_refused_before_sending(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let identity = w.identity(&[0], 1).await;
+    let mut bad = w.doc(&identity, 0);
+    bad.context = vec![json!(movid_sdk::did::DID_CONTEXT_V1)];
+    let err = w
+        .controller(&identity, 0)
+        .await
+        .propose_document(&bad)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SdkError::InvalidDocument(movid_sdk::did::DidError::UndefinedTerm { ref term, .. }) if term == "Multikey"),
+        "{err:?}"
+    );
+    let after = w.ids.get_identity(identity.id).await.unwrap();
+    assert_eq!(after.object_version, identity.object_version);
 }
