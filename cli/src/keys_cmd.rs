@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use movid_sdk::keys::{Agent, Capability, IdentityManager, KeyMaterial, MemoryBackend, Scheme};
+use movid_sdk::keys::{
+    Agent, Backend, Capability, IdentityManager, KeyMaterial, Scheme, SignerPolicy,
+};
 use serde_json::json;
 
 use crate::output::{CliError, CliResult, Output};
@@ -36,6 +38,10 @@ pub enum KeysCommand {
         /// What the key may do.
         #[arg(long, value_enum, default_value = "commit-and-decrypt")]
         capabilities: Caps,
+        /// Create the key file without a password if there is none yet: anyone who can read
+        /// it has the keys.
+        #[arg(long)]
+        insecure_no_password: bool,
         /// Where to generate it: the key file, or a PKCS#11 token (the key never leaves it).
         #[arg(long, value_enum, default_value = "keystore")]
         backend: KeyBackend,
@@ -54,6 +60,9 @@ pub enum KeysCommand {
         /// How many.
         #[arg(default_value_t = 4)]
         count: usize,
+        /// Create the key file without a password if there is none yet.
+        #[arg(long)]
+        insecure_no_password: bool,
     },
     /// List keys.
     List,
@@ -67,11 +76,23 @@ pub enum KeysCommand {
         /// Alias or address.
         key: String,
     },
-    /// Run the signer agent on a Unix socket, holding the keystore's keys.
+    /// Run the signer agent on a Unix socket, holding the keystore's keys (re-read before
+    /// every use, so keys generated or deleted by other commands take effect at once). Stops
+    /// on SIGINT or SIGTERM and removes its socket.
     Agent {
         /// Socket path (default `$MOVID_HOME/agent.sock`).
         #[arg(long)]
         socket: Option<PathBuf>,
+        /// Let clients generate, import, delete and list keys through the agent.
+        #[arg(long)]
+        allow_manage: bool,
+        /// Let clients sign raw messages (needed for access certificates and TLS handshakes
+        /// through the agent); a raw signature can be of anything.
+        #[arg(long)]
+        allow_raw_sign: bool,
+        /// Create the key file without a password if there is none yet.
+        #[arg(long)]
+        insecure_no_password: bool,
     },
     /// Show a key: address, backend, capabilities, Ed25519 and X25519 public keys.
     Show {
@@ -101,6 +122,27 @@ pub enum KeyBackend {
     Pkcs11,
 }
 
+impl KeysCommand {
+    /// Whether the command may create the key file, and whether without a password.
+    fn creates(&self) -> Option<bool> {
+        match self {
+            KeysCommand::Generate {
+                insecure_no_password,
+                ..
+            }
+            | KeysCommand::ImportDev {
+                insecure_no_password,
+                ..
+            }
+            | KeysCommand::Agent {
+                insecure_no_password,
+                ..
+            } => Some(*insecure_no_password),
+            _ => None,
+        }
+    }
+}
+
 pub fn run(cmd: KeysCommand, out: Output) -> CliResult<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -110,7 +152,10 @@ pub fn run(cmd: KeysCommand, out: Output) -> CliResult<()> {
 
 async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
     let home = crate::movid_home();
-    let mut w = Wallet::open(&home)?;
+    let mut w = match cmd.creates() {
+        Some(insecure_no_password) => Wallet::open_or_create(&home, insecure_no_password)?,
+        None => Wallet::open(&home)?,
+    };
     let mgr = IdentityManager::new();
     match cmd {
         KeysCommand::Generate {
@@ -120,6 +165,7 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
             module,
             token_label,
             pin_env,
+            ..
         } => {
             if let Some(a) = &alias {
                 if w.config.aliases.contains_key(a) {
@@ -157,7 +203,7 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                 format!("generated {address}{}", alias.map(|a| format!(" ({a})")).unwrap_or_default())
             });
         }
-        KeysCommand::ImportDev { count } => {
+        KeysCommand::ImportDev { count, .. } => {
             let mut imported = vec![];
             for (i, kp) in movid_runtime::genesis::dev_keys(count).iter().enumerate() {
                 let material = KeyMaterial::from_ed25519_seed(kp.seed());
@@ -201,11 +247,23 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                     json!({ "address": address, "alias": alias, "capabilities": i.capabilities(), "active": active })
                 })
                 .collect();
-            out.print(&json!(rows), || {
+            let keyfile = w.keyfile_path();
+            let encrypted = w.encrypted;
+            let doc = json!({ "keyfile": keyfile, "encrypted": encrypted, "keys": rows });
+            out.print(&doc, || {
+                let store = match encrypted {
+                    Some(true) => format!("key file {} (encrypted)", keyfile.display()),
+                    Some(false) => format!(
+                        "key file {} (NOT encrypted: anyone who can read it has the keys)",
+                        keyfile.display()
+                    ),
+                    None => format!("no key file yet at {}", keyfile.display()),
+                };
                 if rows.is_empty() {
-                    return "no keys; create one with `movid keys generate`".into();
+                    return format!("{store}\nno keys; create one with `movid keys generate`");
                 }
-                rows.iter()
+                let lines = rows
+                    .iter()
                     .map(|r| {
                         format!(
                             "{} {} {:<10} {}",
@@ -220,7 +278,8 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                         )
                     })
                     .collect::<Vec<_>>()
-                    .join("\n")
+                    .join("\n");
+                format!("{store}\n{lines}")
             });
         }
         KeysCommand::Use { key } => {
@@ -249,16 +308,46 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
             w.save()?;
             out.print(&json!({ "deleted": s }), || format!("deleted {s}"));
         }
-        KeysCommand::Agent { socket } => {
+        KeysCommand::Agent {
+            socket,
+            allow_manage,
+            allow_raw_sign,
+            ..
+        } => {
             let path = socket.unwrap_or_else(|| home.join("agent.sock"));
-            let password = std::env::var("MOVID_KEYSTORE_PASSWORD").unwrap_or_default();
-            let backend = MemoryBackend::open_keyfile(home.join("keys.json"), password)
+            let Backend::Memory(backend) = w.backend.clone() else {
+                unreachable!("the wallet's keys are a key file")
+            };
+            let policy = SignerPolicy {
+                manage: allow_manage,
+                raw_sign: allow_raw_sign,
+            };
+            // Install the handlers before announcing the socket, so a stop signal sent as
+            // soon as the socket is announced removes it.
+            let mut terminate =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            let mut interrupt =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+            let server = Agent::serve_with_policy(&path, backend, policy)
+                .await
                 .map_err(Wallet::error)?;
-            let server = Agent::serve(&path, backend).await.map_err(Wallet::error)?;
-            out.print(&json!({ "socket": path }), || {
-                format!("signer agent listening on {}", path.display())
-            });
-            tokio::signal::ctrl_c().await?;
+            out.print(
+                &json!({
+                    "socket": path,
+                    "keyfile": w.keyfile_path(),
+                    "encrypted": w.encrypted,
+                    "allow_manage": allow_manage,
+                    "allow_raw_sign": allow_raw_sign,
+                    "pid": std::process::id(),
+                }),
+                || format!("signer agent listening on {}", path.display()),
+            );
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
             server.shutdown();
         }
         KeysCommand::Show { key } => crate::signer::show(&w, key, out).await?,

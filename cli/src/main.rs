@@ -33,7 +33,8 @@ struct Cli {
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
     /// Sign and decrypt through this backend instead of each key's own: `keystore`, `agent`,
-    /// `agent:PATH` or `remote:HOST:PORT` (token in MOVID_SIGNER_TOKEN).
+    /// `agent:PATH` or `remote:HOST:PORT` (mutual TLS: MOVID_SIGNER_TOKEN, and PEM files in
+    /// MOVID_SIGNER_CA, MOVID_SIGNER_CERT, MOVID_SIGNER_KEY; MOVID_SIGNER_NAME for the server name).
     #[arg(long, global = true, env = "MOVID_SIGNER")]
     signer: Option<String>,
     #[command(subcommand)]

@@ -19,10 +19,11 @@ use std::sync::OnceLock;
 use movid_sdk::did::{PublicKey, MULTIKEY_TYPE};
 use movid_sdk::keys::{
     Backend, Capability, ExternalIdentity, Handle, IdentityId, IdentityManager, KeyError,
-    Pkcs11Backend, Scheme,
+    Pkcs11Backend, RemoteClientConfig, Scheme, TlsIdentity,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use zeroize::Zeroizing;
 
 use crate::output::{CliError, CliResult, Output};
 use crate::wallet::Wallet;
@@ -122,14 +123,53 @@ pub fn backend_for(wallet: &Wallet, id: IdentityId) -> CliResult<Backend> {
     Ok(match selected() {
         Some(SignerSpec::Keystore) => wallet.backend.clone(),
         Some(SignerSpec::Agent(path)) => Backend::agent(path.clone()),
-        Some(SignerSpec::Remote(addr)) => {
-            Backend::remote(*addr, std::env::var(SIGNER_TOKEN_ENV).ok())
-        }
+        Some(SignerSpec::Remote(addr)) => remote_backend(*addr)?,
         None => match wallet.config.signers.get(&id.to_string()) {
             Some(entry) => entry.open()?,
             None => wallet.backend.clone(),
         },
     })
+}
+
+/// The environment variables naming a remote signer's TLS files (PEM): the CA both ends trust,
+/// this client's certificate and its key; and the name in the signer's certificate.
+pub const SIGNER_CA_ENV: &str = "MOVID_SIGNER_CA";
+/// See [`SIGNER_CA_ENV`].
+pub const SIGNER_CERT_ENV: &str = "MOVID_SIGNER_CERT";
+/// See [`SIGNER_CA_ENV`].
+pub const SIGNER_KEY_ENV: &str = "MOVID_SIGNER_KEY";
+/// See [`SIGNER_CA_ENV`]; defaults to the address's IP.
+pub const SIGNER_NAME_ENV: &str = "MOVID_SIGNER_NAME";
+
+/// The remote signer at `addr`, over mutual TLS with the files the environment names.
+fn remote_backend(addr: SocketAddr) -> CliResult<Backend> {
+    let var = |name: &str| {
+        std::env::var(name).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
+            CliError::new(
+                format!("a remote signer needs {name}"),
+                format!("set {SIGNER_TOKEN_ENV} (the token) and {SIGNER_CA_ENV}, {SIGNER_CERT_ENV}, {SIGNER_KEY_ENV} (PEM files from the signer's CA)"),
+            )
+        })
+    };
+    let read = |name: &str| -> CliResult<String> {
+        let path = var(name)?;
+        std::fs::read_to_string(&path).map_err(|e| {
+            CliError::new(
+                format!("reading {name}={path}: {e}"),
+                "point it at a PEM file",
+            )
+        })
+    };
+    let config = RemoteClientConfig {
+        ca_pem: read(SIGNER_CA_ENV)?,
+        server_name: std::env::var(SIGNER_NAME_ENV).unwrap_or_else(|_| addr.ip().to_string()),
+        identity: TlsIdentity {
+            cert_pem: read(SIGNER_CERT_ENV)?,
+            key_pem: Zeroizing::new(read(SIGNER_KEY_ENV)?),
+        },
+        token: Zeroizing::new(var(SIGNER_TOKEN_ENV)?),
+    };
+    Backend::remote(addr, config).map_err(key_error)
 }
 
 /// Where `id`'s keys are, in words (`keystore`, `agent:PATH`, `pkcs11:LABEL`).
@@ -163,13 +203,16 @@ pub async fn handle(
 /// The identity `id` as its backend reports it (public keys and
 /// capabilities), without asking for any capability.
 pub async fn identity(wallet: &Wallet, id: IdentityId) -> CliResult<ExternalIdentity> {
-    let list = IdentityManager::new()
-        .list(&backend_for(wallet, id)?)
-        .await
-        .map_err(key_error)?;
-    list.into_iter()
-        .find(|i| i.id() == id)
-        .ok_or_else(|| key_error(KeyError::ExternalIdentityNotFound { id }))
+    // `connect` rather than `list`: a signer lets any client connect, but lists only by policy.
+    let backend = backend_for(wallet, id)?;
+    let manager = IdentityManager::new();
+    let handle = match manager.connect(id, &backend, Capability::Commit).await {
+        Err(KeyError::CapabilitiesNotAvailable { available, .. }) => {
+            manager.connect(id, &backend, available).await
+        }
+        other => other,
+    };
+    handle.map(|h| h.identity().clone()).map_err(key_error)
 }
 
 /// `movid keys show [KEY]`.

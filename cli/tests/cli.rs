@@ -27,7 +27,9 @@ impl Env {
 
     fn cmd(&self) -> Command {
         let mut c = Command::new(bin());
+        // Every test keystore has a password, as a user's should.
         c.env("MOVID_HOME", self.home.path())
+            .env("MOVID_KEYSTORE_PASSWORD", "cli test password")
             .env_remove("MOVID_RPC");
         if let Some(r) = &self.rpc {
             c.env("MOVID_RPC", r);
@@ -141,7 +143,8 @@ fn with_node() -> (Env, Node) {
 
 fn alias_address(env: &Env, alias: &str) -> String {
     let keys = env.json(&["keys", "list"]);
-    keys.as_array()
+    keys["keys"]
+        .as_array()
         .unwrap()
         .iter()
         .find(|k| k["alias"] == alias)
@@ -216,13 +219,16 @@ fn keys_are_generated_listed_switched_and_deleted() {
         "--capabilities",
         "commit",
     ]);
-    let list = env.json(&["keys", "list"]);
+    let listed = env.json(&["keys", "list"]);
+    assert_eq!(listed["encrypted"], true);
+    let list = &listed["keys"];
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert!(list[0]["active"].as_bool().unwrap() || list[1]["active"].as_bool().unwrap());
     let used = env.json(&["keys", "use", "bob"]);
     assert_eq!(used["active"], b["address"]);
     env.json(&["keys", "delete", "alice"]);
-    let list = env.json(&["keys", "list"]);
+    let listed = env.json(&["keys", "list"]);
+    let list = &listed["keys"];
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_ne!(list[0]["address"], a["address"]);
     let err = env.fails(&["keys", "use", "alice"]);

@@ -35,6 +35,7 @@ impl World {
     fn cmd(&self) -> Command {
         let mut c = Command::new(bin());
         c.env("MOVID_HOME", self.home.path())
+            .env("MOVID_KEYSTORE_PASSWORD", "pipes test password")
             .env_remove("MOVID_RPC")
             .env("MOVID_KEYSTORE_PASSWORD", "pipes-test");
         c

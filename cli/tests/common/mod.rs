@@ -31,7 +31,9 @@ impl Env {
 
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(bin());
+        // Every test keystore has a password, as a user's should.
         c.env("MOVID_HOME", self.home.path())
+            .env("MOVID_KEYSTORE_PASSWORD", "cli test password")
             .env_remove("MOVID_RPC")
             .env_remove("MOVID_SIGNER");
         if let Some(r) = &self.rpc {

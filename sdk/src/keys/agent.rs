@@ -1,21 +1,25 @@
-//! The signer agent (server) and the backends that talk to it: over a Unix
-//! socket (local agent) or TCP (remote signer). The protocol is described in
-//! the [module docs](super).
+//! The signer agent on a Unix socket, the backend that talks to it, and the
+//! client side of a signer connection (shared with the remote signer). The
+//! protocol is described in the [module docs](super).
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use rand::RngCore;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
+use tokio::net::{UnixListener, UnixStream};
 use tokio::task::JoinHandle;
+use zeroize::Zeroizing;
 
 use super::protocol::{
     read_frame, to_json, write_frame, Reply, Request, RequestEnvelope, Response, WireError,
-    CLIENT_TIMEOUT, IDLE_TIMEOUT, PROTOCOL_VERSION,
+    CLIENT_TIMEOUT, PROTOCOL_VERSION,
 };
+use super::server::{serve_connection, ServerState, SignerPolicy};
 use super::store::MemoryBackend;
 use super::KeyError;
 
@@ -23,10 +27,10 @@ use super::KeyError;
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), movid_sdk::keys::KeyError> {
-/// use movid_sdk::keys::{Agent, MemoryBackend};
+/// use movid_sdk::keys::{Agent, MemoryBackend, SignerPolicy};
 ///
 /// let keys = MemoryBackend::open_keyfile("/home/me/.movid/keys.json", "password")?;
-/// let agent = Agent::serve("/home/me/.movid/agent.sock", keys).await?;
+/// let agent = Agent::serve_with_policy("/home/me/.movid/agent.sock", keys, SignerPolicy::full()).await?;
 /// agent.wait().await // runs until the process is stopped
 /// # }
 /// ```
@@ -34,23 +38,42 @@ use super::KeyError;
 pub struct Agent;
 
 impl Agent {
-    /// Listens on the Unix socket `path` (mode 0600: only this user may
-    /// connect) and answers requests with `backend`'s keys.
+    /// [`Agent::serve_with_policy`] with [`SignerPolicy::signing_only`]:
+    /// clients connect to identities and sign or decrypt with them, and
+    /// nothing else.
+    pub async fn serve(
+        path: impl AsRef<Path>,
+        backend: MemoryBackend,
+    ) -> Result<AgentServer, KeyError> {
+        Agent::serve_with_policy(path, backend, SignerPolicy::signing_only()).await
+    }
+
+    /// Listens on the Unix socket `path` and answers requests with
+    /// `backend`'s keys, as `policy` allows.
+    ///
+    /// The socket is bound inside a fresh directory of mode 0700, made
+    /// mode 0600, and only then linked at `path`, so no other user can reach
+    /// it at any moment; every connection's peer uid (`SO_PEERCRED`) must be
+    /// this process's effective uid, or the connection gets `unauthorized`
+    /// and is closed. The process is made non-dumpable and its core size
+    /// limit 0 ([`harden_process`]), so the keys it holds stay out of core
+    /// dumps and away from `ptrace` by other unprivileged processes.
     ///
     /// A stale socket (no process listening) is replaced; fails with
     /// [`KeyError::Io`] if another agent is listening there (`AddrInUse`) or
     /// the path holds something other than a socket (`AlreadyExists`).
-    pub async fn serve(
+    pub async fn serve_with_policy(
         path: impl AsRef<Path>,
         backend: MemoryBackend,
+        policy: SignerPolicy,
     ) -> Result<AgentServer, KeyError> {
         let path = path.as_ref().to_owned();
         let io = |action: &str, source| KeyError::Io {
             context: format!("{action} agent socket {}", path.display()),
             source,
         };
+        harden_process()?;
         if let Ok(metadata) = std::fs::symlink_metadata(&path) {
-            use std::os::unix::fs::FileTypeExt;
             // Never remove anything but a socket: a mistyped path must not
             // cost the user a file.
             if !metadata.file_type().is_socket() {
@@ -73,22 +96,23 @@ impl Agent {
             }
             std::fs::remove_file(&path).map_err(|e| io("removing the stale", e))?;
         }
-        let listener = UnixListener::bind(&path).map_err(|e| io("binding", e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-                .map_err(|e| io("restricting", e))?;
-        }
+        let listener = bind_private(&path).map_err(|e| io("binding", e))?;
         let state = Arc::new(ServerState {
             backend,
             token: None,
+            policy,
         });
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::geteuid() };
         let task = tokio::spawn(async move {
+            // Connections belong to the accept task: stopping the agent
+            // drops them all, so no handle signs through a stopped agent.
+            let mut connections = tokio::task::JoinSet::new();
             loop {
+                while connections.try_join_next().is_some() {}
                 match listener.accept().await {
                     Ok((stream, _)) => {
-                        tokio::spawn(serve_connection(stream, state.clone()));
+                        connections.spawn(serve_local(stream, uid, state.clone()));
                     }
                     // A failed accept (e.g. out of file descriptors) concerns
                     // one client; keep serving the others after a pause.
@@ -101,57 +125,84 @@ impl Agent {
             endpoint: Endpoint::Unix(path),
         })
     }
+}
 
-    /// Listens on TCP `addr` as a remote signer. With `token`, every request
-    /// must carry it. Binding a non-loopback address without a token is
-    /// refused ([`KeyError::InsecureRemote`]): anyone who can reach the port
-    /// could sign. The stream itself is not encrypted; beyond one machine,
-    /// put it behind an SSH tunnel or a TLS proxy.
-    pub async fn serve_tcp(
-        addr: SocketAddr,
-        backend: MemoryBackend,
-        token: Option<String>,
-    ) -> Result<AgentServer, KeyError> {
-        if token.is_none() && !addr.ip().is_loopback() {
-            return Err(KeyError::InsecureRemote { addr });
-        }
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| KeyError::Io {
-                context: format!("binding remote signer on {addr}"),
-                source,
-            })?;
-        let local = listener.local_addr().map_err(|source| KeyError::Io {
-            context: format!("reading the address of remote signer on {addr}"),
-            source,
-        })?;
-        let state = Arc::new(ServerState { backend, token });
-        let task = tokio::spawn(async move {
-            loop {
-                match listener.accept().await {
-                    Ok((stream, _)) => {
-                        let _ = stream.set_nodelay(true);
-                        tokio::spawn(serve_connection(stream, state.clone()));
-                    }
-                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-                }
-            }
-        });
-        Ok(AgentServer {
-            task: Some(task),
-            endpoint: Endpoint::Tcp(local),
-        })
+/// Serves one local connection if its peer is this user.
+async fn serve_local(mut stream: UnixStream, uid: u32, state: Arc<ServerState>) {
+    let peer = stream.peer_cred().map(|c| c.uid());
+    if peer.as_ref().ok() != Some(&uid) {
+        tracing::warn!(
+            ?peer,
+            agent_uid = uid,
+            "refused an agent connection from another user"
+        );
+        let reply = Reply::Error(WireError::Unauthorized);
+        let _ = write_frame(&mut stream, &to_json(&reply)).await;
+        return;
     }
+    serve_connection(stream, state).await;
+}
+
+/// Binds a listener that is never reachable by anyone but this user: bound
+/// in a fresh 0700 directory beside `path`, made 0600, then hard-linked at
+/// `path` (which fails rather than replaces if something appeared there).
+fn bind_private(path: &Path) -> std::io::Result<UnixListener> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut suffix = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut suffix);
+    let private = parent.join(format!(".movid-agent.{}", hex::encode(suffix)));
+    std::fs::DirBuilder::new().mode(0o700).create(&private)?;
+    let inner = private.join("s");
+    let result = (|| {
+        let listener = UnixListener::bind(&inner)?;
+        std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::hard_link(&inner, path)?;
+        Ok(listener)
+    })();
+    let _ = std::fs::remove_file(&inner);
+    let _ = std::fs::remove_dir(&private);
+    result
+}
+
+/// Keeps this process's memory out of core dumps and away from `ptrace` by
+/// unprivileged processes: `prctl(PR_SET_DUMPABLE, 0)` (Linux) and a core
+/// size limit of 0 (`setrlimit(RLIMIT_CORE)`), as ssh-agent does. Called by
+/// [`Agent::serve_with_policy`] and [`Agent::serve_remote`]; affects the
+/// whole process.
+pub fn harden_process() -> Result<(), KeyError> {
+    let os = |what: &str| KeyError::Io {
+        context: format!("hardening the signer process ({what})"),
+        source: std::io::Error::last_os_error(),
+    };
+    let none = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: setrlimit reads the struct passed by reference.
+    if unsafe { libc::setrlimit(libc::RLIMIT_CORE, &none) } != 0 {
+        return Err(os("setrlimit RLIMIT_CORE"));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: PR_SET_DUMPABLE takes one integer argument.
+        if unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0 as libc::c_ulong) } != 0 {
+            return Err(os("prctl PR_SET_DUMPABLE"));
+        }
+    }
+    Ok(())
 }
 
 /// A running agent or remote signer. Dropping it (or [`AgentServer::shutdown`])
 /// stops accepting connections and removes the socket file.
 pub struct AgentServer {
-    task: Option<JoinHandle<()>>,
-    endpoint: Endpoint,
+    pub(crate) task: Option<JoinHandle<()>>,
+    pub(crate) endpoint: Endpoint,
 }
 
-enum Endpoint {
+pub(crate) enum Endpoint {
     Unix(PathBuf),
     Tcp(SocketAddr),
 }
@@ -174,8 +225,8 @@ impl AgentServer {
         }
     }
 
-    /// Stops serving (connections already open finish their current
-    /// request) and removes the socket file.
+    /// Stops serving, closes every open connection, and removes the socket
+    /// file.
     pub fn shutdown(mut self) {
         self.stop();
     }
@@ -225,75 +276,10 @@ impl fmt::Display for Endpoint {
     }
 }
 
-struct ServerState {
-    backend: MemoryBackend,
-    token: Option<String>,
-}
-
-/// Answers requests on one connection until the client closes it, goes idle
-/// for [`IDLE_TIMEOUT`], or breaks the framing.
-async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
-    mut stream: S,
-    state: Arc<ServerState>,
-) {
-    loop {
-        let frame = match tokio::time::timeout(IDLE_TIMEOUT, read_frame(&mut stream)).await {
-            Ok(Ok(Some(frame))) => frame,
-            Ok(Ok(None)) | Ok(Err(_)) | Err(_) => return,
-        };
-        // Answering may write the key file (and sync it): keep that off the
-        // runtime's worker threads.
-        let state_for_answer = state.clone();
-        let reply =
-            match tokio::task::spawn_blocking(move || answer(&frame, &state_for_answer)).await {
-                Ok(reply) => reply,
-                Err(e) => Reply::Error(WireError::Internal {
-                    message: format!("the request handler failed: {e}"),
-                }),
-            };
-        if write_frame(&mut stream, &to_json(&reply)).await.is_err() {
-            return;
-        }
-    }
-}
-
-fn answer(frame: &[u8], state: &ServerState) -> Reply {
-    let envelope: RequestEnvelope = match serde_json::from_slice(frame) {
-        Ok(envelope) => envelope,
-        Err(e) => {
-            return Reply::Error(WireError::BadRequest {
-                reason: format!("not a request: {e}"),
-            })
-        }
-    };
-    if let Some(expected) = &state.token {
-        let given = envelope.token.as_deref().unwrap_or_default();
-        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-            return Reply::Error(WireError::Unauthorized);
-        }
-    }
-    if envelope.version != PROTOCOL_VERSION {
-        return Reply::Error(WireError::UnsupportedVersion {
-            supported: PROTOCOL_VERSION,
-        });
-    }
-    match state.backend.handle(envelope.request) {
-        Ok(response) => Reply::Ok(response),
-        Err(e) => Reply::Error(e.into()),
-    }
-}
-
-/// Compares without revealing, through timing, where the first difference is.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// A backend that forwards requests to a signer agent on a Unix socket.
-/// Each request opens its own connection, so an agent restart is invisible
-/// to clients (except for requests made while it is down).
+/// Management requests open a connection each; a [`super::Handle`] keeps
+/// its own connection (which holds its grants) and re-connects after an
+/// agent restart.
 #[derive(Debug, Clone)]
 pub struct AgentBackend {
     path: PathBuf,
@@ -310,8 +296,7 @@ impl AgentBackend {
         &self.path
     }
 
-    pub(crate) async fn call(&self, request: Request) -> Result<Response, KeyError> {
-        let endpoint = self.path.display().to_string();
+    pub(crate) async fn open(&self) -> Result<Connection, KeyError> {
         let stream =
             UnixStream::connect(&self.path)
                 .await
@@ -319,160 +304,73 @@ impl AgentBackend {
                     path: self.path.clone(),
                     source,
                 })?;
-        exchange(stream, &endpoint, None, request).await
-    }
-}
-
-/// A backend that forwards requests to a remote signer over TCP, with an
-/// optional shared token. Each request opens its own connection.
-#[derive(Clone)]
-pub struct RemoteBackend {
-    addr: SocketAddr,
-    token: Option<Arc<str>>,
-}
-
-impl RemoteBackend {
-    /// The remote signer at `addr`, authenticating with `token` if given.
-    pub fn new(addr: SocketAddr, token: Option<String>) -> RemoteBackend {
-        RemoteBackend {
-            addr,
-            token: token.map(Arc::from),
-        }
-    }
-
-    /// The signer's address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    pub(crate) async fn call(&self, request: Request) -> Result<Response, KeyError> {
-        let endpoint = self.addr.to_string();
-        let connect = tokio::time::timeout(CLIENT_TIMEOUT, TcpStream::connect(self.addr));
-        let stream = match connect.await {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(source)) => {
-                return Err(KeyError::RemoteUnavailable {
-                    addr: self.addr,
-                    source,
-                })
-            }
-            Err(_) => {
-                return Err(KeyError::Timeout {
-                    endpoint,
-                    after: CLIENT_TIMEOUT,
-                })
-            }
-        };
-        let _ = stream.set_nodelay(true);
-        exchange(stream, &endpoint, self.token.as_deref(), request).await
-    }
-}
-
-impl fmt::Debug for RemoteBackend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RemoteBackend")
-            .field("addr", &self.addr)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
-
-/// Sends one request and reads its reply, within [`CLIENT_TIMEOUT`].
-async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
-    mut stream: S,
-    endpoint: &str,
-    token: Option<&str>,
-    request: Request,
-) -> Result<Response, KeyError> {
-    let envelope = RequestEnvelope {
-        version: PROTOCOL_VERSION,
-        token: token.map(str::to_owned),
-        request,
-    };
-    let payload = to_json(&envelope);
-    let io = |source| KeyError::Io {
-        context: format!("talking to the signer at {endpoint}"),
-        source,
-    };
-    let round_trip = async {
-        write_frame(&mut stream, &payload).await.map_err(io)?;
-        read_frame(&mut stream).await.map_err(io)
-    };
-    let frame = tokio::time::timeout(CLIENT_TIMEOUT, round_trip)
-        .await
-        .map_err(|_| KeyError::Timeout {
-            endpoint: endpoint.to_owned(),
-            after: CLIENT_TIMEOUT,
-        })??
-        .ok_or_else(|| KeyError::Protocol {
-            reason: format!("the signer at {endpoint} closed the connection without answering"),
-        })?;
-    let reply: Reply = serde_json::from_slice(&frame).map_err(|e| KeyError::Protocol {
-        reason: format!("the signer at {endpoint} sent an unreadable reply: {e}"),
-    })?;
-    match reply {
-        Reply::Ok(response) => Ok(response),
-        Reply::Error(e) => Err(e.into_key_error(endpoint)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn constant_time_eq_compares() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
-    }
-
-    #[tokio::test]
-    async fn malformed_requests_get_a_bad_request_reply() {
-        let state = ServerState {
-            backend: MemoryBackend::new(),
+        Ok(Connection {
+            stream: Box::new(stream),
+            endpoint: self.path.display().to_string(),
             token: None,
-        };
-        assert!(matches!(
-            answer(b"{", &state),
-            Reply::Error(WireError::BadRequest { .. })
-        ));
-        let future_version = br#"{"version": 99, "request": {"op": "ping"}}"#;
-        assert!(matches!(
-            answer(future_version, &state),
-            Reply::Error(WireError::UnsupportedVersion { supported: 1 })
-        ));
-        let ping = br#"{"version": 1, "request": {"op": "ping"}}"#;
-        assert!(matches!(
-            answer(ping, &state),
-            Reply::Ok(Response::Pong { version: 1 })
-        ));
+        })
     }
+}
 
-    #[tokio::test]
-    async fn token_is_required_when_set() {
-        let state = ServerState {
-            backend: MemoryBackend::new(),
-            token: Some("s3cret".into()),
-        };
-        let without = br#"{"version": 1, "request": {"op": "ping"}}"#;
-        assert!(matches!(
-            answer(without, &state),
-            Reply::Error(WireError::Unauthorized)
-        ));
-        let with = br#"{"version": 1, "token": "s3cret", "request": {"op": "ping"}}"#;
-        assert!(matches!(
-            answer(with, &state),
-            Reply::Ok(Response::Pong { .. })
-        ));
+/// A byte stream to a signer (Unix socket or TLS).
+pub(crate) trait SignerStream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> SignerStream for T {}
+
+/// One open connection to a signer; the grants of its `connect`s live in
+/// the signer, with the connection.
+pub(crate) struct Connection {
+    pub(crate) stream: Box<dyn SignerStream>,
+    pub(crate) endpoint: String,
+    pub(crate) token: Option<Arc<Zeroizing<String>>>,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
     }
+}
 
-    #[tokio::test]
-    async fn non_loopback_without_token_is_refused() {
-        let addr: SocketAddr = "0.0.0.0:0".parse().unwrap();
-        assert!(matches!(
-            Agent::serve_tcp(addr, MemoryBackend::new(), None).await,
-            Err(KeyError::InsecureRemote { .. })
-        ));
+impl Connection {
+    /// Sends one request and reads its reply, within [`CLIENT_TIMEOUT`]. A
+    /// broken connection (including one the signer closed while idle) is
+    /// [`KeyError::Io`].
+    pub(crate) async fn request(&mut self, request: Request) -> Result<Response, KeyError> {
+        let endpoint = self.endpoint.clone();
+        let envelope = RequestEnvelope {
+            version: PROTOCOL_VERSION,
+            token: self.token.as_ref().map(|t| t.as_str().to_owned()),
+            request,
+        };
+        let payload = to_json(&envelope);
+        let io = |source| KeyError::Io {
+            context: format!("talking to the signer at {endpoint}"),
+            source,
+        };
+        let stream = &mut self.stream;
+        let round_trip = async {
+            write_frame(stream, &payload).await.map_err(io)?;
+            read_frame(stream).await.map_err(io)
+        };
+        let frame = tokio::time::timeout(CLIENT_TIMEOUT, round_trip)
+            .await
+            .map_err(|_| KeyError::Timeout {
+                endpoint: endpoint.clone(),
+                after: CLIENT_TIMEOUT,
+            })??
+            .ok_or_else(|| {
+                io(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the signer closed the connection without answering",
+                ))
+            })?;
+        let reply: Reply = serde_json::from_slice(&frame).map_err(|e| KeyError::Protocol {
+            reason: format!("the signer at {endpoint} sent an unreadable reply: {e}"),
+        })?;
+        match reply {
+            Reply::Ok(response) => Ok(response),
+            Reply::Error(e) => Err(e.into_key_error(&endpoint)),
+        }
     }
 }

@@ -289,6 +289,13 @@ impl KeyMaterial {
         }
     }
 
+    /// The Ed25519 public key of the seed (what an import must yield).
+    pub(crate) fn ed25519_public_key(&self) -> [u8; 32] {
+        ed25519_dalek::SigningKey::from_bytes(&self.ed25519_seed)
+            .verifying_key()
+            .to_bytes()
+    }
+
     /// An existing Ed25519 seed (e.g. a Sui private key); the X25519 secret
     /// is derived from it as `blake2b256("movid-x25519-v1" ‖ seed)`, so one
     /// seed always makes the same identity.

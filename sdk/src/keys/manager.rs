@@ -1,11 +1,16 @@
 //! The identity manager, backends, and the handles it gives out.
 
-use super::agent::{AgentBackend, RemoteBackend};
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+
+use super::agent::{AgentBackend, Connection};
 use super::crypto::{
     personal_message_digest, transaction_signing_digest, SealedMessage, Signature,
 };
 use super::pkcs11::Pkcs11Backend;
-use super::protocol::{Request, Response};
+use super::protocol::{Request, Response, SignIntent};
+use super::remote::{RemoteBackend, RemoteClientConfig};
 use super::store::{import_request, MemoryBackend};
 use super::{Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme};
 
@@ -18,7 +23,7 @@ pub enum Backend {
     Memory(MemoryBackend),
     /// A signer agent on this machine, over a Unix socket.
     Agent(AgentBackend),
-    /// A remote signer over TCP.
+    /// A remote signer over mutually authenticated TLS.
     Remote(RemoteBackend),
     /// A PKCS#11 hardware token (or SoftHSM2): keys generated on it and
     /// never leaving it.
@@ -40,23 +45,58 @@ impl Backend {
         MemoryBackend::open_keyfile(path, password).map(Backend::Memory)
     }
 
+    /// An in-memory backend persisted to a key file without a password,
+    /// chosen explicitly (see [`MemoryBackend::open_keyfile_without_password`]).
+    pub fn keyfile_without_password(
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Backend, KeyError> {
+        MemoryBackend::open_keyfile_without_password(path).map(Backend::Memory)
+    }
+
     /// The agent listening on the Unix socket at `path` (nothing is
     /// contacted until the first request).
     pub fn agent(path: impl Into<std::path::PathBuf>) -> Backend {
         Backend::Agent(AgentBackend::new(path))
     }
 
-    /// The remote signer at `addr`, authenticating with `token` if given.
-    pub fn remote(addr: std::net::SocketAddr, token: Option<String>) -> Backend {
-        Backend::Remote(RemoteBackend::new(addr, token))
+    /// The remote signer at `addr`, over TLS as `config` says (see
+    /// [`RemoteBackend::new`]; nothing is contacted until the first request).
+    pub fn remote(
+        addr: std::net::SocketAddr,
+        config: RemoteClientConfig,
+    ) -> Result<Backend, KeyError> {
+        RemoteBackend::new(addr, config).map(Backend::Remote)
     }
 
+    /// Where the keys are, for errors: `memory`, the socket path, or the
+    /// signer's address.
+    pub fn endpoint(&self) -> String {
+        match self {
+            Backend::Memory(_) => "memory".to_owned(),
+            Backend::Pkcs11(_) => "pkcs11".to_owned(),
+            Backend::Agent(agent) => agent.path().display().to_string(),
+            Backend::Remote(remote) => remote.addr().to_string(),
+        }
+    }
+
+    /// A new connection to the agent or remote signer (`None` for memory).
+    async fn open(&self) -> Result<Option<Connection>, KeyError> {
+        match self {
+            Backend::Memory(_) | Backend::Pkcs11(_) => Ok(None),
+            Backend::Agent(agent) => agent.open().await.map(Some),
+            Backend::Remote(remote) => remote.open().await.map(Some),
+        }
+    }
+
+    /// One request on a connection of its own.
     async fn call(&self, request: Request) -> Result<Response, KeyError> {
         match self {
             Backend::Memory(memory) => memory.handle(request),
-            Backend::Agent(agent) => agent.call(request).await,
-            Backend::Remote(remote) => remote.call(request).await,
             Backend::Pkcs11(token) => token.call(request).await,
+            Backend::Agent(_) | Backend::Remote(_) => {
+                let mut connection = self.open().await?.expect("agent and remote connect");
+                connection.request(request).await
+            }
         }
     }
 
@@ -169,6 +209,14 @@ impl IdentityManager {
         let identity = backend
             .call_identity(import_request(scheme, material, capabilities))
             .await?;
+        let expected = IdentityId::from_public_key(&material.ed25519_public_key());
+        if identity.id() != expected {
+            return Err(KeyError::WrongIdentity {
+                endpoint: backend.endpoint(),
+                requested: expected,
+                returned: identity.id(),
+            });
+        }
         let handle = Handle::new(backend.clone(), identity.clone(), capabilities);
         Ok((identity, handle))
     }
@@ -184,13 +232,40 @@ impl IdentityManager {
         backend: &Backend,
         capabilities: Capability,
     ) -> Result<Handle, KeyError> {
-        let identity = backend
-            .call_identity(Request::Connect {
-                id: *identity.as_ref(),
-                capabilities,
-            })
-            .await?;
-        Ok(Handle::new(backend.clone(), identity, capabilities))
+        let requested = *identity.as_ref();
+        let request = Request::Connect {
+            id: requested,
+            capabilities,
+        };
+        let Some(mut connection) = backend.open().await? else {
+            let identity = backend.call_identity(request).await?;
+            return Ok(Handle::new(backend.clone(), identity, capabilities));
+        };
+        // The connection that connected is the one the handle uses: the
+        // signer holds this connect's grants with it.
+        let identity = match connection.request(request).await? {
+            Response::Identity { identity } => identity,
+            other => return Err(backend.unexpected(other)),
+        };
+        if identity.id() != requested {
+            return Err(KeyError::WrongIdentity {
+                endpoint: backend.endpoint(),
+                requested,
+                returned: identity.id(),
+            });
+        }
+        if !identity.capabilities().contains(capabilities) {
+            return Err(KeyError::Protocol {
+                reason: format!(
+                    "the signer at {} granted {capabilities} on an identity it says has only {}",
+                    backend.endpoint(),
+                    identity.capabilities()
+                ),
+            });
+        }
+        let handle = Handle::new(backend.clone(), identity, capabilities);
+        *handle.link.connection.lock().await = Some(connection);
+        Ok(handle)
     }
 
     /// Deletes an identity and its secret keys from `backend`; handles to it
@@ -235,17 +310,97 @@ impl IdentityManager {
 /// A connection to one identity with some capabilities. It gives out a
 /// [`Committer`] and/or a [`Decryptor`], as its capabilities allow, and
 /// nothing else: no secret key ever leaves the backend.
+///
+/// With an agent or remote signer, a handle keeps one connection (shared by
+/// its clones, committers and decryptors) on which it connected with its
+/// capabilities; the signer enforces them on that connection. If the
+/// connection breaks (the signer restarted, or closed it while idle), the
+/// handle connects again with the same capabilities, which the signer checks
+/// again.
 #[derive(Debug, Clone)]
 pub struct Handle {
+    identity: ExternalIdentity,
+    capabilities: Capability,
+    link: Link,
+}
+
+/// A handle's connection to its signer and what it asks for on it.
+#[derive(Debug, Clone)]
+struct Link {
     backend: Backend,
     identity: ExternalIdentity,
     capabilities: Capability,
+    connection: Arc<Mutex<Option<Connection>>>,
+}
+
+impl Link {
+    /// Sends `request` on the handle's connection, connecting (again) first
+    /// if there is none or it broke while reused.
+    async fn call(&self, request: Request) -> Result<Response, KeyError> {
+        match &self.backend {
+            Backend::Memory(memory) => return memory.handle(request),
+            Backend::Pkcs11(token) => return token.call(request).await,
+            Backend::Agent(_) | Backend::Remote(_) => {}
+        }
+        let mut guard = self.connection.lock().await;
+        let reused = guard.is_some();
+        let connection = match guard.as_mut() {
+            Some(connection) => connection,
+            None => guard.insert(self.connect().await?),
+        };
+        match connection.request(request.clone()).await {
+            Err(KeyError::Io { .. }) if reused => {
+                *guard = None;
+                let connection = guard.insert(self.connect().await?);
+                let answer = connection.request(request).await;
+                if matches!(answer, Err(KeyError::Io { .. })) {
+                    *guard = None;
+                }
+                answer
+            }
+            Err(e @ KeyError::Io { .. }) => {
+                *guard = None;
+                Err(e)
+            }
+            answer => answer,
+        }
+    }
+
+    /// A new connection on which this handle's identity is connected with
+    /// its capabilities; the signer must answer with the same identity.
+    async fn connect(&self) -> Result<Connection, KeyError> {
+        let mut connection = self
+            .backend
+            .open()
+            .await?
+            .expect("only agent and remote handles connect");
+        let answer = connection
+            .request(Request::Connect {
+                id: self.identity.id(),
+                capabilities: self.capabilities,
+            })
+            .await?;
+        match answer {
+            Response::Identity { identity } if identity == self.identity => Ok(connection),
+            Response::Identity { identity } => Err(KeyError::WrongIdentity {
+                endpoint: self.backend.endpoint(),
+                requested: self.identity.id(),
+                returned: identity.id(),
+            }),
+            other => Err(self.backend.unexpected(other)),
+        }
+    }
 }
 
 impl Handle {
     fn new(backend: Backend, identity: ExternalIdentity, capabilities: Capability) -> Handle {
         Handle {
-            backend,
+            link: Link {
+                backend,
+                identity: identity.clone(),
+                capabilities,
+                connection: Arc::new(Mutex::new(None)),
+            },
             identity,
             capabilities,
         }
@@ -269,7 +424,7 @@ impl Handle {
     /// A signer, if this handle has [`Capability::Commit`].
     pub fn committer(&self) -> Option<Committer> {
         self.capabilities.can_commit().then(|| Committer {
-            backend: self.backend.clone(),
+            link: self.link.clone(),
             identity: self.identity.clone(),
         })
     }
@@ -277,7 +432,7 @@ impl Handle {
     /// A decryptor, if this handle has [`Capability::Decrypt`].
     pub fn decryptor(&self) -> Option<Decryptor> {
         self.capabilities.can_decrypt().then(|| Decryptor {
-            backend: self.backend.clone(),
+            link: self.link.clone(),
             identity: self.identity.clone(),
         })
     }
@@ -303,7 +458,7 @@ impl Handle {
 /// Signs with an identity's Ed25519 key.
 #[derive(Debug, Clone)]
 pub struct Committer {
-    backend: Backend,
+    link: Link,
     identity: ExternalIdentity,
 }
 
@@ -318,30 +473,13 @@ impl Committer {
         self.identity.address()
     }
 
-    /// Signs `message` as it is (for transactions: the 32-byte signing
-    /// digest, see [`Committer::sign_transaction`]).
+    /// Signs `message` as it is (a raw signature). An agent or remote
+    /// signer allows this only if its policy does
+    /// ([`super::SignerPolicy::raw_sign`]); prefer
+    /// [`Committer::sign_transaction`] and [`Committer::sign_personal_message`],
+    /// whose digests the signer computes itself.
     pub async fn sign(&self, message: &[u8]) -> Result<Signature, KeyError> {
-        let request = Request::Sign {
-            id: self.identity.id(),
-            message: message.to_vec(),
-        };
-        match self.backend.call(request).await? {
-            Response::Signature {
-                signature,
-                public_key,
-            } => {
-                let signature = Signature::new(signature, public_key);
-                // A signer that signs with another key, or not at all, must
-                // not get a transaction through under this identity's name.
-                if public_key != self.public_key() || !signature.verify(message) {
-                    return Err(KeyError::Protocol {
-                        reason: "the signer returned a signature that does not verify under the identity's key".into(),
-                    });
-                }
-                Ok(signature)
-            }
-            other => Err(self.backend.unexpected(other)),
-        }
+        self.sign_as(SignIntent::Raw, message, message).await
     }
 
     /// Signs a transaction: Ed25519 over its signing digest
@@ -351,7 +489,8 @@ impl Committer {
         &self,
         transaction_data_bcs: &[u8],
     ) -> Result<Signature, KeyError> {
-        self.sign(&transaction_signing_digest(transaction_data_bcs))
+        let digest = transaction_signing_digest(transaction_data_bcs);
+        self.sign_as(SignIntent::Transaction, transaction_data_bcs, &digest)
             .await
     }
 
@@ -361,7 +500,41 @@ impl Committer {
     /// Verify with [`Signature::verify`] on
     /// [`super::personal_message_digest`]`(message)`.
     pub async fn sign_personal_message(&self, message: &[u8]) -> Result<Signature, KeyError> {
-        self.sign(&personal_message_digest(message)).await
+        let digest = personal_message_digest(message);
+        self.sign_as(SignIntent::PersonalMessage, message, &digest)
+            .await
+    }
+
+    /// Asks the signer to sign `message` as `intent`, and checks the answer
+    /// is a signature of `signed` (what the intent signs) by this identity.
+    async fn sign_as(
+        &self,
+        intent: SignIntent,
+        message: &[u8],
+        signed: &[u8],
+    ) -> Result<Signature, KeyError> {
+        let request = Request::Sign {
+            id: self.identity.id(),
+            intent,
+            message: message.to_vec(),
+        };
+        match self.link.call(request).await? {
+            Response::Signature {
+                signature,
+                public_key,
+            } => {
+                let signature = Signature::new(signature, public_key);
+                // A signer that signs with another key, or not at all, must
+                // not get a transaction through under this identity's name.
+                if public_key != self.public_key() || !signature.verify(signed) {
+                    return Err(KeyError::BadSignature {
+                        endpoint: self.link.backend.endpoint(),
+                    });
+                }
+                Ok(signature)
+            }
+            other => Err(self.link.backend.unexpected(other)),
+        }
     }
 }
 
@@ -369,7 +542,7 @@ impl Committer {
 /// (see [`super::encrypt_to`]).
 #[derive(Debug, Clone)]
 pub struct Decryptor {
-    backend: Backend,
+    link: Link,
     identity: ExternalIdentity,
 }
 
@@ -390,9 +563,9 @@ impl Decryptor {
             ciphertext: sealed.ciphertext.clone(),
             info: info.to_vec(),
         };
-        match self.backend.call(request).await? {
+        match self.link.call(request).await? {
             Response::Plaintext { plaintext } => Ok(plaintext.0.to_vec()),
-            other => Err(self.backend.unexpected(other)),
+            other => Err(self.link.backend.unexpected(other)),
         }
     }
 }

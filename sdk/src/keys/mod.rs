@@ -47,15 +47,25 @@
 //! # Backends
 //!
 //! - [`Backend::Memory`]: keys in this process ([`MemoryBackend`]), lost at
-//!   exit unless opened on an encrypted key file
-//!   ([`MemoryBackend::open_keyfile`]: Argon2id + XChaCha20-Poly1305,
-//!   written atomically; a wrong password is [`KeyError::WrongPassword`]).
+//!   exit unless opened on a key file ([`MemoryBackend::open_keyfile`]:
+//!   Argon2id + XChaCha20-Poly1305; a wrong password is
+//!   [`KeyError::WrongPassword`], an empty one [`KeyError::EmptyPassword`]).
+//!   A store without a password exists only when chosen
+//!   ([`MemoryBackend::open_keyfile_without_password`]) and says so
+//!   ([`MemoryBackend::keyfile_encrypted`], [`keyfile_is_encrypted`]).
+//!   Any number of processes may open the same key file: every change is
+//!   made under an OS file lock on what the file holds then, and every use
+//!   of a key re-reads it, so no acknowledged key is lost and a deleted key
+//!   is never used again or brought back.
 //! - [`Backend::Agent`]: a signer agent on this machine, reached over a Unix
-//!   socket; the agent ([`Agent::serve`]) keeps the keys in its own memory
-//!   backend, so other processes sign without ever holding a key. An agent
-//!   that is not running is [`KeyError::AgentUnavailable`].
-//! - [`Backend::Remote`]: the same protocol over TCP to a remote signer
-//!   ([`Agent::serve_tcp`]), with an optional shared token.
+//!   socket; the agent ([`Agent::serve_with_policy`]) keeps the keys in its
+//!   own memory backend (usually on the key file), so other processes sign
+//!   without ever holding a key. An agent that is not running is
+//!   [`KeyError::AgentUnavailable`].
+//! - [`Backend::Remote`]: the same protocol to a remote signer
+//!   ([`Agent::serve_remote`]) over TLS 1.3 with both ends authenticated by
+//!   certificates of a private CA ([`SignerCa`]), and a non-empty token on
+//!   every request.
 //! - [`Backend::Pkcs11`]: a PKCS#11 token ([`Pkcs11Backend`], e.g. a
 //!   hardware security module or SoftHSM2). Keys are generated on the token
 //!   and never leave it, and the token itself enforces the capabilities.
@@ -66,29 +76,33 @@
 //!
 //! # Signer protocol
 //!
-//! The agent and the remote signer speak the same protocol. A connection
-//! carries frames both ways: a 4-byte big-endian length, then that many
-//! bytes (at most 4 MiB) of UTF-8 JSON. The client sends one request frame
-//! and reads one reply frame, and may repeat; the SDK's clients open one
-//! connection per request. The server closes a connection idle for 60 s.
-//! Byte strings are lowercase hex; IDs are `0x` + 64 hex digits.
+//! The agent and the remote signer speak the same protocol (version 2). A
+//! connection carries frames both ways: a 4-byte big-endian length, then
+//! that many bytes (at most 4 MiB) of UTF-8 JSON. The client sends one
+//! request frame and reads one reply frame, and may repeat. The server
+//! closes a connection idle for 60 s. Byte strings are lowercase hex; IDs
+//! are `0x` + 64 hex digits.
 //!
 //! ```text
-//! request:  {"version": 1, "token": null | "<shared token>", "request": REQUEST}
+//! request:  {"version": 2, "token": null | "<token>", "request": REQUEST}
 //! REQUEST:  {"op": "ping"}
+//!           {"op": "connect", "id": ID, "capabilities": CAP}
+//!           {"op": "sign", "id": ID, "intent": INTENT, "message": HEX}
+//!           {"op": "decrypt", "id": ID, "encapped_key": HEX32, "ciphertext": HEX, "info": HEX}
 //!           {"op": "generate", "scheme": "ed25519", "capabilities": CAP}
 //!           {"op": "import", "scheme": "ed25519", "capabilities": CAP,
 //!            "ed25519_seed": HEX32, "x25519_secret": HEX32}
-//!           {"op": "connect", "id": ID, "capabilities": CAP}
 //!           {"op": "delete", "id": ID}
 //!           {"op": "list"}
-//!           {"op": "sign", "id": ID, "message": HEX}
-//!           {"op": "decrypt", "id": ID, "encapped_key": HEX32, "ciphertext": HEX, "info": HEX}
 //! CAP:      "commit" | "decrypt" | "commit_and_decrypt"
+//! INTENT:   "transaction"      (message: BCS TransactionData; the signer signs
+//!                               blake2b256([0,0,0] ‖ message))
+//!         | "personal_message" (the signer signs the personal-message digest)
+//!         | "raw"              (message signed as it is)
 //!
 //! reply:    {"ok": RESPONSE} | {"error": ERROR}
-//! RESPONSE: {"result": "pong", "version": 1}
-//!           {"result": "identity", "identity": IDENTITY}      (generate, import, connect)
+//! RESPONSE: {"result": "pong", "version": 2}
+//!           {"result": "identity", "identity": IDENTITY}      (connect, generate, import)
 //!           {"result": "identities", "identities": [IDENTITY]} (list)
 //!           {"result": "deleted"}
 //!           {"result": "signature", "signature": HEX64, "public_key": HEX32}
@@ -99,19 +113,47 @@
 //!           {"kind": "external_identity_not_found", "id": ID}
 //!           {"kind": "capabilities_not_available", "requested": CAP, "available": CAP}
 //!           {"kind": "identity_does_not_exist", "id": ID}
+//!           {"kind": "not_granted", "id": ID, "required": CAP}
+//!           {"kind": "not_allowed", "operation": "generate" | "import" | "delete" | "list" | "raw sign"}
 //!           {"kind": "unauthorized"} | {"kind": "decryption_failed"}
-//!           {"kind": "unsupported_version", "supported": 1}
+//!           {"kind": "unsupported_version", "supported": 2}
 //!           {"kind": "bad_request", "reason": "..."} | {"kind": "internal", "message": "..."}
 //! ```
 //!
-//! The signer checks capabilities against the identity (a decrypt-only
-//! identity never signs, whatever a client sends); a handle's narrower
-//! capabilities are enforced by the handle. Anyone who can connect can use
-//! every identity the signer holds: the agent's socket is mode 0600, and a
-//! remote signer on a non-loopback address must have a token. The TCP stream
-//! is not encrypted (the token and imported keys cross it in clear), so a
-//! remote signer beyond one machine belongs behind an SSH tunnel or TLS
-//! proxy. Secret bytes in frames and in memory are wiped after use.
+//! ## What a connection may do
+//!
+//! - **Who connects.** The agent's socket is bound in a fresh 0700
+//!   directory, made mode 0600 and only then linked at its path; every
+//!   connection's peer uid (`SO_PEERCRED`) must equal the agent's effective
+//!   uid, or it gets `unauthorized` and is closed. A remote signer accepts
+//!   only TLS 1.3 clients with a certificate from its CA, and every request
+//!   must carry its token (never empty, on loopback as anywhere; compared
+//!   in constant time); a missing or wrong one is `unauthorized`.
+//! - **Grants.** A connection holds, per identity, exactly the capabilities
+//!   of its last successful `connect` to it (which the signer checks against
+//!   what the identity was generated with); a failed `connect` drops the
+//!   grant. `sign` needs a `commit` grant on that connection and `decrypt` a
+//!   `decrypt` grant, else `not_granted`; a new connection holds none.
+//! - **Policy** ([`SignerPolicy`], set when the signer starts): `generate`,
+//!   `import`, `delete` and `list` need `manage`; a `raw` signature needs
+//!   `raw_sign` (a raw signature over 32 bytes could be a transaction
+//!   digest). Both are off by default: the local CLI manages keys through
+//!   the key file, which the agent re-reads.
+//! - **Identity checks on the client.** `connect` must return the identity
+//!   asked for ([`KeyError::WrongIdentity`]), an import the identity of the
+//!   imported seed, and every signature must verify under the identity's
+//!   key over what the intent signs ([`KeyError::BadSignature`]).
+//!
+//! The signer also checks each request against the identity itself (a
+//! decrypt-only identity never signs), re-reading its key file first. The
+//! agent and the remote signer make their process non-dumpable and set its
+//! core limit to 0 ([`harden_process`]); secret bytes in frames and in
+//! memory are wiped after use.
+//!
+//! Compared with ssh-agent: the peer-uid check, the private socket
+//! directory and the anti-dump measures are the same; ssh-agent's
+//! per-use confirmation (`ssh-add -c`), key lifetimes (`ssh-add -t`) and
+//! locking (`ssh-add -x`) are not implemented.
 
 mod agent;
 mod crypto;
@@ -122,21 +164,26 @@ mod keyfile;
 mod manager;
 mod pkcs11;
 mod protocol;
+mod remote;
+mod server;
 mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use agent::{Agent, AgentBackend, AgentServer, RemoteBackend};
+pub use agent::{harden_process, Agent, AgentBackend, AgentServer};
 pub use crypto::{
     address_of, encrypt_to, personal_message_digest, transaction_signing_digest, SealedMessage,
     Signature, ED25519_FLAG, PERSONAL_MESSAGE_INTENT, TRANSACTION_INTENT,
 };
 pub use envelope::{DidEnvelope, ENVELOPE_FORMAT, ENVELOPE_SUITE};
 pub use identity::{Capability, ExternalIdentity, IdentityId, KeyMaterial, Scheme};
+pub use keyfile::keyfile_is_encrypted;
 pub use manager::{Backend, Committer, Decryptor, Handle, IdentityManager};
 pub use pkcs11::{Pkcs11Backend, PKCS11_MODULE_ENV, SOFTHSM2_MODULE};
+pub use remote::{RemoteBackend, RemoteClientConfig, RemoteSignerConfig, SignerCa, TlsIdentity};
+pub use server::SignerPolicy;
 pub use store::MemoryBackend;
 
 /// What went wrong managing or using keys.
@@ -318,10 +365,69 @@ pub enum KeyError {
         /// The rejected input.
         input: String,
     },
-    /// A remote signer was to listen beyond loopback without a token.
-    #[error("refusing to serve keys on {addr} without a token: anyone reaching it could sign; pass a token or bind 127.0.0.1")]
-    InsecureRemote {
-        /// The address asked for.
-        addr: SocketAddr,
+    /// An empty password was given for a key file; a store without a
+    /// password must be chosen explicitly.
+    #[error("refusing an empty password for key file {path}: give a password, or choose a store without one explicitly (MemoryBackend::open_keyfile_without_password; in the CLI --insecure-no-password or MOVID_KEYSTORE_PASSWORD set to empty)")]
+    EmptyPassword {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// A key file was opened with a password but has none, or without one
+    /// but has one.
+    #[error("key file {path} {}", if *encrypted { "is encrypted: give its password" } else { "has no password (it was created without one): open it without a password" })]
+    EncryptionMismatch {
+        /// The key file.
+        path: PathBuf,
+        /// Whether the file has a password.
+        encrypted: bool,
+    },
+    /// The signer refused a request this connection holds no grant for:
+    /// connect to the identity with the capability first.
+    #[error("this connection to the signer was not granted {required} on identity {id}; connect to it with {required}")]
+    NotGranted {
+        /// The identity.
+        id: IdentityId,
+        /// The capability the request needs.
+        required: Capability,
+    },
+    /// The signer's policy does not let clients do this (managing its
+    /// identities, or signing raw messages).
+    #[error("the signer at {endpoint} does not allow `{operation}` to its clients; start it with a policy that does (e.g. `movid keys agent --allow-manage` / `--allow-raw-sign`)")]
+    OperationNotAllowed {
+        /// The signer's address or socket.
+        endpoint: String,
+        /// The refused operation.
+        operation: String,
+    },
+    /// A signer answered `connect` with another identity than the one asked
+    /// for (a misbehaving or impersonating signer).
+    #[error("the signer at {endpoint} answered for identity {returned} when {requested} was asked for; do not trust it")]
+    WrongIdentity {
+        /// The signer's address or socket.
+        endpoint: String,
+        /// The identity asked for.
+        requested: IdentityId,
+        /// The identity it returned.
+        returned: IdentityId,
+    },
+    /// A signer returned a signature that does not verify under the
+    /// identity's key (a misbehaving signer, or one using another key).
+    #[error("the signer at {endpoint} returned a signature that does not verify under the identity's key; do not trust it")]
+    BadSignature {
+        /// The signer's address or socket.
+        endpoint: String,
+    },
+    /// A remote signer or its client was set up without a token; every
+    /// request to a remote signer must carry a non-empty one.
+    #[error("a remote signer needs a non-empty token on both ends")]
+    MissingToken,
+    /// TLS to or from a remote signer failed: bad certificates or keys, or
+    /// a peer that did not authenticate.
+    #[error("TLS with the remote signer at {endpoint}: {reason}")]
+    Tls {
+        /// The signer's address.
+        endpoint: String,
+        /// What failed.
+        reason: String,
     },
 }

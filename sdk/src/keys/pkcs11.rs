@@ -64,9 +64,9 @@ use cryptoki::types::AuthPin;
 use rand::RngCore;
 use zeroize::Zeroizing;
 
-use super::crypto::SealedMessage;
+use super::crypto::{personal_message_digest, transaction_signing_digest, SealedMessage};
 use super::hpke_split::open_with_dh;
-use super::protocol::{Request, Response, Secret, PROTOCOL_VERSION};
+use super::protocol::{Request, Response, Secret, SignIntent, PROTOCOL_VERSION};
 use super::{Capability, ExternalIdentity, IdentityId, KeyError, Scheme};
 
 /// The environment variable naming the PKCS#11 module to load when none is
@@ -309,11 +309,22 @@ impl Pkcs11Backend {
                     identities: token.list(s)?,
                 })
             }),
-            Request::Sign { id, message } => token.with_session(|s| {
+            Request::Sign {
+                id,
+                intent,
+                message,
+            } => token.with_session(|s| {
                 let found = token.usable(s, id, Capability::Commit)?;
+                // What the intent signs: the token signs the digest the
+                // in-process backends compute for it.
+                let signed = match intent {
+                    SignIntent::Transaction => transaction_signing_digest(&message).to_vec(),
+                    SignIntent::PersonalMessage => personal_message_digest(&message).to_vec(),
+                    SignIntent::Raw => message,
+                };
                 let mechanism = Mechanism::Eddsa(EddsaParams::new(EddsaSignatureScheme::Pure));
                 let signature = s
-                    .sign(&mechanism, found.ed25519_private, &message)
+                    .sign(&mechanism, found.ed25519_private, &signed)
                     .map_err(p11("sign on the token"))?;
                 let signature: [u8; 64] =
                     signature

@@ -13,13 +13,14 @@ use zeroize::Zeroizing;
 use super::identity::hex32;
 use super::{Capability, ExternalIdentity, IdentityId, KeyError, Scheme};
 
-/// The protocol version spoken by this SDK.
-pub(crate) const PROTOCOL_VERSION: u32 = 1;
+/// The protocol version spoken by this SDK (2: capabilities are held by
+/// connections, signing says what it signs).
+pub(crate) const PROTOCOL_VERSION: u32 = 2;
 /// The largest frame accepted either way.
 pub(crate) const MAX_FRAME: usize = 4 << 20;
 
 /// A request to a key store.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub(crate) enum Request {
     Ping,
@@ -43,6 +44,7 @@ pub(crate) enum Request {
     List,
     Sign {
         id: IdentityId,
+        intent: SignIntent,
         #[serde(with = "hex_bytes")]
         message: Vec<u8>,
     },
@@ -55,6 +57,41 @@ pub(crate) enum Request {
         #[serde(with = "hex_bytes")]
         info: Vec<u8>,
     },
+}
+
+/// What a `sign` request signs: the signer computes the digest of a
+/// transaction or personal message itself, so it knows what it signs; a
+/// raw message is signed as it is, which a signer allows only by policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SignIntent {
+    /// `message` is BCS `TransactionData`; the signature is over its
+    /// signing digest.
+    Transaction,
+    /// `message` is a personal message; the signature is over its digest.
+    PersonalMessage,
+    /// `message` is signed as it is.
+    Raw,
+}
+
+impl Request {
+    /// The operation's name on the wire (for errors).
+    pub(crate) fn op(&self) -> &'static str {
+        match self {
+            Request::Ping => "ping",
+            Request::Generate { .. } => "generate",
+            Request::Import { .. } => "import",
+            Request::Connect { .. } => "connect",
+            Request::Delete { .. } => "delete",
+            Request::List => "list",
+            Request::Sign {
+                intent: SignIntent::Raw,
+                ..
+            } => "raw sign",
+            Request::Sign { .. } => "sign",
+            Request::Decrypt { .. } => "decrypt",
+        }
+    }
 }
 
 /// A key store's answer to a [`Request`].
@@ -118,6 +155,13 @@ pub(crate) enum WireError {
         id: IdentityId,
     },
     Unauthorized,
+    NotGranted {
+        id: IdentityId,
+        required: Capability,
+    },
+    NotAllowed {
+        operation: String,
+    },
     DecryptionFailed,
     UnsupportedVersion {
         supported: u32,
@@ -144,6 +188,8 @@ impl From<KeyError> for WireError {
             },
             KeyError::IdentityDoesNotExist { id } => WireError::IdentityDoesNotExist { id },
             KeyError::Unauthorized { .. } => WireError::Unauthorized,
+            KeyError::NotGranted { id, required } => WireError::NotGranted { id, required },
+            KeyError::OperationNotAllowed { operation, .. } => WireError::NotAllowed { operation },
             KeyError::DecryptionFailed => WireError::DecryptionFailed,
             KeyError::Protocol { reason } => WireError::BadRequest { reason },
             other => WireError::Internal {
@@ -169,6 +215,11 @@ impl WireError {
             WireError::IdentityDoesNotExist { id } => KeyError::IdentityDoesNotExist { id },
             WireError::Unauthorized => KeyError::Unauthorized {
                 endpoint: endpoint.to_owned(),
+            },
+            WireError::NotGranted { id, required } => KeyError::NotGranted { id, required },
+            WireError::NotAllowed { operation } => KeyError::OperationNotAllowed {
+                endpoint: endpoint.to_owned(),
+                operation,
             },
             WireError::DecryptionFailed => KeyError::DecryptionFailed,
             WireError::UnsupportedVersion { supported } => KeyError::Protocol {
@@ -240,6 +291,7 @@ pub(crate) const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// 32 secret bytes: hex on the wire, redacted in `Debug`, wiped on drop.
+#[derive(Clone)]
 pub(crate) struct Secret32(pub Zeroizing<[u8; 32]>);
 
 impl fmt::Debug for Secret32 {
@@ -340,12 +392,13 @@ mod tests {
             token: None,
             request: Request::Sign {
                 id,
+                intent: SignIntent::Transaction,
                 message: vec![0xab, 0xcd],
             },
         };
         assert_eq!(
             serde_json::to_value(&envelope).unwrap(),
-            json!({"version": 1, "token": null, "request": {"op": "sign", "id": id.to_string(), "message": "abcd"}})
+            json!({"version": 2, "token": null, "request": {"op": "sign", "id": id.to_string(), "intent": "transaction", "message": "abcd"}})
         );
         let reply = Reply::Error(WireError::CapabilitiesNotAvailable {
             requested: Capability::CommitAndDecrypt,

@@ -1,7 +1,7 @@
 //! The in-memory key store: the only place secret keys are used. The memory
 //! backend and the signer agent both answer requests through it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::crypto::{self, SealedMessage};
 use super::keyfile::{Keyfile, StoredSecrets};
-use super::protocol::{Request, Response, Secret, PROTOCOL_VERSION};
+use super::protocol::{Request, Response, Secret, SignIntent, PROTOCOL_VERSION};
 use super::{Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme};
 
 /// Keys held in this process's memory, optionally persisted to an encrypted
@@ -41,27 +41,52 @@ impl MemoryBackend {
     /// change is written back atomically before it is reported done.
     ///
     /// The key file is sealed with XChaCha20-Poly1305 under a key derived
-    /// from `password` with Argon2id. Fails with [`KeyError::WrongPassword`]
-    /// if the password does not open it, [`KeyError::KeyfileCorrupt`] if it
-    /// is not a key file, [`KeyError::Io`] if it cannot be read or written.
-    /// One process should own a key file at a time; share keys between
-    /// processes through an [agent](super::Agent).
+    /// from `password` with Argon2id. An empty password is refused
+    /// ([`KeyError::EmptyPassword`]): a store without a password is chosen
+    /// with [`MemoryBackend::open_keyfile_without_password`]. Fails with
+    /// [`KeyError::WrongPassword`] if the password does not open the file,
+    /// [`KeyError::EncryptionMismatch`] if the file was created without a
+    /// password, [`KeyError::KeyfileCorrupt`] if it is not a key file,
+    /// [`KeyError::Io`] if it cannot be read or written.
+    ///
+    /// Several processes may open the same file: each change is made under
+    /// an OS lock on what the file holds at that moment, and every use of a
+    /// key re-reads the file first, so no process loses another's keys or
+    /// keeps using a key another deleted (see the key file's format notes in
+    /// the module docs).
     pub fn open_keyfile(
         path: impl AsRef<Path>,
         password: impl AsRef<[u8]>,
     ) -> Result<MemoryBackend, KeyError> {
-        let (keyfile, secrets) = Keyfile::open_or_create(path.as_ref(), password.as_ref())?;
+        MemoryBackend::open(path.as_ref(), Some(password.as_ref()))
+    }
+
+    /// A store persisted to a key file that has no password, explicitly:
+    /// its secret keys are readable by anyone who can read the file (which
+    /// is created with mode 0600). Opening a file that has a password this
+    /// way fails with [`KeyError::EncryptionMismatch`].
+    pub fn open_keyfile_without_password(
+        path: impl AsRef<Path>,
+    ) -> Result<MemoryBackend, KeyError> {
+        MemoryBackend::open(path.as_ref(), None)
+    }
+
+    fn open(path: &Path, password: Option<&[u8]>) -> Result<MemoryBackend, KeyError> {
+        let (keyfile, secrets) = Keyfile::open_or_create(path, password)?;
         let mut store = KeyStore {
             identities: BTreeMap::new(),
             keyfile: Some(keyfile),
         };
-        for stored in secrets {
-            let identity = StoredIdentity::from_secrets(&stored);
-            store.identities.insert(identity.external.id(), identity);
-        }
+        store.replace(secrets);
         Ok(MemoryBackend {
             inner: Arc::new(Mutex::new(store)),
         })
+    }
+
+    /// Whether the key file has a password: `None` for a store in memory
+    /// only.
+    pub fn keyfile_encrypted(&self) -> Option<bool> {
+        self.lock().keyfile.as_ref().map(Keyfile::encrypted)
     }
 
     /// The key file this store is persisted to, if any.
@@ -138,6 +163,14 @@ impl StoredIdentity {
         )
     }
 
+    /// Whether `s` holds exactly this identity's keys and capabilities.
+    fn same_secrets(&self, s: &StoredSecrets) -> bool {
+        self.signing.as_bytes() == &*s.ed25519_seed
+            && self.agreement.as_bytes() == &*s.x25519_secret
+            && self.external.capabilities() == s.capabilities
+            && self.external.scheme() == s.scheme
+    }
+
     fn secrets(&self) -> StoredSecrets {
         StoredSecrets {
             scheme: self.external.scheme(),
@@ -180,6 +213,39 @@ impl KeyStore {
                 );
                 self.insert(identity)
             }
+            Request::Delete { id } => {
+                match self.keyfile.as_mut() {
+                    Some(keyfile) => {
+                        let (_, now) = keyfile.update(|stored| {
+                            let before = stored.len();
+                            stored.retain(|s| id_of_secrets(s) != id);
+                            if stored.len() == before {
+                                return Err(KeyError::IdentityDoesNotExist { id });
+                            }
+                            Ok(())
+                        })?;
+                        self.replace(now);
+                    }
+                    None => {
+                        self.identities
+                            .remove(&id)
+                            .ok_or(KeyError::IdentityDoesNotExist { id })?;
+                    }
+                }
+                Ok(Response::Deleted)
+            }
+            request => {
+                // Whatever another process changed in the file since, holds
+                // now: a key deleted there is not used here.
+                self.refresh()?;
+                self.read(request)
+            }
+        }
+    }
+
+    /// Answers the requests that change nothing.
+    fn read(&self, request: Request) -> Result<Response, KeyError> {
+        match request {
             Request::Connect { id, capabilities } => {
                 let identity = self
                     .identities
@@ -196,17 +262,6 @@ impl KeyStore {
                     identity: identity.external.clone(),
                 })
             }
-            Request::Delete { id } => {
-                let removed = self
-                    .identities
-                    .remove(&id)
-                    .ok_or(KeyError::IdentityDoesNotExist { id })?;
-                if let Err(e) = self.persist() {
-                    self.identities.insert(id, removed);
-                    return Err(e);
-                }
-                Ok(Response::Deleted)
-            }
             Request::List => Ok(Response::Identities {
                 identities: self
                     .identities
@@ -214,10 +269,23 @@ impl KeyStore {
                     .map(|i| i.external.clone())
                     .collect(),
             }),
-            Request::Sign { id, message } => {
+            Request::Sign {
+                id,
+                intent,
+                message,
+            } => {
                 let identity = self.usable(id, Capability::Commit)?;
+                let signature = match intent {
+                    SignIntent::Transaction => identity
+                        .signing
+                        .sign(&crypto::transaction_signing_digest(&message)),
+                    SignIntent::PersonalMessage => identity
+                        .signing
+                        .sign(&crypto::personal_message_digest(&message)),
+                    SignIntent::Raw => identity.signing.sign(&message),
+                };
                 Ok(Response::Signature {
-                    signature: identity.signing.sign(&message).to_bytes(),
+                    signature: signature.to_bytes(),
                     public_key: identity.external.ed25519_public_key(),
                 })
             }
@@ -237,21 +305,63 @@ impl KeyStore {
                     plaintext: Secret(Zeroizing::new(plaintext)),
                 })
             }
+            Request::Ping
+            | Request::Generate { .. }
+            | Request::Import { .. }
+            | Request::Delete { .. } => unreachable!("changes are answered by `handle`"),
         }
     }
 
     fn insert(&mut self, identity: StoredIdentity) -> Result<Response, KeyError> {
         let id = identity.external.id();
-        if self.identities.contains_key(&id) {
-            return Err(KeyError::IdentityAlreadyExists { id });
-        }
         let external = identity.external.clone();
-        self.identities.insert(id, identity);
-        if let Err(e) = self.persist() {
-            self.identities.remove(&id);
-            return Err(e);
+        match self.keyfile.as_mut() {
+            Some(keyfile) => {
+                let (_, now) = keyfile.update(|stored| {
+                    if stored.iter().any(|s| id_of_secrets(s) == id) {
+                        return Err(KeyError::IdentityAlreadyExists { id });
+                    }
+                    stored.push(identity.secrets());
+                    Ok(())
+                })?;
+                self.replace(now);
+            }
+            None => {
+                if self.identities.contains_key(&id) {
+                    return Err(KeyError::IdentityAlreadyExists { id });
+                }
+                self.identities.insert(id, identity);
+            }
         }
         Ok(Response::Identity { identity: external })
+    }
+
+    /// Re-reads the key file, if there is one.
+    fn refresh(&mut self) -> Result<(), KeyError> {
+        if let Some(keyfile) = self.keyfile.as_mut() {
+            let now = keyfile.load()?;
+            self.replace(now);
+        }
+        Ok(())
+    }
+
+    /// Makes `secrets` the store's identities, reusing the keys already
+    /// expanded for those that did not change.
+    fn replace(&mut self, secrets: Vec<StoredSecrets>) {
+        // Expanding a seed costs a scalar multiplication; finding the
+        // identities that are still there by a hash of their seed keeps a
+        // re-read of an unchanged file cheap.
+        let mut old: HashMap<[u8; 32], StoredIdentity> = std::mem::take(&mut self.identities)
+            .into_values()
+            .map(|i| (seed_index(i.signing.as_bytes()), i))
+            .collect();
+        for stored in secrets {
+            let identity = match old.remove(&seed_index(&stored.ed25519_seed)) {
+                Some(kept) if kept.same_secrets(&stored) => kept,
+                _ => StoredIdentity::from_secrets(&stored),
+            };
+            self.identities.insert(identity.external.id(), identity);
+        }
     }
 
     /// The identity `id`, if it exists and was generated with `needed`.
@@ -269,20 +379,20 @@ impl KeyStore {
         }
         Ok(identity)
     }
+}
 
-    fn persist(&self) -> Result<(), KeyError> {
-        match &self.keyfile {
-            Some(keyfile) => {
-                let secrets: Vec<StoredSecrets> = self
-                    .identities
-                    .values()
-                    .map(StoredIdentity::secrets)
-                    .collect();
-                keyfile.save(&secrets)
-            }
-            None => Ok(()),
-        }
-    }
+/// A one-way index of a seed (never the seed itself in a map key).
+fn seed_index(seed: &[u8; 32]) -> [u8; 32] {
+    crypto::blake2b256(&[b"movid-seed-index", seed])
+}
+
+/// The ID of stored secrets (the address of the Ed25519 public key).
+fn id_of_secrets(s: &StoredSecrets) -> IdentityId {
+    IdentityId::from_public_key(
+        &SigningKey::from_bytes(&s.ed25519_seed)
+            .verifying_key()
+            .to_bytes(),
+    )
 }
 
 /// Builds the import request for `material` (kept here so the secret bytes
@@ -325,6 +435,7 @@ mod tests {
         let err = store
             .handle(Request::Sign {
                 id: identity.id(),
+                intent: SignIntent::Raw,
                 message: b"m".to_vec(),
             })
             .unwrap_err();
@@ -335,6 +446,31 @@ mod tests {
                 available: Capability::Decrypt
             }
         ));
+    }
+
+    #[test]
+    fn commit_only_identity_cannot_decrypt() {
+        let store = MemoryBackend::new();
+        let identity = generate(&store, Capability::Commit);
+        let sealed = crypto::encrypt_to(&identity.x25519_public_key(), b"secret", b"info").unwrap();
+        let err = store
+            .handle(Request::Decrypt {
+                id: identity.id(),
+                encapped_key: sealed.encapped_key,
+                ciphertext: sealed.ciphertext,
+                info: b"info".to_vec(),
+            })
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                KeyError::CapabilitiesNotAvailable {
+                    requested: Capability::Decrypt,
+                    available: Capability::Commit
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]
