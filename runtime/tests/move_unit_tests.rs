@@ -32,3 +32,8 @@ fn identity_move_unit_tests_pass() {
 fn access_move_unit_tests_pass() {
     run("access");
 }
+
+#[test]
+fn escrow_example_move_unit_tests_pass() {
+    run("examples/escrow");
+}
