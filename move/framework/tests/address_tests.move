@@ -13,13 +13,13 @@ module movid::address_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // address::EAddressParseError
+    #[expected_failure(abort_code = address::EAddressParseError)]
     fun a_short_string_is_refused() {
         address::from_ascii_bytes(&b"cafe");
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // address::EAddressParseError
+    #[expected_failure(abort_code = address::EAddressParseError)]
     fun a_non_hex_character_is_refused() {
         address::from_ascii_bytes(&b"zz00000000000000000000000000000000000000000000000000000000000000");
     }

@@ -64,21 +64,21 @@ module movid::bcs_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // bcs::EOutOfRange
+    #[expected_failure(abort_code = bcs::EOutOfRange)]
     fun peeling_past_the_end_fails() {
         let r = bcs::new(vector[1, 2, 3]);
         bcs::peel_u64(&mut r);
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // bcs::ENotBool
+    #[expected_failure(abort_code = bcs::ENotBool)]
     fun a_bool_byte_other_than_0_or_1_fails() {
         let r = bcs::new(vector[2]);
         bcs::peel_bool(&mut r);
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // bcs::ELenOutOfRange
+    #[expected_failure(abort_code = bcs::ELenOutOfRange)]
     fun a_length_longer_than_five_bytes_fails() {
         let r = bcs::new(vector[0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
         bcs::peel_vec_length(&mut r);

@@ -132,7 +132,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // coin::EBadWitness
+    #[expected_failure(abort_code = coin::EBadWitness)]
     fun create_currency_without_one_time_witness_fails() {
         let scenario = ts::begin(@0xA);
         let (treasury, metadata) = coin::create_currency(
@@ -144,7 +144,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // balance::ENotEnough
+    #[expected_failure(abort_code = balance::ENotEnough)]
     fun splitting_more_than_value_fails() {
         let scenario = ts::begin(@0xA);
         let c = coin::mint_for_testing<Token>(5, ts::ctx(&mut scenario));
@@ -154,7 +154,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // balance::ENonZero
+    #[expected_failure(abort_code = balance::ENonZero)]
     fun destroying_non_zero_coin_fails() {
         let scenario = ts::begin(@0xA);
         coin::destroy_zero(coin::mint_for_testing<Token>(1, ts::ctx(&mut scenario)));
@@ -162,7 +162,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // coin::EInvalidArg
+    #[expected_failure(abort_code = coin::EInvalidArg)]
     fun dividing_into_zero_parts_fails() {
         let scenario = ts::begin(@0xA);
         let c = coin::mint_for_testing<Token>(5, ts::ctx(&mut scenario));
@@ -172,7 +172,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // balance::EOverflow
+    #[expected_failure(abort_code = balance::EOverflow)]
     fun minting_past_u64_max_fails() {
         let supply = balance::create_supply_for_testing<Token>();
         let a = balance::increase_supply(&mut supply, 18446744073709551615);

@@ -57,7 +57,7 @@ module movid::display_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // display::EVecLengthMismatch
+    #[expected_failure(abort_code = display::EVecLengthMismatch)]
     fun fields_and_values_of_different_lengths_fail() {
         let scenario = ts::begin(@0xA);
         let publisher = package::test_claim(DISPLAY_TESTS {}, ts::ctx(&mut scenario));

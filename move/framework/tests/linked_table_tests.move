@@ -68,7 +68,7 @@ module movid::linked_table_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // linked_table::ETableIsEmpty
+    #[expected_failure(abort_code = linked_table::ETableIsEmpty)]
     fun popping_an_empty_table_fails() {
         let scenario = ts::begin(@0xA);
         let t = linked_table::new<u64, u64>(ts::ctx(&mut scenario));
@@ -77,7 +77,7 @@ module movid::linked_table_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // linked_table::ETableNotEmpty
+    #[expected_failure(abort_code = linked_table::ETableNotEmpty)]
     fun destroying_a_non_empty_table_fails() {
         let scenario = ts::begin(@0xA);
         let t = linked_table::new<u64, u64>(ts::ctx(&mut scenario));

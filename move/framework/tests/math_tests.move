@@ -20,7 +20,7 @@ module movid::math_tests {
     }
 
     #[test]
-    #[expected_failure]
+    #[expected_failure(arithmetic_error, location = math)]
     fun pow_overflow_aborts() {
         math::pow(2, 64);
     }

@@ -34,7 +34,7 @@ module movid::pay_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // pay::ENoCoins
+    #[expected_failure(abort_code = pay::ENoCoins)]
     fun joining_no_coins_fails() {
         pay::join_vec_and_transfer(std::vector::empty<Coin<MOVID>>(), @0xA);
     }

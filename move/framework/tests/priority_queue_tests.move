@@ -44,7 +44,7 @@ module movid::priority_queue_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // priority_queue::EPopFromEmptyHeap
+    #[expected_failure(abort_code = priority_queue::EPopFromEmptyHeap)]
     fun popping_an_empty_queue_fails() {
         let pq = priority_queue::new<u64>(vector[]);
         let (_, _) = priority_queue::pop_max(&mut pq);

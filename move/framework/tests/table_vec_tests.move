@@ -25,7 +25,7 @@ module movid::table_vec_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // table_vec::EIndexOutOfBound
+    #[expected_failure(abort_code = table_vec::EIndexOutOfBound)]
     fun borrowing_past_the_end_fails() {
         let scenario = ts::begin(@0xA);
         let v = table_vec::singleton(1u64, ts::ctx(&mut scenario));
@@ -34,7 +34,7 @@ module movid::table_vec_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // table_vec::EIndexOutOfBound
+    #[expected_failure(abort_code = table_vec::EIndexOutOfBound)]
     fun popping_an_empty_vector_fails() {
         let scenario = ts::begin(@0xA);
         let v = table_vec::empty<u64>(ts::ctx(&mut scenario));
@@ -43,7 +43,7 @@ module movid::table_vec_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // table_vec::ETableNonEmpty
+    #[expected_failure(abort_code = table_vec::ETableNonEmpty)]
     fun destroying_a_non_empty_vector_fails() {
         let scenario = ts::begin(@0xA);
         table_vec::destroy_empty(table_vec::singleton(1u64, ts::ctx(&mut scenario)));

@@ -192,7 +192,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 3)] // test_scenario::EEmptyInventory
+    #[expected_failure(abort_code = ts::EEmptyInventory)]
     fun taking_from_empty_inventory_fails() {
         let scenario = ts::begin(@0xA);
         let thing = ts::take_from_sender<Thing>(&scenario);
@@ -201,7 +201,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 4)] // test_scenario::EObjectNotFound
+    #[expected_failure(abort_code = ts::EObjectNotFound)]
     fun taking_object_as_wrong_type_fails() {
         let scenario = ts::begin(@0xA);
         let thing = test_objects::new(1, ts::ctx(&mut scenario));
@@ -214,7 +214,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // test_scenario::ECantReturnObject
+    #[expected_failure(abort_code = ts::ECantReturnObject)]
     fun returning_object_never_taken_fails() {
         let scenario = ts::begin(@0xA);
         let thing = test_objects::new(1, ts::ctx(&mut scenario));
@@ -223,7 +223,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // test_scenario::EInvalidSharedOrImmutableUsage
+    #[expected_failure(abort_code = ts::EInvalidSharedOrImmutableUsage)]
     fun keeping_a_shared_object_fails_at_end_of_transaction() {
         let scenario = ts::begin(@0xA);
         transfer::public_share_object(test_objects::new(1, ts::ctx(&mut scenario)));
@@ -260,7 +260,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 6)] // test_scenario::EReceivingTicketAlreadyAllocated
+    #[expected_failure(abort_code = ts::EReceivingTicketAlreadyAllocated)]
     fun a_second_ticket_for_the_same_object_fails() {
         let scenario = ts::begin(@0xA);
         let parent = test_objects::new(1, ts::ctx(&mut scenario));
@@ -278,7 +278,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 7)] // test_scenario::EUnableToDeallocateReceivingTicket
+    #[expected_failure(abort_code = ts::EUnableToDeallocateReceivingTicket)]
     fun returning_a_ticket_whose_object_was_received_fails() {
         let scenario = ts::begin(@0xA);
         let parent = test_objects::new(1, ts::ctx(&mut scenario));
@@ -297,7 +297,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 5)] // test_scenario::EUnableToAllocateReceivingTicket
+    #[expected_failure(abort_code = ts::EUnableToAllocateReceivingTicket)]
     fun a_ticket_for_an_object_owned_by_an_account_fails() {
         let scenario = ts::begin(@0xA);
         let thing = test_objects::new(1, ts::ctx(&mut scenario));

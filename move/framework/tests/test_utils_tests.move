@@ -25,7 +25,7 @@ module movid::test_utils_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // test_utils::EAssertEq
+    #[expected_failure(abort_code = test_utils::EAssertEq)]
     fun assert_eq_aborts_for_different_values() {
         test_utils::assert_eq(1u64, 2);
     }

@@ -22,7 +22,7 @@ module movid::versioned_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // versioned::EInvalidUpgrade
+    #[expected_failure(abort_code = versioned::EInvalidUpgrade)]
     fun upgrading_to_a_version_not_above_the_old_fails() {
         let scenario = ts::begin(@0xA);
         let v = versioned::create(3, V1 { a: 7 }, ts::ctx(&mut scenario));
@@ -32,7 +32,7 @@ module movid::versioned_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // versioned::EInvalidUpgrade
+    #[expected_failure(abort_code = versioned::EInvalidUpgrade)]
     fun a_cap_of_another_versioned_is_refused() {
         let scenario = ts::begin(@0xA);
         let v = versioned::create(1, V1 { a: 1 }, ts::ctx(&mut scenario));
