@@ -269,7 +269,7 @@ fn parse_address(name: &str, value: &str) -> Result<Option<NumericalAddress>, Bu
 
 /// The standard library's sources, all at `std = 0x1`: the `mv-stdlib` crate's modules, with
 /// movid's own modules in `move/stdlib/sources` added (`debug`, `type_name`) or put in place of
-/// the crate's module of the same file name (`string`, which gains Sui's functions).
+/// the crate's module of the same file name (`string`, `ascii`, which gain Sui's functions).
 fn stdlib_files() -> Vec<String> {
     let own_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../move/stdlib/sources");
     let own = move_files(&own_dir).expect("movid's std sources are part of the repository");

@@ -27,7 +27,7 @@ module movid::std_string_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = ascii::EINVALID_ASCII_CHARACTER, location = ascii)]
+    #[expected_failure(abort_code = ascii::EInvalidASCIICharacter, location = ascii)]
     fun a_non_ascii_string_does_not_convert_to_ascii() {
         string::to_ascii(string::utf8(x"c3a9"));
     }
@@ -42,5 +42,28 @@ module movid::std_string_tests {
     #[expected_failure(abort_code = string::EInvalidUTF8)]
     fun invalid_utf8_is_refused() {
         string::utf8(x"ff");
+    }
+
+    #[test]
+    fun ascii_strings_have_suis_helpers() {
+        let s = ascii::string(b"Hello World");
+        assert!(ascii::to_uppercase(&s) == ascii::string(b"HELLO WORLD"), 0);
+        assert!(ascii::to_lowercase(&s) == ascii::string(b"hello world"), 1);
+        assert!(ascii::index_of(&s, &ascii::string(b"World")) == 6, 2);
+        assert!(ascii::index_of(&s, &ascii::string(b"x")) == 11, 3);
+        assert!(ascii::substring(&s, 0, 5) == ascii::string(b"Hello"), 4);
+        ascii::insert(&mut s, 5, ascii::string(b","));
+        ascii::append(&mut s, ascii::string(b"!"));
+        assert!(s == ascii::string(b"Hello, World!"), 5);
+        assert!(!ascii::is_empty(&s) && ascii::all_characters_printable(&s), 6);
+        ascii::push_char(&mut s, ascii::char(0x3F));
+        assert!(ascii::byte(ascii::pop_char(&mut s)) == 0x3F, 7);
+        assert!(std::option::is_none(&ascii::try_string(x"80")), 8);
+    }
+
+    #[test]
+    #[expected_failure(abort_code = ascii::EInvalidIndex)]
+    fun an_ascii_substring_past_the_end_fails() {
+        ascii::substring(&ascii::string(b"ab"), 1, 3);
     }
 }
