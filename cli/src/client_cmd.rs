@@ -49,6 +49,10 @@ pub enum ClientCommand {
         /// Gas budget (default: estimated by a dry run).
         #[arg(long)]
         gas_budget: Option<u64>,
+        /// Run the call without committing it and print what it would do (effects, created
+        /// objects, events, gas); nothing changes on the chain and nothing is signed.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Show an object.
     Object {
@@ -162,21 +166,47 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             let me = tx.pure(&Signer::address(&signer));
             tx.transfer_objects(vec![cap], me);
             let resp = tx.execute(&signer).await.map_err(e)?;
+            // The package is the created object holding modules: an `init` may freeze objects
+            // of its own (every coin's metadata), so "the first immutable object" is not it.
             let package = resp
-                .effects
                 .created
                 .iter()
-                .find(|(_, o)| *o == movid_runtime::types::Owner::Immutable)
-                .map(|(r, _)| r.id)
+                .find(|o| matches!(o.data, Data::Package(_)))
+                .map(|o| o.id())
                 .ok_or_else(|| CliError::plain("the publish created no package"))?;
+            let is_upgrade_cap = |o: &&movid_runtime::types::Object| {
+                o.type_().is_some_and(|t| {
+                    t.address == movid_runtime::types::ObjectID::FRAMEWORK.into()
+                        && t.module.as_str() == "package"
+                        && t.name.as_str() == "UpgradeCap"
+                })
+            };
+            let upgrade_cap = resp.created.iter().find(is_upgrade_cap).map(|o| o.id());
+            let mut by_kind: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+            for o in resp.created.iter().filter(|o| o.id() != package) {
+                let kind = o.type_().map(|t| t.to_string()).unwrap_or_default();
+                by_kind.entry(kind).or_default().push(o.id().to_string());
+            }
             let created: Vec<Value> = resp.created.iter().map(object_json).collect();
             out.print(
-                &json!({ "package": package, "digest": resp.digest, "created": created }),
+                &json!({
+                    "package": package,
+                    "upgrade_cap": upgrade_cap,
+                    "objects_by_type": by_kind,
+                    "digest": resp.digest,
+                    "created": created,
+                }),
                 || {
-                    format!(
+                    let mut s = format!(
                         "published {} as {package}\ntransaction {}",
                         pkg.name, resp.digest
-                    )
+                    );
+                    for (kind, ids) in &by_kind {
+                        for id in ids {
+                            s.push_str(&format!("\ncreated {id} {kind}"));
+                        }
+                    }
+                    s
                 },
             );
         }
@@ -187,6 +217,7 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             type_args,
             args,
             gas_budget,
+            dry_run,
         } => {
             let type_args = type_args
                 .iter()
@@ -261,6 +292,37 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 );
             }
             tx.move_call(package, &module, &function, type_args, call_args);
+            if dry_run {
+                let data = tx.build().await.map_err(e)?;
+                let r = client.dry_run(data).await.map_err(e)?;
+                let created: Vec<Value> = r
+                    .effects
+                    .created
+                    .iter()
+                    .map(|(o, owner)| json!({ "id": o.id, "version": o.version, "owner": owner }))
+                    .collect();
+                out.print(
+                    &json!({
+                        "dry_run": true,
+                        "status": r.effects.status,
+                        "created": created,
+                        "mutated": r.effects.mutated.len(),
+                        "deleted": r.effects.deleted.len(),
+                        "events": r.events.len(),
+                        "gas": r.effects.gas_used,
+                    }),
+                    || {
+                        format!(
+                            "dry run of {module}::{function}: {:?}; would create {} objects, emit {} events, use {} in gas (nothing was committed)",
+                            r.effects.status,
+                            r.effects.created.len(),
+                            r.events.len(),
+                            r.effects.gas_used.net_gas_usage()
+                        )
+                    },
+                );
+                return Ok(());
+            }
             let resp = tx.execute(&signer).await.map_err(e)?;
             let created: Vec<Value> = resp.created.iter().map(object_json).collect();
             out.print(&json!({ "digest": resp.digest, "status": resp.effects.status, "created": created, "events": resp.events.len(), "gas": resp.effects.gas_used }), || {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use movid_runtime::build::{build_package, BuildError, BuildOptions};
-use movid_runtime::unit_test::run_move_unit_tests;
+use movid_runtime::unit_test::{run_unit_tests, UnitTestOptions};
 use serde_json::json;
 
 use crate::output::{CliError, CliResult, Output};
@@ -27,8 +27,17 @@ pub enum MoveCommand {
         /// Package directory.
         #[arg(long, default_value = ".")]
         path: PathBuf,
-        /// Only tests whose name contains this.
+        /// Only tests whose `module::name` contains this.
         filter: Option<String>,
+        /// List the tests instead of running them.
+        #[arg(long)]
+        list: bool,
+        /// Report which functions of the package's modules the tests called, per module.
+        #[arg(long)]
+        coverage: bool,
+        /// Print each test's time and gas used.
+        #[arg(long)]
+        statistics: bool,
     },
 }
 
@@ -65,16 +74,34 @@ pub fn run(cmd: MoveCommand, out: Output) -> CliResult<()> {
             );
             Ok(())
         }
-        MoveCommand::Test { path, filter } => {
+        MoveCommand::Test {
+            path,
+            filter,
+            list,
+            coverage,
+            statistics,
+        } => {
+            let opts = UnitTestOptions {
+                filter,
+                list,
+                coverage,
+                statistics,
+                threads: 0,
+            };
             let report = out
-                .spin("running Move unit tests", || {
-                    run_move_unit_tests(&path, filter.as_deref())
-                })
+                .spin("running Move unit tests", || run_unit_tests(&path, &opts))
                 .map_err(build_error)?;
-            out.print(
-                &json!({ "passed": report.passed, "output": report.output }),
-                || report.output.clone(),
-            );
+            let doc = if list {
+                json!({ "tests": report.listed })
+            } else {
+                json!({
+                    "passed": report.passed,
+                    "tests": report.tests,
+                    "coverage": report.coverage,
+                    "output": report.output,
+                })
+            };
+            out.print(&doc, || report.output.clone());
             if report.passed {
                 Ok(())
             } else {

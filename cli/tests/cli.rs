@@ -170,6 +170,30 @@ fn a_package_is_created_built_tested_published_and_called() {
     assert_eq!(build["modules"], serde_json::json!(["demo"]));
     let test = env.json(&["move", "test", "--path", pkg.to_str().unwrap()]);
     assert_eq!(test["passed"], true);
+    // Per-test results with gas, as `sui move test --statistics` reports them.
+    assert_eq!(test["tests"][0]["name"], "bumping_counts");
+    assert_eq!(test["tests"][0]["status"], "passed");
+    assert!(test["tests"][0]["gas_used"].as_u64().unwrap() > 0);
+    let listed = env.json(&["move", "test", "--list", "--path", pkg.to_str().unwrap()]);
+    assert_eq!(listed["tests"].as_array().unwrap().len(), 1);
+    let cov = env.json(&[
+        "move",
+        "test",
+        "--coverage",
+        "--path",
+        pkg.to_str().unwrap(),
+        "bumping",
+    ]);
+    let demo = cov["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["module"].as_str().unwrap().ends_with("::demo"))
+        .unwrap()
+        .clone();
+    // create, bump, count and destroy_for_testing: all called by the one test.
+    assert_eq!(demo["functions"], 4);
+    assert_eq!(demo["called"], 4);
     let publish = env.json(&["client", "publish", "--path", pkg.to_str().unwrap()]);
     let package = publish["package"].as_str().unwrap();
     let call = env.json(&[
@@ -1026,4 +1050,61 @@ fn the_resolver_endpoint_answers_with_the_drafts_status_codes() {
     // Other paths are not the resolver's.
     let (status, _, _, _) = http_get(&format!("{}/1.0/other", env.rpc.as_ref().unwrap()), None);
     assert_eq!(status, 404);
+}
+
+/// A package whose `init` freezes an object (the escrow example's coin metadata) is reported
+/// with its real package ID, its `UpgradeCap` and its objects by type; a call with a `String`
+/// argument works, and `--dry-run` shows what a call would do without doing it.
+#[test]
+fn publishing_the_escrow_example_reports_the_package_and_a_dry_run_changes_nothing() {
+    let (env, _node) = with_node();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../move/examples/escrow");
+    let publish = env.json(&["client", "publish", "--path", dir.to_str().unwrap()]);
+    let package = publish["package"].as_str().unwrap().to_string();
+    let obj = env.json(&["client", "object", &package]);
+    assert!(obj.to_string().contains("\"market\""), "{obj}");
+    assert!(publish["upgrade_cap"].is_string());
+    let by_type = publish["objects_by_type"].as_object().unwrap();
+    let keys: Vec<&String> = by_type.keys().collect();
+    assert!(
+        keys.iter().any(|k| k.contains("::coin::CoinMetadata<")),
+        "{keys:?}"
+    );
+    assert!(
+        keys.iter().any(|k| k.ends_with("::market::Market")),
+        "{keys:?}"
+    );
+    assert!(
+        keys.iter().any(|k| k.contains("::display::Display<")),
+        "{keys:?}"
+    );
+    let mint = [
+        "client",
+        "call",
+        "--package",
+        &package,
+        "--module",
+        "market",
+        "--function",
+        "mint",
+        "--args",
+        "Sword",
+        "9",
+    ];
+    // `--args` takes every value after it, so `--dry-run` goes before it.
+    let mut dry = mint.to_vec();
+    dry.insert(2, "--dry-run");
+    let before = env.json(&["client", "objects"]);
+    let preview = env.json(&dry);
+    assert_eq!(preview["dry_run"], true);
+    assert_eq!(preview["created"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        before,
+        env.json(&["client", "objects"]),
+        "a dry run changes nothing"
+    );
+    let call = env.json(&mint);
+    let item = call["created"][0]["id"].as_str().unwrap().to_string();
+    let item = env.json(&["client", "object", &item]);
+    assert!(item.to_string().contains("Item"), "{item}");
 }

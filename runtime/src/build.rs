@@ -21,13 +21,15 @@ use move_compiler::compiled_unit::{AnnotatedCompiledUnit, CompiledUnit, NamedCom
 use move_compiler::diagnostics::{report_diagnostics_to_buffer, FilesSourceText};
 use move_compiler::shared::{Flags, NumericalAddress};
 use move_compiler::unit_test::{plan_builder::construct_test_plan, TestPlan};
-use move_compiler::{Compiler, PASS_CFGIR};
+use move_compiler::{Compiler, PASS_CFGIR, PASS_PARSER};
 use move_core_types::account_address::AccountAddress;
+use move_core_types::language_storage::ModuleId;
 use move_core_types::metadata::Metadata;
 use move_core_types::value::MoveValue;
 use serde::Deserialize;
 
 use crate::types::ObjectID;
+use crate::unit_test::expected::{take_expectations, Expectations};
 
 /// Metadata key under which a module's error constants are stored.
 pub const ERROR_MAP_METADATA_KEY: &[u8] = b"movid::errors";
@@ -265,8 +267,26 @@ fn parse_address(name: &str, value: &str) -> Result<Option<NumericalAddress>, Bu
         })
 }
 
+/// The standard library's sources, all at `std = 0x1`: the `mv-stdlib` crate's modules, with
+/// movid's own modules in `move/stdlib/sources` added (`debug`, `type_name`) or put in place of
+/// the crate's module of the same file name (`string`, `ascii`, which gain Sui's functions).
 fn stdlib_files() -> Vec<String> {
-    move_stdlib::move_stdlib_files()
+    let own_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../move/stdlib/sources");
+    let own = move_files(&own_dir).expect("movid's std sources are part of the repository");
+    let own_names: BTreeSet<_> = own
+        .iter()
+        .filter_map(|p| Path::new(p).file_name().map(|n| n.to_os_string()))
+        .collect();
+    let mut files: Vec<String> = move_stdlib::move_stdlib_files()
+        .into_iter()
+        .filter(|p| {
+            Path::new(p)
+                .file_name()
+                .is_none_or(|n| !own_names.contains(n))
+        })
+        .collect();
+    files.extend(own);
+    files
 }
 
 fn add_address(
@@ -418,7 +438,7 @@ fn render(files: &FilesSourceText, diags: move_compiler::diagnostics::Diagnostic
 }
 
 /// The `E...` error constants of a compiled module, by value.
-fn error_constants(named: &NamedCompiledModule) -> Vec<(u64, String)> {
+pub(crate) fn error_constants(named: &NamedCompiledModule) -> Vec<(u64, String)> {
     let mut out = vec![];
     for (name, idx) in &named.source_map.constant_map {
         let name = name.0.as_str();
@@ -539,9 +559,16 @@ pub struct TestBuild {
     pub plan: TestPlan,
     /// The package name.
     pub name: String,
+    /// How each `#[expected_failure]` test must fail (the plan itself only says that it must).
+    pub expectations: Expectations,
+    /// The modules declared in the package's own files (sources and tests).
+    pub own_modules: BTreeSet<ModuleId>,
 }
 
 /// Compiles the package at `path` in test mode and plans its unit tests.
+///
+/// `#[expected_failure(...)]` attributes are read before the compiler sees them (the pinned
+/// compiler accepts only a numeric `abort_code`); see [`crate::unit_test::expected`].
 pub fn build_tests(path: &Path) -> Result<TestBuild, BuildError> {
     let opts = BuildOptions { test_mode: true };
     let r = resolve(path, &opts)?;
@@ -551,13 +578,26 @@ pub fn build_tests(path: &Path) -> Result<TestBuild, BuildError> {
     all.extend(r.deps.iter().cloned());
     let (files, comments_and_compiler) = Compiler::from_files(all, vec![], r.addresses)
         .set_flags(Flags::testing())
-        .run::<PASS_CFGIR>()
+        .run::<PASS_PARSER>()
         .map_err(|e| BuildError::Compile {
             report: e.to_string(),
         })?;
     let (_comments, stepped) = comments_and_compiler.map_err(|d| BuildError::Compile {
         report: render(&files, d),
     })?;
+    let (compiler, mut parsed) = stepped.into_ast();
+    let expectations = take_expectations(&mut parsed, &files).map_err(|e| BuildError::Compile {
+        report: format!(
+            "error: invalid #[expected_failure]: {}\n  at {}\n",
+            e.reason, e.location
+        ),
+    })?;
+    let stepped = compiler
+        .at_parser(parsed)
+        .run::<PASS_CFGIR>()
+        .map_err(|d| BuildError::Compile {
+            report: render(&files, d),
+        })?;
     let (mut compiler, cfgir) = stepped.into_ast();
     let env = compiler.compilation_env();
     let tests = construct_test_plan(env, None, &cfgir);
@@ -591,6 +631,8 @@ pub fn build_tests(path: &Path) -> Result<TestBuild, BuildError> {
     Ok(TestBuild {
         plan: TestPlan::new(tests, files, units),
         name: r.name,
+        expectations,
+        own_modules,
     })
 }
 

@@ -603,12 +603,13 @@ fn check_init(module: &CompiledModule) -> Result<(), PublishError> {
         module: mname.clone(),
         reason: reason.to_string(),
     };
-    // The witness struct, if the module declares one.
+    // The witness struct, if the module declares one. A struct with any ability besides `drop`
+    // can never pass as a one-time witness (`types::is_one_time_witness` requires exactly
+    // `drop`), so it may be packed freely: `bcs::BCS` is such a struct.
     let witness = module.struct_defs.iter().enumerate().find(|(_, s)| {
-        module
-            .identifier_at(module.struct_handle_at(s.struct_handle).name)
-            .as_str()
-            == otw_name
+        let handle = module.struct_handle_at(s.struct_handle);
+        module.identifier_at(handle.name).as_str() == otw_name
+            && handle.abilities == (AbilitySet::EMPTY | Ability::Drop)
     });
     if let Some((idx, _)) = witness {
         for fdef in &module.function_defs {

@@ -16,7 +16,7 @@ module access::authority_tests {
     /// Creating an authority shares it with its identity, CA key and version.
     fun creating_an_authority_records_its_identity_and_key() {
         let (scenario, clock, identity_id, authority_id) = common::setup();
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         assert!(authority::authority_identity(&authority) == identity_id, 0);
         assert!(authority::ca_public_key(&authority) == common::ca_key(), 1);
         assert!(authority::version(&authority) == 1, 2);
@@ -38,7 +38,7 @@ module access::authority_tests {
 
         let cap_id = common::authority_cap_id(identity_id);
         let to_object = ts::transferred_to_object(&effects);
-        assert!(*vec_map::get(&to_object, &cap_id) == object::id_to_address(&identity_id), 2);
+        assert!(*vec_map::get(&to_object, &cap_id) == identity_id, 2);
         let cap = common::take_authority_cap(&scenario, identity_id);
         assert!(authority::cap_authority(&cap) == authority_id, 3);
         common::return_authority_cap(identity_id, cap);
@@ -63,7 +63,7 @@ module access::authority_tests {
     /// A delegation token without CREATE cannot create an authority.
     fun creating_with_a_token_without_create_fails() {
         let (scenario, clock, identity_id, _) = common::setup();
-        let identity = common::take_identity(identity_id);
+        let identity = common::take_identity(&scenario, identity_id);
         let cap = ts::take_from_address<ControllerCap>(&scenario, alice());
         let token = identity::delegate(
             &mut identity, &controller::auth_with_cap(&cap), permissions::can_approve_proposal(), ts::ctx(&mut scenario)
@@ -94,7 +94,7 @@ module access::authority_tests {
         ts::next_tx(&mut scenario, alice());
         // The most recent cap is the second authority's.
         let other_cap = common::take_authority_cap(&scenario, identity_id);
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         authority::set_policy(&mut authority, &other_cap, subject(), vector[b"ssh"], 1);
 
         common::return_authority_cap(identity_id, other_cap);

@@ -90,7 +90,7 @@ module access::test_common {
     /// sender's most recent `ControllerCap`. Returns the authority's ID.
     public fun create_authority(scenario: &mut Scenario, identity_id: ID, key: vector<u8>): ID {
         let sender = ts::sender(scenario);
-        let identity = ts::take_shared_by_id<Identity>(identity_id);
+        let identity = ts::take_shared_by_id<Identity>(scenario, identity_id);
         let cap = ts::take_from_address<ControllerCap>(scenario, sender);
         let authority_id = authority::create(&identity, &controller::auth_with_cap(&cap), key, ts::ctx(scenario));
         ts::return_to_address(sender, cap);
@@ -105,10 +105,10 @@ module access::test_common {
     }
 
     /// Takes the shared identity `id`.
-    public fun take_identity(id: ID): Identity { ts::take_shared_by_id<Identity>(id) }
+    public fun take_identity(scenario: &Scenario, id: ID): Identity { ts::take_shared_by_id<Identity>(scenario, id) }
 
     /// Takes the shared authority `id`.
-    public fun take_authority(id: ID): AccessAuthority { ts::take_shared_by_id<AccessAuthority>(id) }
+    public fun take_authority(scenario: &Scenario, id: ID): AccessAuthority { ts::take_shared_by_id<AccessAuthority>(scenario, id) }
 
     /// The ID of the most recent `AuthorityCap` the identity `identity_id` owns.
     public fun authority_cap_id(identity_id: ID): ID {
@@ -130,7 +130,7 @@ module access::test_common {
     /// `set_policy` for `subject` with the services `ssh` and `db` and two
     /// sessions, through the test shortcut.
     public fun grant_default(scenario: &Scenario, identity_id: ID, authority_id: ID, subject: address) {
-        let authority = take_authority(authority_id);
+        let authority = take_authority(scenario, authority_id);
         let cap = take_authority_cap(scenario, identity_id);
         authority::set_policy(&mut authority, &cap, subject, vector[b"ssh", b"db"], 2);
         return_authority_cap(identity_id, cap);

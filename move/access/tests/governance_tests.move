@@ -14,7 +14,7 @@ module access::governance_tests {
     /// As the current sender, proposes borrowing the identity's `AuthorityCap`.
     fun propose_borrowing_the_cap(scenario: &mut Scenario, identity_id: ID): ID {
         let sender = ts::sender(scenario);
-        let identity = common::take_identity(identity_id);
+        let identity = common::take_identity(scenario, identity_id);
         let cap = ts::take_from_address<ControllerCap>(scenario, sender);
         let cap_id = common::authority_cap_id(identity_id);
         let proposal = borrow_proposal::propose_borrow(
@@ -30,8 +30,8 @@ module access::governance_tests {
     /// commands of one programmable transaction.
     fun execute_policy_change(scenario: &mut Scenario, identity_id: ID, authority_id: ID, proposal: ID) {
         let sender = ts::sender(scenario);
-        let identity = common::take_identity(identity_id);
-        let authority = common::take_authority(authority_id);
+        let identity = common::take_identity(scenario, identity_id);
+        let authority = common::take_authority(scenario, authority_id);
         let controller_cap = ts::take_from_address<ControllerCap>(scenario, sender);
         let auth = controller::auth_with_cap(&controller_cap);
 
@@ -59,7 +59,7 @@ module access::governance_tests {
         execute_policy_change(&mut scenario, identity_id, authority_id, proposal);
         ts::next_tx(&mut scenario, alice());
 
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         let (services, max_sessions) = authority::policy(&authority, subject());
         assert!(services == vector[b"ssh"], 0);
         assert!(max_sessions == 3, 1);
@@ -88,10 +88,10 @@ module access::governance_tests {
         let proposal = propose_borrowing_the_cap(&mut scenario, identity_id);
         ts::next_tx(&mut scenario, bob());
         {
-            let authority = common::take_authority(authority_id);
+            let authority = common::take_authority(&scenario, authority_id);
             assert!(!authority::has_policy(&authority, subject()), 0);
             ts::return_shared(authority);
-            let identity = common::take_identity(identity_id);
+            let identity = common::take_identity(&scenario, identity_id);
             let cap = ts::take_from_address<ControllerCap>(&scenario, bob());
             identity::approve_proposal<borrow_proposal::Borrow>(
                 &mut identity, &controller::auth_with_cap(&cap), proposal, ts::ctx(&mut scenario)
@@ -103,7 +103,7 @@ module access::governance_tests {
         execute_policy_change(&mut scenario, identity_id, authority_id, proposal);
         ts::next_tx(&mut scenario, alice());
 
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         assert!(authority::allows_service(&authority, subject(), b"ssh"), 1);
         ts::return_shared(authority);
         common::end(scenario, clock);

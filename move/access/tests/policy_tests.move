@@ -11,7 +11,7 @@ module access::policy_tests {
 
     /// Sets `subject()`'s policy with the test shortcut.
     fun set(scenario: &Scenario, identity_id: ID, authority_id: ID, services: vector<vector<u8>>, max_sessions: u64) {
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(scenario, authority_id);
         let cap = common::take_authority_cap(scenario, identity_id);
         authority::set_policy(&mut authority, &cap, subject(), services, max_sessions);
         common::return_authority_cap(identity_id, cap);
@@ -20,7 +20,7 @@ module access::policy_tests {
 
     /// Removes `subject`'s policy with the test shortcut.
     fun remove(scenario: &Scenario, identity_id: ID, authority_id: ID, subject: address) {
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(scenario, authority_id);
         let cap = common::take_authority_cap(scenario, identity_id);
         authority::remove_policy(&mut authority, &cap, subject);
         common::return_authority_cap(identity_id, cap);
@@ -49,7 +49,7 @@ module access::policy_tests {
         let effects = ts::next_tx(&mut scenario, alice());
         assert!(ts::num_user_events(&effects) == 1, 0);
 
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         let (services, max_sessions) = authority::policy(&authority, subject());
         assert!(services == vector[b"ssh", b"db"], 1);
         assert!(max_sessions == 2, 2);
@@ -72,7 +72,7 @@ module access::policy_tests {
         let effects = ts::next_tx(&mut scenario, alice());
         assert!(ts::num_user_events(&effects) == 1, 0);
 
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         let (services, max_sessions) = authority::policy(&authority, subject());
         assert!(services == vector[b"web"], 1);
         assert!(max_sessions == 5, 2);
@@ -94,7 +94,7 @@ module access::policy_tests {
         let effects = ts::next_tx(&mut scenario, alice());
         assert!(ts::num_user_events(&effects) == 1, 0);
 
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         assert!(!authority::has_policy(&authority, subject()), 1);
         assert!(!authority::allows_service(&authority, subject(), b"ssh"), 2);
         assert!(authority::has_policy(&authority, other_subject()), 3);
@@ -117,7 +117,7 @@ module access::policy_tests {
     /// Reading the policy of a subject without one fails.
     fun reading_a_missing_policy_fails() {
         let (scenario, clock, _, authority_id) = common::setup();
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         authority::policy(&authority, subject());
         ts::return_shared(authority);
         common::end(scenario, clock);
@@ -133,7 +133,7 @@ module access::policy_tests {
         set(&scenario, identity_id, authority_id, names, 1);
         ts::next_tx(&mut scenario, alice());
 
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         let (stored, _) = authority::policy(&authority, subject());
         assert!(vector::length(&stored) == authority::max_services(), 0);
         ts::return_shared(authority);

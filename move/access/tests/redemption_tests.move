@@ -10,7 +10,7 @@ module access::redemption_tests {
     fun the_ca_redeems_a_token_once() {
         let (scenario, clock, _identity_id, authority_id) = common::setup();
         ts::next_tx(&mut scenario, authority::ca_address(&common::ca_key()));
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         authority::redeem_token(&mut authority, common::token_hash(1), common::serial(1), ts::ctx(&mut scenario));
         assert!(authority::is_token_redeemed(&authority, common::token_hash(1)), 0);
         assert!(!authority::is_token_redeemed(&authority, common::token_hash(2)), 1);
@@ -25,7 +25,7 @@ module access::redemption_tests {
     fun a_token_cannot_be_redeemed_twice() {
         let (scenario, clock, _identity_id, authority_id) = common::setup();
         ts::next_tx(&mut scenario, authority::ca_address(&common::ca_key()));
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         authority::redeem_token(&mut authority, common::token_hash(1), common::serial(1), ts::ctx(&mut scenario));
         authority::redeem_token(&mut authority, common::token_hash(1), common::serial(2), ts::ctx(&mut scenario));
         ts::return_shared(authority);
@@ -38,7 +38,7 @@ module access::redemption_tests {
     fun only_the_ca_account_redeems() {
         let (scenario, clock, _identity_id, authority_id) = common::setup();
         ts::next_tx(&mut scenario, alice());
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         authority::redeem_token(&mut authority, common::token_hash(1), common::serial(1), ts::ctx(&mut scenario));
         ts::return_shared(authority);
         common::end(scenario, clock);
@@ -50,7 +50,7 @@ module access::redemption_tests {
     fun redeeming_with_a_malformed_serial_fails() {
         let (scenario, clock, _identity_id, authority_id) = common::setup();
         ts::next_tx(&mut scenario, authority::ca_address(&common::ca_key()));
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         authority::redeem_token(&mut authority, common::token_hash(1), common::bytes(15, 1), ts::ctx(&mut scenario));
         ts::return_shared(authority);
         common::end(scenario, clock);

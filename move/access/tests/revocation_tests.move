@@ -16,7 +16,7 @@ module access::revocation_tests {
 
     /// Makes one change of kind `kind` with argument `bytes`, with the test shortcut.
     fun change(scenario: &mut Scenario, identity_id: ID, authority_id: ID, kind: u8, bytes: vector<u8>) {
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(scenario, authority_id);
         let cap = common::take_authority_cap(scenario, identity_id);
         if (kind == REVOKE_TOKEN) {
             authority::revoke_token(&mut authority, &cap, bytes, ts::ctx(scenario));
@@ -46,7 +46,7 @@ module access::revocation_tests {
         let (scenario, clock, identity_id, authority_id) = common::setup();
         change_and_check_event(&mut scenario, identity_id, authority_id, REVOKE_TOKEN, common::token_hash(1));
         {
-            let authority = common::take_authority(authority_id);
+            let authority = common::take_authority(&scenario, authority_id);
             assert!(authority::is_token_revoked(&authority, common::token_hash(1)), 0);
             assert!(!authority::is_token_revoked(&authority, common::token_hash(2)), 1);
             assert!(!authority::is_serial_revoked(&authority, common::serial(1)), 2);
@@ -55,7 +55,7 @@ module access::revocation_tests {
         };
         ts::next_tx(&mut scenario, alice());
         change_and_check_event(&mut scenario, identity_id, authority_id, UNREVOKE_TOKEN, common::token_hash(1));
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         assert!(!authority::is_token_revoked(&authority, common::token_hash(1)), 4);
         assert!(authority::revoked_token_count(&authority) == 0, 5);
         ts::return_shared(authority);
@@ -68,7 +68,7 @@ module access::revocation_tests {
         let (scenario, clock, identity_id, authority_id) = common::setup();
         change_and_check_event(&mut scenario, identity_id, authority_id, REVOKE_SERIAL, common::serial(7));
         {
-            let authority = common::take_authority(authority_id);
+            let authority = common::take_authority(&scenario, authority_id);
             assert!(authority::is_serial_revoked(&authority, common::serial(7)), 0);
             assert!(!authority::is_serial_revoked(&authority, common::serial(8)), 1);
             assert!(authority::revoked_serial_count(&authority) == 1, 2);
@@ -76,7 +76,7 @@ module access::revocation_tests {
         };
         ts::next_tx(&mut scenario, alice());
         change_and_check_event(&mut scenario, identity_id, authority_id, UNREVOKE_SERIAL, common::serial(7));
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         assert!(!authority::is_serial_revoked(&authority, common::serial(7)), 3);
         assert!(authority::revoked_serial_count(&authority) == 0, 4);
         ts::return_shared(authority);
@@ -146,7 +146,7 @@ module access::revocation_tests {
     fun rotating_the_ca_key_works() {
         let (scenario, clock, identity_id, authority_id) = common::setup();
         change_and_check_event(&mut scenario, identity_id, authority_id, ROTATE_KEY, common::ca_key2());
-        let authority = common::take_authority(authority_id);
+        let authority = common::take_authority(&scenario, authority_id);
         assert!(authority::ca_public_key(&authority) == common::ca_key2(), 0);
         ts::return_shared(authority);
         common::end(scenario, clock);

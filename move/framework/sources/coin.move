@@ -3,12 +3,11 @@
 /// witness, yielding the `TreasuryCap<T>` that mints and burns it and the
 /// `CoinMetadata<T>` that describes it.
 ///
-/// Differs from Sui: `CoinMetadata` has no `icon_url` field, so
-/// `create_currency` takes no `icon_url` argument and there is no
-/// `get_icon_url` / `update_icon_url`. The metadata setters are `public`
-/// rather than `public entry` (strings are not entry-function arguments here).
+/// Differs from Sui: there are no regulated currencies (`create_regulated_currency`,
+/// `DenyCap` and the deny list) and no coin registry.
 module movid::coin {
     use std::ascii;
+    use std::option::Option;
     use std::string;
     use std::vector;
     use movid::balance::{Self, Balance, Supply};
@@ -16,6 +15,7 @@ module movid::coin {
     use movid::transfer;
     use movid::tx_context::TxContext;
     use movid::types;
+    use movid::url::{Self, Url};
 
     /// `create_currency` was given a type that is not a one-time witness.
     const EBadWitness: u64 = 0;
@@ -43,6 +43,8 @@ module movid::coin {
         symbol: ascii::String,
         /// What the currency is for.
         description: string::String,
+        /// An image for the currency, if any.
+        icon_url: Option<Url>,
     }
 
     /// The right to mint and burn `T`; there is exactly one per currency.
@@ -170,6 +172,7 @@ module movid::coin {
         symbol: vector<u8>,
         name: vector<u8>,
         description: vector<u8>,
+        icon_url: Option<Url>,
         ctx: &mut TxContext,
     ): (TreasuryCap<T>, CoinMetadata<T>) {
         assert!(types::is_one_time_witness(&witness), EBadWitness);
@@ -183,6 +186,7 @@ module movid::coin {
             name: string::utf8(name),
             symbol: ascii::string(symbol),
             description: string::utf8(description),
+            icon_url,
         };
         (treasury, metadata)
     }
@@ -217,22 +221,31 @@ module movid::coin {
     // === Metadata ===
 
     /// Rename the currency; needs its `TreasuryCap`.
-    public fun update_name<T>(_treasury: &TreasuryCap<T>, metadata: &mut CoinMetadata<T>, name: string::String) {
+    public entry fun update_name<T>(_treasury: &TreasuryCap<T>, metadata: &mut CoinMetadata<T>, name: string::String) {
         metadata.name = name
     }
 
     /// Change the currency's symbol; needs its `TreasuryCap`.
-    public fun update_symbol<T>(_treasury: &TreasuryCap<T>, metadata: &mut CoinMetadata<T>, symbol: ascii::String) {
+    public entry fun update_symbol<T>(_treasury: &TreasuryCap<T>, metadata: &mut CoinMetadata<T>, symbol: ascii::String) {
         metadata.symbol = symbol
     }
 
     /// Change the currency's description; needs its `TreasuryCap`.
-    public fun update_description<T>(
+    public entry fun update_description<T>(
         _treasury: &TreasuryCap<T>,
         metadata: &mut CoinMetadata<T>,
         description: string::String,
     ) {
         metadata.description = description
+    }
+
+    /// Change the currency's icon; needs its `TreasuryCap`.
+    public entry fun update_icon_url<T>(
+        _treasury: &TreasuryCap<T>,
+        metadata: &mut CoinMetadata<T>,
+        url: ascii::String,
+    ) {
+        metadata.icon_url = std::option::some(url::new_unsafe(url))
     }
 
     /// The number of decimals shown.
@@ -253,6 +266,11 @@ module movid::coin {
     /// The currency's description.
     public fun get_description<T>(metadata: &CoinMetadata<T>): string::String {
         metadata.description
+    }
+
+    /// The currency's icon, if it has one.
+    public fun get_icon_url<T>(metadata: &CoinMetadata<T>): Option<Url> {
+        metadata.icon_url
     }
 
     // === Test-only ===

@@ -5,8 +5,6 @@
 /// by the parent's address. Its ID is `hash_type_and_key(parent, name)`, so
 /// the same name (of the same type) always maps to the same field and lookups
 /// never scan. Fields cost nothing to their parent until they are accessed.
-///
-/// Differs from Sui: the abort codes are 1, 2 and 3 (Sui uses 0, 1 and 2).
 module movid::dynamic_field {
     use std::option::{Self, Option};
     use movid::object::{Self, ID, UID};
@@ -14,11 +12,11 @@ module movid::dynamic_field {
     friend movid::dynamic_object_field;
 
     /// A field with this name already exists on the object.
-    const EFieldAlreadyExists: u64 = 1;
+    const EFieldAlreadyExists: u64 = 0;
     /// No field with this name exists on the object.
-    const EFieldDoesNotExist: u64 = 2;
+    const EFieldDoesNotExist: u64 = 1;
     /// A field with this name exists, but its value has another type.
-    const EFieldTypeMismatch: u64 = 3;
+    const EFieldTypeMismatch: u64 = 2;
 
     /// The child object holding one dynamic field.
     struct Field<Name: copy + drop + store, Value: store> has key {

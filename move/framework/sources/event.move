@@ -6,4 +6,17 @@
 module movid::event {
     /// Emit `event` as part of the current transaction's events.
     public native fun emit<T: copy + drop>(event: T);
+
+    #[test_only]
+    /// The number of events the current transaction has emitted so far (in
+    /// a `test_scenario`, since the last `next_tx`).
+    ///
+    /// Differs from Sui: returns a `u64` (Sui: `u32`, which this compiler
+    /// does not have).
+    public native fun num_events(): u64;
+
+    #[test_only]
+    /// The events of type `T` the current transaction has emitted so far,
+    /// in order.
+    public native fun events_by_type<T: copy + drop>(): vector<T>;
 }

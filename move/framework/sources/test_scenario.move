@@ -14,11 +14,15 @@
 /// test_scenario::end(scenario);
 /// ```
 ///
-/// Differs from Sui: `take_from_address_by_id`, `take_shared_by_id` and
-/// `take_immutable_by_id` take no `&Scenario` argument, and
-/// `TransactionEffects::transferred_to_object` maps to the owning object's
-/// address rather than its `ID`. Receiving tickets carry version 0; the test
-/// object runtime receives by ID only. The abort codes differ from Sui's.
+/// Objects sent to an object's address can be received in a later
+/// transaction with a ticket from `receiving_ticket_for_child_object_by_id`
+/// (or `receiving_ticket_for_most_recent_child_object`); while a ticket is
+/// out, the object cannot be taken, and `return_receiving_ticket` gives it
+/// back unreceived.
+///
+/// Differs from Sui: receiving tickets carry version 0 (the inventories keep
+/// no versions). `receiving_ticket_by_id` and `most_recent_receiving_ticket`
+/// are kept as Sui's earlier names of the two ticket functions.
 module movid::test_scenario {
     use std::option::{Self, Option};
     use movid::object::{Self, ID, UID};
@@ -26,17 +30,26 @@ module movid::test_scenario {
     use movid::tx_context::{Self, TxContext};
     use movid::vec_map::VecMap;
 
+    /// A transaction ended with a shared or immutable object taken but not
+    /// returned (or, for a shared object, deleted). Raised by the native.
+    const EInvalidSharedOrImmutableUsage: u64 = 1;
     /// `return_*` was given an object that was not taken from that inventory
     /// in this transaction.
     const ECantReturnObject: u64 = 2;
-    /// A transaction ended with a shared or immutable object taken but not
-    /// returned (or, for a shared object, deleted). Raised by the native.
-    const EInvalidSharedOrImmutableUsage: u64 = 3;
-    /// No object of the requested type (or ID) is in the inventory.
-    const EEmptyInventory: u64 = 4;
-    /// An object with that ID is in the inventory, but with another type.
-    /// Raised by the natives.
-    const EObjectNotFound: u64 = 5;
+    /// No object of the requested type is in the inventory.
+    const EEmptyInventory: u64 = 3;
+    /// No object with that ID and type is in the inventory (it may have been
+    /// taken already, or have another type). Raised by the natives.
+    const EObjectNotFound: u64 = 4;
+    /// A receiving ticket was asked for an object that is not in the
+    /// inventory of an object's address with that type. Raised by the native.
+    const EUnableToAllocateReceivingTicket: u64 = 5;
+    /// A receiving ticket for that object is already out in this
+    /// transaction. Raised by the native.
+    const EReceivingTicketAlreadyAllocated: u64 = 6;
+    /// `return_receiving_ticket` was given a ticket that is not out (the
+    /// object was received, or the ticket returned). Raised by the native.
+    const EUnableToDeallocateReceivingTicket: u64 = 7;
 
     /// A running scenario: the number of the current transaction and its
     /// context. Has no abilities: end it with `end`.
@@ -56,8 +69,8 @@ module movid::test_scenario {
         deleted: vector<ID>,
         /// Objects sent to an account, with the account.
         transferred_to_account: VecMap<ID, address>,
-        /// Objects sent to an object, with that object's address.
-        transferred_to_object: VecMap<ID, address>,
+        /// Objects sent to an object, with that object's ID.
+        transferred_to_object: VecMap<ID, ID>,
         /// Objects shared.
         shared: vector<ID>,
         /// Objects frozen.
@@ -145,8 +158,8 @@ module movid::test_scenario {
         effects.transferred_to_account
     }
 
-    /// Objects sent to objects, with the owning objects' addresses.
-    public fun transferred_to_object(effects: &TransactionEffects): VecMap<ID, address> {
+    /// Objects sent to objects, with the owning objects' IDs.
+    public fun transferred_to_object(effects: &TransactionEffects): VecMap<ID, ID> {
         effects.transferred_to_object
     }
 
@@ -168,8 +181,8 @@ module movid::test_scenario {
     // === Address inventories ===
 
     /// Take object `id` of type `T` from `account`'s inventory. Aborts with
-    /// `EEmptyInventory` if it is not there, `EObjectNotFound` if it is not a `T`.
-    public native fun take_from_address_by_id<T: key>(account: address, id: ID): T;
+    /// `EObjectNotFound` unless a `T` with that ID is there.
+    public native fun take_from_address_by_id<T: key>(scenario: &Scenario, account: address, id: ID): T;
 
     /// The most recently received object of type `T` in `account`'s inventory.
     public native fun most_recent_id_for_address<T: key>(account: address): Option<ID>;
@@ -187,10 +200,10 @@ module movid::test_scenario {
 
     /// Take the most recent `T` from `account`'s inventory. Aborts with
     /// `EEmptyInventory` if there is none.
-    public fun take_from_address<T: key>(_scenario: &Scenario, account: address): T {
+    public fun take_from_address<T: key>(scenario: &Scenario, account: address): T {
         let id = most_recent_id_for_address<T>(account);
         assert!(option::is_some(&id), EEmptyInventory);
-        take_from_address_by_id(account, option::destroy_some(id))
+        take_from_address_by_id(scenario, account, option::destroy_some(id))
     }
 
     /// Give `t` back to `account`. Aborts with `ECantReturnObject` unless it
@@ -204,7 +217,7 @@ module movid::test_scenario {
 
     /// Take object `id` of type `T` from the sender's inventory.
     public fun take_from_sender_by_id<T: key>(scenario: &Scenario, id: ID): T {
-        take_from_address_by_id(sender(scenario), id)
+        take_from_address_by_id(scenario, sender(scenario), id)
     }
 
     /// The most recently received object of type `T` in the sender's inventory.
@@ -243,7 +256,8 @@ module movid::test_scenario {
 
     /// Take immutable object `id` of type `T` (by value; it must be returned
     /// with `return_immutable` before the transaction ends).
-    public native fun take_immutable_by_id<T: key>(id: ID): T;
+    /// Aborts with `EObjectNotFound` unless a `T` with that ID is there.
+    public native fun take_immutable_by_id<T: key>(scenario: &Scenario, id: ID): T;
 
     /// The most recently frozen object of type `T`.
     public native fun most_recent_immutable_id<T: key>(): Option<ID>;
@@ -258,10 +272,10 @@ module movid::test_scenario {
 
     /// Take the most recent immutable `T`. Aborts with `EEmptyInventory` if
     /// there is none.
-    public fun take_immutable<T: key>(_scenario: &Scenario): T {
+    public fun take_immutable<T: key>(scenario: &Scenario): T {
         let id = most_recent_immutable_id<T>();
         assert!(option::is_some(&id), EEmptyInventory);
-        take_immutable_by_id(option::destroy_some(id))
+        take_immutable_by_id(scenario, option::destroy_some(id))
     }
 
     /// Put back an immutable object. Aborts with `ECantReturnObject` unless
@@ -275,7 +289,8 @@ module movid::test_scenario {
 
     /// Take shared object `id` of type `T` (by value; it must be returned with
     /// `return_shared`, or deleted, before the transaction ends).
-    public native fun take_shared_by_id<T: key>(id: ID): T;
+    /// Aborts with `EObjectNotFound` unless a `T` with that ID is there.
+    public native fun take_shared_by_id<T: key>(scenario: &Scenario, id: ID): T;
 
     /// The most recently shared object of type `T`.
     public native fun most_recent_id_shared<T: key>(): Option<ID>;
@@ -290,10 +305,10 @@ module movid::test_scenario {
 
     /// Take the most recent shared `T`. Aborts with `EEmptyInventory` if
     /// there is none.
-    public fun take_shared<T: key>(_scenario: &Scenario): T {
+    public fun take_shared<T: key>(scenario: &Scenario): T {
         let id = most_recent_id_shared<T>();
         assert!(option::is_some(&id), EEmptyInventory);
-        take_shared_by_id(option::destroy_some(id))
+        take_shared_by_id(scenario, option::destroy_some(id))
     }
 
     /// Put back a shared object. Aborts with `ECantReturnObject` unless it
@@ -305,18 +320,43 @@ module movid::test_scenario {
 
     // === Receiving ===
 
+    /// The IDs of the objects of type `T` sent to the object `parent`.
+    public fun child_object_ids_for_parent_object_id<T: key>(parent: ID): vector<ID> {
+        ids_for_address<T>(object::id_to_address(&parent))
+    }
+
     /// A ticket to receive object `object_id` (of type `T`), which must be in
-    /// the inventory of the receiving object's address.
-    public fun receiving_ticket_by_id<T: key>(object_id: ID): Receiving<T> {
-        transfer::make_receiver(object_id, 0)
+    /// the inventory of an object's address. Until the object is received or
+    /// the ticket returned, the object cannot be taken. Aborts with
+    /// `EUnableToAllocateReceivingTicket` or `EReceivingTicketAlreadyAllocated`.
+    public fun receiving_ticket_for_child_object_by_id<T: key>(object_id: ID): Receiving<T> {
+        let version = allocate_receiving_ticket_for_object<T>(object_id);
+        transfer::make_receiver(object_id, version)
     }
 
     /// A ticket for the most recent `T` sent to the object `parent`. Aborts
     /// with `EEmptyInventory` if there is none.
-    public fun most_recent_receiving_ticket<T: key>(parent: &ID): Receiving<T> {
+    public fun receiving_ticket_for_most_recent_child_object<T: key>(parent: &ID): Receiving<T> {
         let id = most_recent_id_for_address<T>(object::id_to_address(parent));
         assert!(option::is_some(&id), EEmptyInventory);
-        receiving_ticket_by_id(option::destroy_some(id))
+        receiving_ticket_for_child_object_by_id(option::destroy_some(id))
+    }
+
+    /// Give back a ticket that was not used, so its object can be taken or
+    /// ticketed again. Aborts with `EUnableToDeallocateReceivingTicket` if the
+    /// object was received or the ticket already returned.
+    public fun return_receiving_ticket<T: key>(ticket: Receiving<T>) {
+        deallocate_receiving_ticket_for_object(transfer::receiving_object_id(&ticket));
+    }
+
+    /// Sui's earlier name of `receiving_ticket_for_child_object_by_id`.
+    public fun receiving_ticket_by_id<T: key>(object_id: ID): Receiving<T> {
+        receiving_ticket_for_child_object_by_id(object_id)
+    }
+
+    /// Sui's earlier name of `receiving_ticket_for_most_recent_child_object`.
+    public fun most_recent_receiving_ticket<T: key>(parent: &ID): Receiving<T> {
+        receiving_ticket_for_most_recent_child_object(parent)
     }
 
     // === Private ===
@@ -326,4 +366,10 @@ module movid::test_scenario {
     /// with `EInvalidSharedOrImmutableUsage` if a shared or immutable object
     /// taken in it was not returned.
     native fun end_transaction(): TransactionEffects;
+
+    /// Marks `object_id` as ticketed; returns its version (always 0 here).
+    native fun allocate_receiving_ticket_for_object<T: key>(object_id: ID): u64;
+
+    /// Clears the ticket mark of `id`.
+    native fun deallocate_receiving_ticket_for_object(id: ID);
 }

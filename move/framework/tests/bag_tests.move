@@ -25,7 +25,7 @@ module movid::bag_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // bag::EBagNotEmpty
+    #[expected_failure(abort_code = bag::EBagNotEmpty)]
     fun destroying_non_empty_bag_fails() {
         let scenario = ts::begin(@0xA);
         let b = bag::new(ts::ctx(&mut scenario));
@@ -35,7 +35,7 @@ module movid::bag_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // dynamic_field::EFieldAlreadyExists
+    #[expected_failure(abort_code = 0)] // dynamic_field::EFieldAlreadyExists
     fun adding_existing_key_to_bag_fails() {
         let scenario = ts::begin(@0xA);
         let b = bag::new(ts::ctx(&mut scenario));

@@ -16,7 +16,7 @@ module movid::borrow_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // borrow::EWrongValue
+    #[expected_failure(abort_code = borrow::EWrongValue)]
     fun putting_back_another_object_fails() {
         let scenario = ts::begin(@0xA);
         let referent = borrow::new(test_objects::new(1, ts::ctx(&mut scenario)), ts::ctx(&mut scenario));
@@ -27,7 +27,7 @@ module movid::borrow_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // borrow::EWrongBorrow
+    #[expected_failure(abort_code = borrow::EWrongBorrow)]
     fun putting_back_into_another_referent_fails() {
         let scenario = ts::begin(@0xA);
         let a = borrow::new(test_objects::new(1, ts::ctx(&mut scenario)), ts::ctx(&mut scenario));

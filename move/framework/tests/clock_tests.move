@@ -31,7 +31,7 @@ module movid::clock_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // clock::ENotSystemAddress
+    #[expected_failure(abort_code = clock::ENotSystemAddress)]
     fun only_the_system_can_advance_the_clock() {
         let scenario = ts::begin(@0xA);
         let c = clock::create_for_testing(ts::ctx(&mut scenario));
@@ -40,7 +40,7 @@ module movid::clock_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // clock::ETimeWentBackwards
+    #[expected_failure(abort_code = clock::ETimeWentBackwards)]
     fun test_clock_cannot_go_backwards() {
         let scenario = ts::begin(@0xA);
         let c = clock::create_for_testing(ts::ctx(&mut scenario));

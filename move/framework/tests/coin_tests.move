@@ -1,6 +1,7 @@
 #[test_only]
 module movid::coin_tests {
     use std::ascii;
+    use std::option;
     use std::string;
     use std::vector;
     use movid::balance;
@@ -9,6 +10,7 @@ module movid::coin_tests {
     use movid::test_objects;
     use movid::test_scenario as ts;
     use movid::transfer;
+    use movid::url;
 
     /// A one-time witness in shape: named after this module, `drop` only.
     struct COIN_TESTS has drop {}
@@ -20,11 +22,18 @@ module movid::coin_tests {
     fun create_currency_returns_treasury_and_metadata() {
         let scenario = ts::begin(@0xA);
         let (treasury, metadata) = coin::create_currency(
-            COIN_TESTS {}, 6, b"TST", b"Test", b"A test coin", ts::ctx(&mut scenario),
+            COIN_TESTS {}, 6, b"TST", b"Test", b"A test coin",
+            option::some(url::new_unsafe_from_bytes(b"https://example.com/tst.png")), ts::ctx(&mut scenario),
         );
+        assert!(coin::get_icon_url(&metadata) == option::some(url::new_unsafe_from_bytes(b"https://example.com/tst.png")), 5);
+        coin::update_icon_url(&treasury, &mut metadata, ascii::string(b"https://example.com/new.png"));
+        let icon = option::destroy_some(coin::get_icon_url(&metadata));
+        assert!(url::inner_url(&icon) == ascii::string(b"https://example.com/new.png"), 6);
+        coin::update_name(&treasury, &mut metadata, string::utf8(b"Renamed"));
+        coin::update_symbol(&treasury, &mut metadata, ascii::string(b"RNM"));
+        assert!(coin::get_name(&metadata) == string::utf8(b"Renamed"), 7);
+        assert!(coin::get_symbol(&metadata) == ascii::string(b"RNM"), 8);
         assert!(coin::get_decimals(&metadata) == 6, 0);
-        assert!(coin::get_symbol(&metadata) == ascii::string(b"TST"), 1);
-        assert!(coin::get_name(&metadata) == string::utf8(b"Test"), 2);
         coin::update_description(&treasury, &mut metadata, string::utf8(b"changed"));
         assert!(coin::get_description(&metadata) == string::utf8(b"changed"), 3);
         assert!(coin::total_supply(&treasury) == 0, 4);
@@ -123,11 +132,11 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // coin::EBadWitness
+    #[expected_failure(abort_code = coin::EBadWitness)]
     fun create_currency_without_one_time_witness_fails() {
         let scenario = ts::begin(@0xA);
         let (treasury, metadata) = coin::create_currency(
-            Token {}, 6, b"TST", b"Test", b"", ts::ctx(&mut scenario),
+            Token {}, 6, b"TST", b"Test", b"", option::none(), ts::ctx(&mut scenario),
         );
         transfer::public_transfer(treasury, @0xA);
         transfer::public_transfer(metadata, @0xA);
@@ -135,7 +144,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // balance::ENotEnough
+    #[expected_failure(abort_code = balance::ENotEnough)]
     fun splitting_more_than_value_fails() {
         let scenario = ts::begin(@0xA);
         let c = coin::mint_for_testing<Token>(5, ts::ctx(&mut scenario));
@@ -145,7 +154,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // balance::ENonZero
+    #[expected_failure(abort_code = balance::ENonZero)]
     fun destroying_non_zero_coin_fails() {
         let scenario = ts::begin(@0xA);
         coin::destroy_zero(coin::mint_for_testing<Token>(1, ts::ctx(&mut scenario)));
@@ -153,7 +162,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // coin::EInvalidArg
+    #[expected_failure(abort_code = coin::EInvalidArg)]
     fun dividing_into_zero_parts_fails() {
         let scenario = ts::begin(@0xA);
         let c = coin::mint_for_testing<Token>(5, ts::ctx(&mut scenario));
@@ -163,7 +172,7 @@ module movid::coin_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // balance::EOverflow
+    #[expected_failure(abort_code = balance::EOverflow)]
     fun minting_past_u64_max_fails() {
         let supply = balance::create_supply_for_testing<Token>();
         let a = balance::increase_supply(&mut supply, 18446744073709551615);

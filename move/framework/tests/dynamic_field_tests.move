@@ -60,7 +60,7 @@ module movid::dynamic_field_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // dynamic_field::EFieldAlreadyExists
+    #[expected_failure(abort_code = 0)] // dynamic_field::EFieldAlreadyExists
     fun adding_existing_field_fails() {
         let scenario = ts::begin(@0xA);
         let uid = ts::new_object(&mut scenario);
@@ -70,7 +70,7 @@ module movid::dynamic_field_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // dynamic_field::EFieldDoesNotExist
+    #[expected_failure(abort_code = 1)] // dynamic_field::EFieldDoesNotExist
     fun borrowing_missing_field_fails() {
         let scenario = ts::begin(@0xA);
         let uid = ts::new_object(&mut scenario);
@@ -79,7 +79,7 @@ module movid::dynamic_field_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 3)] // dynamic_field::EFieldTypeMismatch
+    #[expected_failure(abort_code = 2)] // dynamic_field::EFieldTypeMismatch
     fun borrowing_field_as_wrong_type_fails() {
         let scenario = ts::begin(@0xA);
         let uid = ts::new_object(&mut scenario);

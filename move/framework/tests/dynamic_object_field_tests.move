@@ -70,7 +70,7 @@ module movid::dynamic_object_field_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // dynamic_field::EFieldAlreadyExists
+    #[expected_failure(abort_code = 0)] // dynamic_field::EFieldAlreadyExists
     fun adding_object_under_taken_name_fails() {
         let scenario = ts::begin(@0xA);
         let parent = ts::new_object(&mut scenario);
@@ -80,7 +80,7 @@ module movid::dynamic_object_field_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // dynamic_field::EFieldDoesNotExist
+    #[expected_failure(abort_code = 1)] // dynamic_field::EFieldDoesNotExist
     fun removing_missing_object_field_fails() {
         let scenario = ts::begin(@0xA);
         let parent = ts::new_object(&mut scenario);

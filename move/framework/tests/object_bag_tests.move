@@ -28,7 +28,7 @@ module movid::object_bag_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // object_bag::EBagNotEmpty
+    #[expected_failure(abort_code = object_bag::EBagNotEmpty)]
     fun destroying_non_empty_object_bag_fails() {
         let scenario = ts::begin(@0xA);
         let b = object_bag::new(ts::ctx(&mut scenario));

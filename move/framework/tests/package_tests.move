@@ -52,7 +52,7 @@ module movid::package_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // package::ENotOneTimeWitness
+    #[expected_failure(abort_code = package::ENotOneTimeWitness)]
     fun claiming_without_one_time_witness_fails() {
         let scenario = ts::begin(@0xA);
         let publisher = package::claim(Witness {}, ts::ctx(&mut scenario));
@@ -61,7 +61,7 @@ module movid::package_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // package::ETooPermissive
+    #[expected_failure(abort_code = package::ETooPermissive)]
     fun loosening_the_upgrade_policy_fails() {
         let scenario = ts::begin(@0xA);
         let cap = package::test_publish(object::id_from_address(@0x1234), ts::ctx(&mut scenario));

@@ -45,7 +45,7 @@ module movid::table_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // dynamic_field::EFieldDoesNotExist
+    #[expected_failure(abort_code = 1)] // dynamic_field::EFieldDoesNotExist
     fun borrowing_missing_key_fails() {
         let scenario = ts::begin(@0xA);
         let t = table::new<u64, u64>(ts::ctx(&mut scenario));
@@ -54,7 +54,7 @@ module movid::table_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // table::ETableNotEmpty
+    #[expected_failure(abort_code = table::ETableNotEmpty)]
     fun destroying_non_empty_table_fails() {
         let scenario = ts::begin(@0xA);
         let t = table::new<u64, u64>(ts::ctx(&mut scenario));

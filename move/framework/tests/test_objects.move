@@ -63,4 +63,9 @@ module movid::test_objects {
     public fun ping(n: u64) {
         event::emit(Ping { n })
     }
+
+    /// The `Ping` that `ping(n)` emits.
+    public fun ping_event(n: u64): Ping {
+        Ping { n }
+    }
 }

@@ -48,7 +48,7 @@ module movid::test_scenario_tests {
         ts::return_to_address(@0xB, thing);
         ts::next_tx(&mut scenario, @0xB);
         assert!(ts::ids_for_sender<Thing>(&scenario) == vector[id], 4);
-        let thing = ts::take_from_address_by_id<Thing>(@0xB, id);
+        let thing = ts::take_from_address_by_id<Thing>(&scenario, @0xB, id);
         ts::return_to_sender(&scenario, thing);
         ts::end(scenario);
     }
@@ -99,7 +99,7 @@ module movid::test_scenario_tests {
         test_objects::set_value(&mut thing, 5);
         ts::return_shared(thing);
         ts::next_tx(&mut scenario, @0xC);
-        let thing = ts::take_shared_by_id<Thing>(id);
+        let thing = ts::take_shared_by_id<Thing>(&scenario, id);
         assert!(test_objects::value(&thing) == 5, 2);
         ts::return_shared(thing);
         ts::end(scenario);
@@ -131,7 +131,7 @@ module movid::test_scenario_tests {
         assert!(ts::was_taken_immutable(id), 2);
         ts::return_immutable(thing);
         ts::next_tx(&mut scenario, @0xC);
-        let thing = ts::take_immutable_by_id<Thing>(id);
+        let thing = ts::take_immutable_by_id<Thing>(&scenario, id);
         ts::return_immutable(thing);
         ts::end(scenario);
     }
@@ -177,7 +177,7 @@ module movid::test_scenario_tests {
         transfer::public_transfer(parent, @0xA);
         let effects = ts::next_tx(&mut scenario, @0xA);
         let to_object = ts::transferred_to_object(&effects);
-        assert!(*vec_map::get(&to_object, &child_id) == object::id_to_address(&parent_id), 0);
+        assert!(*vec_map::get(&to_object, &child_id) == parent_id, 0);
 
         let parent = ts::take_from_sender<Thing>(&scenario);
         let ticket = ts::most_recent_receiving_ticket<Thing>(&parent_id);
@@ -192,7 +192,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 4)] // test_scenario::EEmptyInventory
+    #[expected_failure(abort_code = ts::EEmptyInventory)]
     fun taking_from_empty_inventory_fails() {
         let scenario = ts::begin(@0xA);
         let thing = ts::take_from_sender<Thing>(&scenario);
@@ -201,7 +201,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 5)] // test_scenario::EObjectNotFound
+    #[expected_failure(abort_code = ts::EObjectNotFound)]
     fun taking_object_as_wrong_type_fails() {
         let scenario = ts::begin(@0xA);
         let thing = test_objects::new(1, ts::ctx(&mut scenario));
@@ -214,7 +214,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // test_scenario::ECantReturnObject
+    #[expected_failure(abort_code = ts::ECantReturnObject)]
     fun returning_object_never_taken_fails() {
         let scenario = ts::begin(@0xA);
         let thing = test_objects::new(1, ts::ctx(&mut scenario));
@@ -223,7 +223,7 @@ module movid::test_scenario_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 3)] // test_scenario::EInvalidSharedOrImmutableUsage
+    #[expected_failure(abort_code = ts::EInvalidSharedOrImmutableUsage)]
     fun keeping_a_shared_object_fails_at_end_of_transaction() {
         let scenario = ts::begin(@0xA);
         transfer::public_share_object(test_objects::new(1, ts::ctx(&mut scenario)));
@@ -232,5 +232,97 @@ module movid::test_scenario_tests {
         transfer::public_transfer(thing, @0xA);
         ts::next_tx(&mut scenario, @0xA);
         abort 42
+    }
+
+    #[test]
+    fun a_returned_receiving_ticket_frees_the_object_to_be_ticketed_again() {
+        let scenario = ts::begin(@0xA);
+        let parent = test_objects::new(1, ts::ctx(&mut scenario));
+        let parent_id = object::id(&parent);
+        let child = test_objects::new(2, ts::ctx(&mut scenario));
+        let child_id = object::id(&child);
+        transfer::public_transfer(child, object::id_to_address(&parent_id));
+        transfer::public_transfer(parent, @0xA);
+        ts::next_tx(&mut scenario, @0xA);
+        assert!(ts::child_object_ids_for_parent_object_id<Thing>(parent_id) == vector[child_id], 0);
+        let ticket = ts::receiving_ticket_for_child_object_by_id<Thing>(child_id);
+        // While the ticket is out the object cannot be taken.
+        assert!(!ts::has_most_recent_for_address<Thing>(object::id_to_address(&parent_id)), 1);
+        ts::return_receiving_ticket(ticket);
+        assert!(ts::has_most_recent_for_address<Thing>(object::id_to_address(&parent_id)), 2);
+        let again = ts::receiving_ticket_for_most_recent_child_object<Thing>(&parent_id);
+        let parent = ts::take_from_sender<Thing>(&scenario);
+        let child = transfer::public_receive(test_objects::uid_mut(&mut parent), again);
+        assert!(test_objects::value(&child) == 2, 3);
+        test_objects::destroy(child);
+        ts::return_to_sender(&scenario, parent);
+        ts::end(scenario);
+    }
+
+    #[test]
+    #[expected_failure(abort_code = ts::EReceivingTicketAlreadyAllocated)]
+    fun a_second_ticket_for_the_same_object_fails() {
+        let scenario = ts::begin(@0xA);
+        let parent = test_objects::new(1, ts::ctx(&mut scenario));
+        let parent_id = object::id(&parent);
+        let child = test_objects::new(2, ts::ctx(&mut scenario));
+        let child_id = object::id(&child);
+        transfer::public_transfer(child, object::id_to_address(&parent_id));
+        transfer::public_transfer(parent, @0xA);
+        ts::next_tx(&mut scenario, @0xA);
+        let first = ts::receiving_ticket_for_child_object_by_id<Thing>(child_id);
+        let second = ts::receiving_ticket_for_child_object_by_id<Thing>(child_id);
+        ts::return_receiving_ticket(first);
+        ts::return_receiving_ticket(second);
+        abort 42
+    }
+
+    #[test]
+    #[expected_failure(abort_code = ts::EUnableToDeallocateReceivingTicket)]
+    fun returning_a_ticket_whose_object_was_received_fails() {
+        let scenario = ts::begin(@0xA);
+        let parent = test_objects::new(1, ts::ctx(&mut scenario));
+        let parent_id = object::id(&parent);
+        let child = test_objects::new(2, ts::ctx(&mut scenario));
+        let child_id = object::id(&child);
+        transfer::public_transfer(child, object::id_to_address(&parent_id));
+        transfer::public_transfer(parent, @0xA);
+        ts::next_tx(&mut scenario, @0xA);
+        let parent = ts::take_from_sender<Thing>(&scenario);
+        let ticket = ts::receiving_ticket_for_child_object_by_id<Thing>(child_id);
+        let child = transfer::public_receive(test_objects::uid_mut(&mut parent), ticket);
+        test_objects::destroy(child);
+        ts::return_receiving_ticket(transfer::make_receiver<Thing>(child_id, 0));
+        abort 42
+    }
+
+    #[test]
+    #[expected_failure(abort_code = ts::EUnableToAllocateReceivingTicket)]
+    fun a_ticket_for_an_object_owned_by_an_account_fails() {
+        let scenario = ts::begin(@0xA);
+        let thing = test_objects::new(1, ts::ctx(&mut scenario));
+        let id = object::id(&thing);
+        transfer::public_transfer(thing, @0xA);
+        ts::next_tx(&mut scenario, @0xA);
+        ts::return_receiving_ticket(ts::receiving_ticket_for_child_object_by_id<Thing>(id));
+        abort 42
+    }
+
+    #[test]
+    fun shared_and_immutable_objects_can_be_taken_by_id_with_the_scenario() {
+        let scenario = ts::begin(@0xA);
+        let shared = test_objects::new(1, ts::ctx(&mut scenario));
+        let shared_id = object::id(&shared);
+        transfer::public_share_object(shared);
+        let frozen = test_objects::new(2, ts::ctx(&mut scenario));
+        let frozen_id = object::id(&frozen);
+        transfer::public_freeze_object(frozen);
+        ts::next_tx(&mut scenario, @0xB);
+        let s = ts::take_shared_by_id<Thing>(&scenario, shared_id);
+        let f = ts::take_immutable_by_id<Thing>(&scenario, frozen_id);
+        assert!(test_objects::value(&s) + test_objects::value(&f) == 3, 0);
+        ts::return_shared(s);
+        ts::return_immutable(f);
+        ts::end(scenario);
     }
 }

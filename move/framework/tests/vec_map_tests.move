@@ -69,41 +69,41 @@ module movid::vec_map_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // vec_map::EKeyAlreadyExists
+    #[expected_failure(abort_code = vec_map::EKeyAlreadyExists)]
     fun inserting_existing_key_fails() {
         let m = map_of_three();
         vec_map::insert(&mut m, 1, b"uno");
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // vec_map::EKeyDoesNotExist
+    #[expected_failure(abort_code = vec_map::EKeyDoesNotExist)]
     fun getting_missing_key_fails() {
         let m = map_of_three();
         vec_map::get(&m, &7);
     }
 
     #[test]
-    #[expected_failure(abort_code = 2)] // vec_map::EMapNotEmpty
+    #[expected_failure(abort_code = vec_map::EMapNotEmpty)]
     fun destroying_non_empty_map_fails() {
         vec_map::destroy_empty(map_of_three());
     }
 
     #[test]
-    #[expected_failure(abort_code = 3)] // vec_map::EIndexOutOfBounds
+    #[expected_failure(abort_code = vec_map::EIndexOutOfBounds)]
     fun entry_index_past_end_fails() {
         let m = map_of_three();
         vec_map::get_entry_by_idx(&m, 3);
     }
 
     #[test]
-    #[expected_failure(abort_code = 4)] // vec_map::EMapEmpty
+    #[expected_failure(abort_code = vec_map::EMapEmpty)]
     fun popping_empty_map_fails() {
         let m = vec_map::empty<u64, u64>();
         vec_map::pop(&mut m);
     }
 
     #[test]
-    #[expected_failure(abort_code = 5)] // vec_map::EUnequalLengths
+    #[expected_failure(abort_code = vec_map::EUnequalLengths)]
     fun from_keys_values_with_unequal_lengths_fails() {
         vec_map::from_keys_values(vector[1, 2], vector[true]);
     }

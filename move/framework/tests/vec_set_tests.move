@@ -26,13 +26,13 @@ module movid::vec_set_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = 0)] // vec_set::EKeyAlreadyExists
+    #[expected_failure(abort_code = vec_set::EKeyAlreadyExists)]
     fun inserting_duplicate_fails() {
         vec_set::from_keys(vector[1u8, 2, 1]);
     }
 
     #[test]
-    #[expected_failure(abort_code = 1)] // vec_set::EKeyDoesNotExist
+    #[expected_failure(abort_code = vec_set::EKeyDoesNotExist)]
     fun removing_missing_key_fails() {
         let s = vec_set::singleton(1u8);
         vec_set::remove(&mut s, &2);

@@ -77,17 +77,14 @@ module identity::test_common {
         )
     }
 
-    /// Takes the shared identity `id`. (The movid framework's
-    /// `take_shared_by_id` takes no `&Scenario`, unlike Sui's; callers go
-    /// through here so that difference stays in one place.)
-    public fun take_identity(_scenario: &Scenario, id: ID): Identity {
-        ts::take_shared_by_id<Identity>(id)
+    /// Takes the shared identity `id`.
+    public fun take_identity(scenario: &Scenario, id: ID): Identity {
+        ts::take_shared_by_id<Identity>(scenario, id)
     }
 
-    /// Takes object `id` from `owner`'s inventory (see `take_identity` on
-    /// the framework's signature).
-    public fun take_by_id<T: key>(_scenario: &Scenario, owner: address, id: ID): T {
-        ts::take_from_address_by_id<T>(owner, id)
+    /// Takes object `id` from `owner`'s inventory.
+    public fun take_by_id<T: key>(scenario: &Scenario, owner: address, id: ID): T {
+        ts::take_from_address_by_id<T>(scenario, owner, id)
     }
 
     /// Takes `owner`'s most recent `ControllerCap` and presents it.

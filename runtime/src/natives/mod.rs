@@ -6,6 +6,7 @@
 
 pub mod object_runtime;
 pub mod test_scenario;
+pub mod testing;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -144,8 +145,9 @@ const FRAMEWORK_NATIVES: &[(&str, &str, Native)] = &[
     ),
 ];
 
-/// All natives: the standard library at 0x1 and the framework at 0x2 (with the test-only
-/// `test_scenario` natives, which abort unless the unit-test runner set up inventories).
+/// All natives: the standard library at 0x1 (with movid's `debug` and `type_name`) and the
+/// framework at 0x2 (with the test-only `test_scenario`, `test_utils` and event natives; the
+/// `test_scenario` ones abort unless the unit-test runner set up inventories).
 pub fn all_natives() -> NativeFunctionTable {
     let std_addr = AccountAddress::from_hex_literal("0x1").expect("valid");
     let fw_addr = AccountAddress::from_hex_literal("0x2").expect("valid");
@@ -159,8 +161,20 @@ pub fn all_natives() -> NativeFunctionTable {
             f,
         ));
     };
-    for (module, func, f) in FRAMEWORK_NATIVES.iter().chain(test_scenario::NATIVES) {
+    for (module, func, f) in FRAMEWORK_NATIVES
+        .iter()
+        .chain(test_scenario::NATIVES)
+        .chain(testing::FRAMEWORK_NATIVES)
+    {
         add(module, func, Arc::new(*f));
+    }
+    for (module, func, f) in testing::STD_NATIVES {
+        table.push((
+            std_addr,
+            Identifier::new(*module).expect("valid identifier"),
+            Identifier::new(*func).expect("valid identifier"),
+            Arc::new(*f),
+        ));
     }
     table
 }

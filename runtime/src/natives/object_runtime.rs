@@ -153,14 +153,14 @@ pub struct ObjectRuntime<'a> {
     pub(crate) test: Option<Box<super::test_scenario::Inventory>>,
 }
 
-/// Abort codes of `movid::dynamic_field`, raised by its natives.
+/// Abort codes of `movid::dynamic_field`, raised by its natives (Sui's codes).
 pub mod field_codes {
     /// A field with that name already exists.
-    pub const E_FIELD_ALREADY_EXISTS: u64 = 1;
+    pub const E_FIELD_ALREADY_EXISTS: u64 = 0;
     /// No field with that name exists.
-    pub const E_FIELD_DOES_NOT_EXIST: u64 = 2;
+    pub const E_FIELD_DOES_NOT_EXIST: u64 = 1;
     /// The field exists with a different type.
-    pub const E_FIELD_TYPE_MISMATCH: u64 = 3;
+    pub const E_FIELD_TYPE_MISMATCH: u64 = 2;
 }
 
 /// Abort codes of `movid::transfer::receive`.

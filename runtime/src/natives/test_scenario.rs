@@ -20,14 +20,19 @@ use super::object_runtime::{expect_struct, receive_codes, NativeOutcome, NewOwne
 use super::{id_struct_address, invariant, runtime, type_tag_and_layout, Native};
 use crate::types::{Address, ObjectID};
 
+// The abort codes are Sui's (`test_scenario`'s constants of the same names).
 /// A shared or immutable object taken in a transaction was neither returned nor deleted.
-const E_INVALID_SHARED_OR_IMMUTABLE_USAGE: u64 = 3;
-/// No object with that ID (or of that type) in the inventory.
-const E_EMPTY_INVENTORY: u64 = 4;
-/// The object exists with another type.
-const E_OBJECT_NOT_FOUND: u64 = 5;
-/// The natives were called outside the unit-test runner.
-const E_NOT_IN_TEST: u64 = 6;
+const E_INVALID_SHARED_OR_IMMUTABLE_USAGE: u64 = 1;
+/// No object with that ID and type in the inventory.
+const E_OBJECT_NOT_FOUND: u64 = 4;
+/// No object with that ID and type in an object's inventory to ticket.
+const E_UNABLE_TO_ALLOCATE_RECEIVING_TICKET: u64 = 5;
+/// A ticket for the object is already out.
+const E_RECEIVING_TICKET_ALREADY_ALLOCATED: u64 = 6;
+/// No ticket for the object is out.
+const E_UNABLE_TO_DEALLOCATE_RECEIVING_TICKET: u64 = 7;
+/// The natives were called outside the unit-test runner (movid's own code; no Sui equivalent).
+const E_NOT_IN_TEST: u64 = 100;
 
 type Stored = (StructTag, Vec<u8>);
 
@@ -42,6 +47,9 @@ pub struct Inventory {
     taken_immutable: BTreeSet<ObjectID>,
     /// Every object ID seen, to tell transfers to objects from transfers to accounts.
     known_objects: BTreeSet<ObjectID>,
+    /// Objects with a receiving ticket out in this transaction: they stay in their inventory
+    /// but cannot be taken or ticketed again until received or the ticket is returned.
+    ticketed: BTreeSet<ObjectID>,
 }
 
 pub(super) const NATIVES: &[(&str, &str, Native)] = &[
@@ -80,6 +88,16 @@ pub(super) const NATIVES: &[(&str, &str, Native)] = &[
     ),
     ("test_scenario", "was_taken_shared", was_taken_shared),
     ("test_scenario", "ids_for_address", ids_for_address),
+    (
+        "test_scenario",
+        "allocate_receiving_ticket_for_object",
+        allocate_receiving_ticket_for_object,
+    ),
+    (
+        "test_scenario",
+        "deallocate_receiving_ticket_for_object",
+        deallocate_receiving_ticket_for_object,
+    ),
 ];
 
 fn id_value(id: ObjectID) -> Value {
@@ -96,13 +114,11 @@ fn option_id(id: Option<ObjectID>) -> Value {
     Value::struct_(Struct::pack(vec![ids_value(id)]))
 }
 
-fn vec_map(entries: Vec<(ObjectID, Address)>) -> Value {
-    let entries = entries.into_iter().map(|(k, v)| {
-        Value::struct_(Struct::pack(vec![
-            id_value(k),
-            Value::address(AccountAddress::new(v.0)),
-        ]))
-    });
+/// A `VecMap<ID, V>` value from its entries.
+fn vec_map(entries: impl IntoIterator<Item = (ObjectID, Value)>) -> Value {
+    let entries = entries
+        .into_iter()
+        .map(|(k, v)| Value::struct_(Struct::pack(vec![id_value(k), v])));
     Value::struct_(Struct::pack(vec![Value::vector_for_testing_only(entries)]))
 }
 
@@ -193,12 +209,22 @@ fn end_transaction(
     inv.taken_from_address.clear();
     inv.taken_shared.clear();
     inv.taken_immutable.clear();
+    // Tickets not used end with their transaction; the objects stay where they were.
+    inv.ticketed.clear();
     let effects = Value::struct_(Struct::pack(vec![
         ids_value(created),
         ids_value(written),
         ids_value(deleted),
-        vec_map(to_account),
-        vec_map(to_object),
+        vec_map(
+            to_account
+                .into_iter()
+                .map(|(id, a)| (id, Value::address(AccountAddress::new(a.0)))),
+        ),
+        vec_map(
+            to_object
+                .into_iter()
+                .map(|(id, a)| (id, id_value(ObjectID::from(a)))),
+        ),
         ids_value(shared),
         ids_value(frozen),
         Value::u64(records.events.len() as u64),
@@ -216,7 +242,7 @@ fn take(
     let tag = expect_struct(tag)?;
     let inv = inventory!(ctx);
     let Some((stored_tag, bytes)) = pick(inv) else {
-        return fail(E_EMPTY_INVENTORY);
+        return fail(E_OBJECT_NOT_FOUND);
     };
     if stored_tag != tag {
         return fail(E_OBJECT_NOT_FOUND);
@@ -245,6 +271,8 @@ fn take_from_address_by_id(
     tys: Vec<Type>,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
+    // Arguments: the scenario (unused: the inventories live in the object runtime), the
+    // account, the ID.
     let id: ObjectID =
         id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
     let account: Address = pop_arg!(args, AccountAddress).into();
@@ -253,6 +281,9 @@ fn take_from_address_by_id(
         ctx,
         &tys[0],
         |inv| {
+            if inv.ticketed.contains(&id) {
+                return None;
+            }
             inv.by_address
                 .get_mut(&account)
                 .and_then(|m| take_typed(m, id, &tag))
@@ -263,10 +294,14 @@ fn take_from_address_by_id(
     )
 }
 
-fn most_recent(map: Option<&IndexMap<ObjectID, Stored>>, tag: &StructTag) -> Option<ObjectID> {
+fn most_recent(
+    map: Option<&IndexMap<ObjectID, Stored>>,
+    tag: &StructTag,
+    ticketed: &BTreeSet<ObjectID>,
+) -> Option<ObjectID> {
     map?.iter()
         .rev()
-        .find(|(_, (t, _))| t == tag)
+        .find(|(id, (t, _))| t == tag && !ticketed.contains(id))
         .map(|(id, _)| *id)
 }
 
@@ -278,7 +313,11 @@ fn most_recent_id_for_address(
     let account: Address = pop_arg!(args, AccountAddress).into();
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
-    done([option_id(most_recent(inv.by_address.get(&account), &tag))])
+    done([option_id(most_recent(
+        inv.by_address.get(&account),
+        &tag,
+        &inv.ticketed,
+    ))])
 }
 
 fn was_taken_from_address(
@@ -340,7 +379,11 @@ fn most_recent_in_pool(
 ) -> PartialVMResult<NativeResult> {
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
-    done([option_id(most_recent(Some(pool.parts(inv).0), &tag))])
+    done([option_id(most_recent(
+        Some(pool.parts(inv).0),
+        &tag,
+        &BTreeSet::new(),
+    ))])
 }
 
 fn was_taken_from_pool(
@@ -415,7 +458,7 @@ fn ids_for_address(
         .get(&account)
         .map(|m| {
             m.iter()
-                .filter(|(_, (t, _))| *t == tag)
+                .filter(|(id, (t, _))| *t == tag && !inv.ticketed.contains(id))
                 .map(|(id, _)| *id)
                 .collect()
         })
@@ -443,9 +486,47 @@ pub(super) fn receive(
         }
         Some(_) => {
             let (_, bytes) = map.shift_remove(&id).expect("present");
+            inv.ticketed.remove(&id);
             let v = Value::simple_deserialize(&bytes, layout)
                 .ok_or_else(|| invariant("bad inventory object"))?;
             Ok(NativeOutcome::Ok(v))
         }
     }
+}
+
+fn allocate_receiving_ticket_for_object(
+    ctx: &mut NativeContext,
+    tys: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
+    let inv = inventory!(ctx);
+    // Only objects sent to an object's address can be received.
+    let held = inv.by_address.iter().any(|(owner, m)| {
+        inv.known_objects.contains(&ObjectID::from(*owner))
+            && matches!(m.get(&id), Some((t, _)) if *t == tag)
+    });
+    if !held {
+        return fail(E_UNABLE_TO_ALLOCATE_RECEIVING_TICKET);
+    }
+    if !inv.ticketed.insert(id) {
+        return fail(E_RECEIVING_TICKET_ALREADY_ALLOCATED);
+    }
+    done([Value::u64(0)])
+}
+
+fn deallocate_receiving_ticket_for_object(
+    ctx: &mut NativeContext,
+    _: Vec<Type>,
+    mut args: VecDeque<Value>,
+) -> PartialVMResult<NativeResult> {
+    let id: ObjectID =
+        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let inv = inventory!(ctx);
+    if !inv.ticketed.remove(&id) {
+        return fail(E_UNABLE_TO_DEALLOCATE_RECEIVING_TICKET);
+    }
+    done([])
 }

@@ -1,0 +1,5 @@
+module bad::m {
+    const EKnown: u64 = 1;
+
+    public fun f() { abort EKnown }
+}
