@@ -629,7 +629,13 @@ fn a_dry_run_past_the_concurrency_and_queue_bounds_is_refused_as_busy() {
     let w = std::sync::Arc::new(w);
     let spinning = {
         let w = w.clone();
-        std::thread::spawn(move || w.chain.dry_run(spin_data(&w, w.bob())).unwrap())
+        // It may find the slot taken by one of the quick dry runs below: then it tries again.
+        std::thread::spawn(move || loop {
+            match w.chain.dry_run(spin_data(&w, w.bob())) {
+                Err(RuntimeError::DryRunBusy { .. }) => std::thread::yield_now(),
+                r => return r.unwrap(),
+            }
+        })
     };
     // A quick dry run goes through until the loop holds the one slot, then is refused.
     let quick = || {
