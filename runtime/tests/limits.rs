@@ -594,7 +594,7 @@ fn spin_data(w: &World, key: &KeyPair) -> TransactionData {
 #[test]
 fn a_dry_run_stops_at_the_dry_run_gas_cap_whatever_its_budget() {
     let w = World::new();
-    assert!(MAX_GAS_BUDGET / REFERENCE_GAS_PRICE > DRY_RUN_MAX_GAS_UNITS);
+    const { assert!(MAX_GAS_BUDGET / REFERENCE_GAS_PRICE > DRY_RUN_MAX_GAS_UNITS) };
     assert_eq!(
         w.chain.dry_run_limits().max_gas_units,
         DRY_RUN_MAX_GAS_UNITS
