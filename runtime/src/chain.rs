@@ -16,6 +16,13 @@ use crate::store::{
 };
 use crate::types::*;
 
+mod dry_run;
+mod snapshot;
+
+use dry_run::DryRunner;
+pub use dry_run::{DryRunLimits, DRY_RUN_MAX_GAS_UNITS, DRY_RUN_MAX_WAITING};
+use snapshot::SnapshotLog;
+
 /// What `execute` returns: the effects and events of a transaction.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionResult {
@@ -84,14 +91,18 @@ impl Drop for LeaderGuard<'_> {
 /// A local chain: one executor and one store.
 ///
 /// Every method takes `&self` and the chain is `Sync`: share it in an `Arc`. Writes are
-/// serialized, reads never wait for execution, and concurrent [`execute`](Self::execute)
-/// calls are grouped and run in parallel where their inputs allow.
+/// serialized, reads never wait for execution, concurrent [`execute`](Self::execute)
+/// calls are grouped and run in parallel where their inputs allow, and dry runs run beside
+/// them on a snapshot, bounded by [`DryRunLimits`].
 pub struct LocalChain {
     store: Arc<dyn Store>,
     executor: Executor,
     writer: Mutex<Writer>,
     clock_mode: Mutex<ClockMode>,
     queue: Mutex<Queue>,
+    /// Every commit goes through it, so that dry runs read consistent snapshots.
+    log: SnapshotLog,
+    dry_runs: DryRunner,
 }
 
 impl LocalChain {
@@ -126,7 +137,25 @@ impl LocalChain {
             }),
             clock_mode: Mutex::new(ClockMode::Manual),
             queue: Mutex::new(Queue::default()),
+            log: SnapshotLog::default(),
+            dry_runs: DryRunner::new(DryRunLimits::default()),
         })
+    }
+
+    /// The same chain with other dry-run limits (the default is [`DryRunLimits::default`]).
+    pub fn with_dry_run_limits(mut self, limits: DryRunLimits) -> Self {
+        self.dry_runs = DryRunner::new(limits);
+        self
+    }
+
+    /// The limits dry runs run under.
+    pub fn dry_run_limits(&self) -> DryRunLimits {
+        self.dry_runs.limits()
+    }
+
+    /// Commits batches to the store; every write of the chain's state goes through here.
+    fn commit(&self, batches: Vec<CommitBatch>) -> StoreResult<()> {
+        self.log.commit(&*self.store, batches)
     }
 
     /// The store.
@@ -391,7 +420,7 @@ impl LocalChain {
                 events,
             }));
         }
-        if let Err(e) = self.store.commit_many(batches) {
+        if let Err(e) = self.commit(batches) {
             if published {
                 // The VM cached modules that were not committed.
                 self.executor.vm().mark_loader_cache_as_invalid();
@@ -415,24 +444,38 @@ impl LocalChain {
             .collect()
     }
 
-    /// Runs a transaction without committing it (no signature needed): for gas estimation and
-    /// previews.
+    /// Runs a transaction without committing it, for gas estimation and previews: no signature
+    /// is needed and nothing is charged. It runs on a snapshot of the chain beside committed
+    /// execution, never holding it up, under [`DryRunLimits`]: at most so many at once (more
+    /// wait, and past the queue's bound are refused with [`RuntimeError::DryRunBusy`]), each
+    /// stopping at [`DryRunLimits::max_gas_units`] — past that, the failure is
+    /// `ExecutionFailure::LimitExceeded` naming the cap, not out of gas.
     pub fn dry_run(&self, data: TransactionData) -> RuntimeResult<ExecutionResult> {
-        let w = self.writer.lock();
-        let checked = check_transaction(&*self.store, &data, w.meta.epoch)?;
+        let executor = self.dry_runs.lease()?;
+        let snapshot = self.log.open(&*self.store)?;
+        let meta = snapshot
+            .meta()?
+            .ok_or_else(|| RuntimeError::Other("the chain has no genesis".into()))?;
+        let checked = check_transaction(&snapshot, &data, meta.epoch)?;
         let env = BlockEnv {
-            epoch: w.meta.epoch,
-            epoch_start_ms: w.meta.epoch_start_ms,
+            epoch: meta.epoch,
+            epoch_start_ms: meta.epoch_start_ms,
         };
-        let out = self.executor.execute(&*self.store, &checked, env);
-        if data
-            .programmable()
-            .commands
-            .iter()
-            .any(|c| matches!(c, Command::Publish(..)))
-        {
-            // The VM cached the modules of a publish that is not committed.
-            self.executor.vm().mark_loader_cache_as_invalid();
+        let mut out = executor.execute(&snapshot, &checked, env);
+        if data.programmable().commands.iter().any(is_publish) {
+            // The VM cached the modules of a publish that is not committed; this executor
+            // flushes them before its next dry run.
+            executor.vm().mark_loader_cache_as_invalid();
+        }
+        let cap = executor.max_gas_units();
+        if let ExecutionStatus::Failure { error, .. } = &mut out.effects.status {
+            let units = data.gas_data.budget / data.gas_data.price.max(1);
+            if matches!(error, ExecutionFailure::InsufficientGas { .. }) && units > cap {
+                *error = ExecutionFailure::LimitExceeded(format!(
+                    "a dry run stops at {cap} gas units, and this transaction needs more; \
+                     give it a budget explicitly instead of estimating it"
+                ));
+            }
         }
         Ok(ExecutionResult {
             digest: checked.digest,
@@ -460,10 +503,10 @@ impl LocalChain {
         };
         let coin = gas_coin(id, amount, recipient, digest, 1);
         let r = coin.object_ref();
-        self.store.commit(CommitBatch {
+        self.commit(vec![CommitBatch {
             written: vec![coin],
             ..Default::default()
-        })?;
+        }])?;
         Ok(r)
     }
 
@@ -481,20 +524,31 @@ impl LocalChain {
     pub fn advance_epoch(&self) -> RuntimeResult<u64> {
         let mut w = self.writer.lock();
         let mut meta = w.meta.clone();
-        meta.epoch += 1;
+        meta.epoch = meta
+            .epoch
+            .checked_add(1)
+            .ok_or_else(|| RuntimeError::Other("the epoch is at u64::MAX".into()))?;
         meta.epoch_start_ms = w.clock_ms;
-        self.store.commit(CommitBatch {
+        self.commit(vec![CommitBatch {
             meta: Some(meta.clone()),
             ..Default::default()
-        })?;
+        }])?;
         w.meta = meta;
         Ok(w.meta.epoch)
     }
 
-    /// Moves the clock forward.
+    /// Moves the clock forward by `ms` and returns the new time. An advance past the largest
+    /// time a u64 holds is refused with [`RuntimeError::ClockOverflow`] and moves nothing:
+    /// the clock never wraps and never goes back.
     pub fn advance_clock_ms(&self, ms: u64) -> RuntimeResult<u64> {
         let mut w = self.writer.lock();
-        let t = w.clock_ms + ms;
+        let t = w
+            .clock_ms
+            .checked_add(ms)
+            .ok_or(RuntimeError::ClockOverflow {
+                clock_ms: w.clock_ms,
+                advance_ms: ms,
+            })?;
         self.set_clock(&mut w, t)?;
         Ok(t)
     }
@@ -504,10 +558,11 @@ impl LocalChain {
         if *self.clock_mode.lock() != ClockMode::RealTime {
             return Ok(None);
         }
+        // Wall time before 1970 reads as 0 and past u64 ms as u64::MAX; either way the clock
+        // only moves forward.
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or(0);
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
         if now <= w.clock_ms {
             return Ok(None);
         }
@@ -527,11 +582,17 @@ impl LocalChain {
     }
 
     fn set_clock(&self, w: &mut Writer, t: u64) -> RuntimeResult<()> {
+        if t < w.clock_ms {
+            return Err(RuntimeError::Other(format!(
+                "internal: the clock would go back from {} to {t} ms",
+                w.clock_ms
+            )));
+        }
         let clock = self.clock_at(t)?;
-        self.store.commit(CommitBatch {
+        self.commit(vec![CommitBatch {
             written: vec![clock],
             ..Default::default()
-        })?;
+        }])?;
         w.clock_ms = t;
         Ok(())
     }

@@ -153,6 +153,26 @@ pub enum RuntimeError {
     /// A transaction asked for does not exist.
     #[error("transaction {0} not found")]
     TransactionNotFound(String),
+    /// Advancing the clock by this much would pass the largest time it can hold; the clock
+    /// did not move.
+    #[error("the clock is at {clock_ms} ms; advancing it by {advance_ms} ms would overflow a u64")]
+    ClockOverflow {
+        /// The clock now, in ms since the Unix epoch.
+        clock_ms: u64,
+        /// The advance asked for.
+        advance_ms: u64,
+    },
+    /// Every dry-run slot is busy and the queue for them is full; try again shortly
+    /// (LIMITS.md, "Dry runs").
+    #[error(
+        "the chain is running {running} dry runs with {waiting} more waiting; try again shortly"
+    )]
+    DryRunBusy {
+        /// Dry runs executing.
+        running: usize,
+        /// Dry runs waiting for a slot.
+        waiting: usize,
+    },
     /// The Move VM failed in a way that is not the transaction's fault.
     #[error("Move VM error: {0}")]
     Vm(String),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use move_binary_format::access::ModuleAccess;
-use move_binary_format::file_format::{AbilitySet, CompiledModule, Visibility};
+use move_binary_format::file_format::{AbilitySet, CompiledModule};
 use move_core_types::account_address::AccountAddress;
 use move_core_types::identifier::{IdentStr, Identifier};
 use move_core_types::language_storage::{ModuleId, StructTag, TypeTag};
@@ -25,6 +25,9 @@ use crate::natives::object_runtime::{
 use crate::store::{CommitBatch, Store};
 use crate::types::*;
 use crate::verifier;
+
+mod call_rules;
+mod pure;
 
 /// Limits on a transaction's shape, checked before it runs.
 pub mod limits {
@@ -456,6 +459,8 @@ pub struct BlockEnv {
 pub struct Executor {
     vm: MoveVM,
     limits: RuntimeLimits,
+    /// Most gas units a transaction may use here, whatever its budget.
+    max_gas_units: u64,
 }
 
 impl Default for Executor {
@@ -548,7 +553,22 @@ impl Executor {
         Executor {
             vm,
             limits: RuntimeLimits::default(),
+            max_gas_units: gas::MAX_GAS_UNITS,
         }
+    }
+
+    /// An executor that stops every transaction at `max_gas_units` (at most
+    /// [`gas::MAX_GAS_UNITS`]) whatever its budget: the dry-run executors.
+    pub fn with_max_gas_units(max_gas_units: u64) -> Self {
+        Executor {
+            max_gas_units: max_gas_units.min(gas::MAX_GAS_UNITS),
+            ..Self::new()
+        }
+    }
+
+    /// The most gas units a transaction may use on this executor.
+    pub fn max_gas_units(&self) -> u64 {
+        self.max_gas_units
     }
 
     /// The underlying VM.
@@ -608,7 +628,7 @@ impl Executor {
         let session = self.vm.new_session_with_extensions(&resolver, ext);
         let mut run = Run {
             session,
-            gas: GasStatus::new(budget, data.gas_data.price),
+            gas: GasStatus::with_max_units(budget, data.gas_data.price, self.max_gas_units),
             ctx: TxContext {
                 sender: data.sender.into(),
                 tx_hash: tx.digest.0.to_vec(),
@@ -887,40 +907,6 @@ fn is_struct(tag: &TypeTag, addr: ObjectID, module: &str, name: &str) -> bool {
         && s.module.as_str() == module && s.name.as_str() == name)
 }
 
-/// Whether a type may be given as a pure input.
-fn pure_type_ok(tag: &TypeTag) -> bool {
-    match tag {
-        TypeTag::Bool | TypeTag::U8 | TypeTag::U64 | TypeTag::U128 | TypeTag::Address => true,
-        TypeTag::Vector(t) => pure_type_ok(t),
-        TypeTag::Struct(s) => {
-            is_struct(tag, ObjectID::STD, "string", "String")
-                || is_struct(tag, ObjectID::STD, "ascii", "String")
-                || is_struct(tag, ObjectID::FRAMEWORK, "object", "ID")
-                || (s.address == AccountAddress::ONE
-                    && s.module.as_str() == "option"
-                    && s.name.as_str() == "Option"
-                    && s.type_params.len() == 1
-                    && pure_type_ok(&s.type_params[0]))
-        }
-        TypeTag::Signer => false,
-    }
-}
-
-/// Extra validation of pure bytes beyond their layout: UTF-8 and ASCII strings.
-fn pure_content_ok(tag: &TypeTag, bytes: &[u8]) -> bool {
-    if is_struct(tag, ObjectID::STD, "string", "String") {
-        return bcs::from_bytes::<Vec<u8>>(bytes)
-            .ok()
-            .is_some_and(|b| std::str::from_utf8(&b).is_ok());
-    }
-    if is_struct(tag, ObjectID::STD, "ascii", "String") {
-        return bcs::from_bytes::<Vec<u8>>(bytes)
-            .ok()
-            .is_some_and(|b| b.is_ascii());
-    }
-    true
-}
-
 /// Where an argument's value lives: `Result(c)` and `NestedResult(c, 0)` are the same place.
 fn location(arg: Argument) -> (u8, u16, u16) {
     match arg {
@@ -1196,17 +1182,22 @@ impl<'r, 'l> Run<'r, 'l> {
         ty: &TypeTag,
         bytes: Vec<u8>,
     ) -> Result<Val, ExecutionFailure> {
-        if !pure_type_ok(ty) {
-            return fail(arg_err(i, format!("a pure input cannot be passed as {ty}")));
-        }
+        let invalid = |violation| ExecutionFailure::InvalidPureValue {
+            argument: i,
+            type_: ty.to_string(),
+            violation,
+        };
+        pure::validate(ty, &bytes).map_err(invalid)?;
+        // The VM's own decoding agrees with the rules above; checked as well so that a gap in
+        // them can never hand Move a value its layout does not allow.
         let layout = self
             .session
             .get_type_layout(ty)
             .map_err(|_| arg_err(i, format!("no layout for {ty}")))?;
-        if move_vm_types::values::Value::simple_deserialize(&bytes, &layout).is_none()
-            || !pure_content_ok(ty, &bytes)
-        {
-            return fail(arg_err(i, format!("the bytes are not a valid BCS {ty}")));
+        if move_vm_types::values::Value::simple_deserialize(&bytes, &layout).is_none() {
+            return fail(invalid(PureViolation::Malformed(
+                "the Move VM does not decode it".into(),
+            )));
         }
         let abilities = self.abilities(ty)?;
         Ok(Val {
@@ -1389,14 +1380,12 @@ impl<'r, 'l> Run<'r, 'l> {
                     == function.as_ident_str()
             })
             .ok_or_else(|| not_callable("no such function"))?;
-        if call.function == "init" {
-            return fail(not_callable("init runs only at publish"));
-        }
-        if !(fdef.is_entry || fdef.visibility == Visibility::Public) {
-            return fail(not_callable(
-                "only public and entry functions can be called",
-            ));
-        }
+        call_rules::check_target(call.package, &call.module, &call.function, fdef).map_err(
+            |rule| ExecutionFailure::CallNotAllowed {
+                target: target.clone(),
+                rule,
+            },
+        )?;
         let inst = self
             .session
             .load_function(&module_id, &function, &call.type_arguments)

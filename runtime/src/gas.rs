@@ -39,9 +39,15 @@ pub struct GasStatus {
 impl GasStatus {
     /// A meter allowing `budget / price` units (capped at [`MAX_GAS_UNITS`]).
     pub fn new(budget: u64, price: u64) -> Self {
+        Self::with_max_units(budget, price, MAX_GAS_UNITS)
+    }
+
+    /// A meter allowing `budget / price` units, but no more than `max_units` nor
+    /// [`MAX_GAS_UNITS`] (dry runs stop at a lower cap).
+    pub fn with_max_units(budget: u64, price: u64, max_units: u64) -> Self {
         let price = price.max(1);
         GasStatus {
-            limit: (budget / price).min(MAX_GAS_UNITS),
+            limit: (budget / price).min(max_units).min(MAX_GAS_UNITS),
             used: 0,
             price,
         }

@@ -334,6 +334,10 @@ pub fn runtime_error(e: RuntimeError) -> RpcError {
             message: t.to_string(),
             data: serde_json::to_value(&t).ok(),
         },
+        e @ RuntimeError::ClockOverflow { .. } => {
+            RpcError::new(codes::INVALID_PARAMS, e.to_string())
+        }
+        e @ RuntimeError::DryRunBusy { .. } => RpcError::new(codes::BUSY, e.to_string()),
         other => RpcError::new(codes::INTERNAL_ERROR, other.to_string()),
     }
 }

@@ -258,8 +258,11 @@ fn check_init_not_called(
     Ok(())
 }
 
-/// The restricted framework functions, by (module, function).
-const RESTRICTED: &[(&str, &str)] = &[
+/// The framework (0x2) functions, by (module, function), whose type argument must be defined
+/// by the calling module. The publish rules check every call a module makes to them; a
+/// transaction, which has no module of its own, may never call them
+/// (`execution::call_rules`), so both read this one list.
+pub const CALLER_TYPES_ONLY: &[(&str, &str)] = &[
     ("transfer", "transfer"),
     ("transfer", "share_object"),
     ("transfer", "freeze_object"),
@@ -284,7 +287,7 @@ fn check_transfer_calls(
         }
         let callee_module = module.identifier_at(mh.name).as_str();
         let callee = module.identifier_at(fh.name).as_str();
-        if !RESTRICTED.contains(&(callee_module, callee)) {
+        if !CALLER_TYPES_ONLY.contains(&(callee_module, callee)) {
             continue;
         }
         let ty = module.signature_at(inst.type_parameters).0.first();

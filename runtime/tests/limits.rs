@@ -13,13 +13,13 @@ mod common;
 
 use common::*;
 use movid_runtime::build::{build_package, BuildOptions};
-use movid_runtime::chain::ExecutionResult;
+use movid_runtime::chain::{DryRunLimits, ExecutionResult, LocalChain, DRY_RUN_MAX_GAS_UNITS};
 use movid_runtime::crypto::KeyPair;
 use movid_runtime::execution::limits::{
     MAX_COMMANDS, MAX_GAS_PAYMENT_OBJECTS, MAX_INPUTS, MAX_OBJECT_SIZE, MAX_PACKAGE_SIZE,
     MAX_PURE_SIZE,
 };
-use movid_runtime::gas::{MAX_GAS_UNITS, MIN_GAS_PRICE, REFERENCE_GAS_PRICE};
+use movid_runtime::gas::{MAX_GAS_BUDGET, MAX_GAS_UNITS, MIN_GAS_PRICE, REFERENCE_GAS_PRICE};
 use movid_runtime::natives::RuntimeLimits;
 use movid_runtime::types::*;
 use movid_runtime::{RuntimeError, TransactionError};
@@ -571,4 +571,91 @@ fn a_transaction_stops_at_max_gas_units_whatever_its_budget() {
     .unwrap();
     assert_eq!(failure(&r).0, &ExecutionFailure::InsufficientGas { budget });
     assert_only_gas_changed(&w, &before, &r, &[]);
+}
+
+/// A transaction running `objects::spin` (an infinite loop) at the largest budget, paid by
+/// `key`'s first gas coin: for dry runs, which need no signature.
+fn spin_data(w: &World, key: &KeyPair) -> TransactionData {
+    let mut b = PtbBuilder::new();
+    b.move_call(w.pkg, "objects", "spin", vec![], vec![]);
+    TransactionData {
+        kind: TransactionKind::ProgrammableTransaction(b.finish()),
+        sender: key.address(),
+        gas_data: GasData {
+            payment: vec![w.chain.gas_coins(&key.address()).unwrap()[0].object_ref()],
+            owner: key.address(),
+            price: REFERENCE_GAS_PRICE,
+            budget: MAX_GAS_BUDGET,
+        },
+        expiration: TransactionExpiration::None,
+    }
+}
+
+#[test]
+fn a_dry_run_stops_at_the_dry_run_gas_cap_whatever_its_budget() {
+    let w = World::new();
+    const { assert!(MAX_GAS_BUDGET / REFERENCE_GAS_PRICE > DRY_RUN_MAX_GAS_UNITS) };
+    assert_eq!(
+        w.chain.dry_run_limits().max_gas_units,
+        DRY_RUN_MAX_GAS_UNITS
+    );
+    let before = w.snapshot(&[]);
+    let r = w.chain.dry_run(spin_data(&w, w.alice())).unwrap();
+    let ExecutionStatus::Failure {
+        error: ExecutionFailure::LimitExceeded(reason),
+        command: Some(0),
+    } = &r.effects.status
+    else {
+        panic!("{:?}", r.effects.status)
+    };
+    assert!(
+        reason.contains(&DRY_RUN_MAX_GAS_UNITS.to_string()),
+        "{reason}"
+    );
+    assert_unchanged(&w, &before, &[]);
+}
+
+#[test]
+fn a_dry_run_past_the_concurrency_and_queue_bounds_is_refused_as_busy() {
+    let mut w = World::bare();
+    w.chain = LocalChain::new_dev()
+        .unwrap()
+        .with_dry_run_limits(DryRunLimits {
+            max_concurrent: 1,
+            max_waiting: 0,
+            max_gas_units: DRY_RUN_MAX_GAS_UNITS,
+        });
+    w.pkg = publish(&w.chain, w.alice(), "objects");
+    let w = std::sync::Arc::new(w);
+    let spinning = {
+        let w = w.clone();
+        // It may find the slot taken by one of the quick dry runs below: then it tries again.
+        std::thread::spawn(move || loop {
+            match w.chain.dry_run(spin_data(&w, w.bob())) {
+                Err(RuntimeError::DryRunBusy { .. }) => std::thread::yield_now(),
+                r => return r.unwrap(),
+            }
+        })
+    };
+    // A quick dry run goes through until the loop holds the one slot, then is refused.
+    let quick = || {
+        let mut b = PtbBuilder::new();
+        let v = b.pure(&1u64);
+        b.move_call(w.pkg, "objects", "create", vec![], vec![v]);
+        let mut data = spin_data(&w, w.alice());
+        data.kind = TransactionKind::ProgrammableTransaction(b.finish());
+        w.chain.dry_run(data)
+    };
+    loop {
+        match quick() {
+            Ok(_) => assert!(!spinning.is_finished(), "the loop ended before it was seen"),
+            Err(RuntimeError::DryRunBusy { running, waiting }) => {
+                assert_eq!((running, waiting), (1, 0));
+                break;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    spinning.join().unwrap();
+    assert!(quick().is_ok(), "the slot is free again");
 }

@@ -768,7 +768,7 @@ fn an_argument_whose_bytes_do_not_match_the_parameter_is_rejected() {
         let before = w.snapshot(&[t]);
         let r = w.call(w.alice(), "set_value", &[Arg::Obj(t), Arg::Pure(bytes)]);
         assert!(
-            matches!(failure(&r), (ExecutionFailure::InvalidArgument { argument: 1, reason }, Some(0)) if reason.contains("u64")),
+            matches!(failure(&r), (ExecutionFailure::InvalidPureValue { argument: 1, type_, violation: PureViolation::Malformed(_) }, Some(0)) if type_ == "u64"),
             "{:?}",
             r.effects.status
         );

@@ -152,11 +152,11 @@ fn init_cannot_be_called_from_a_transaction() {
     let w = World::new();
     let before = w.snapshot(&[]);
     let r = w.call(w.alice(), "init", &[]);
-    let ExecutionFailure::FunctionNotCallable { target, reason } = failure(&r).0 else {
+    let ExecutionFailure::CallNotAllowed { target, rule } = failure(&r).0 else {
         panic!("{:?}", r.effects.status)
     };
     assert!(target.ends_with("::objects::init"), "{target}");
-    assert!(reason.contains("publish"), "{reason}");
+    assert_eq!(*rule, CallRule::Init);
     assert_only_gas_changed(&w, &before, &r, &[]);
 }
 
@@ -174,7 +174,13 @@ fn a_private_function_cannot_be_called_from_a_transaction() {
         );
     });
     assert!(
-        matches!(failure(&r).0, ExecutionFailure::FunctionNotCallable { .. }),
+        matches!(
+            failure(&r).0,
+            ExecutionFailure::CallNotAllowed {
+                rule: CallRule::NotPublicOrEntry,
+                ..
+            }
+        ),
         "{:?}",
         r.effects.status
     );

@@ -126,6 +126,73 @@ pub enum ExecutionFailure {
     /// Anything else the adapter refused, with the reason.
     #[error("{0}")]
     Other(String),
+    /// A `MoveCall` named a function that exists but that a transaction may not call
+    /// directly (docs/DESIGN.md §5, "MoveCall targets").
+    #[error("{target} cannot be called from a transaction: {rule}")]
+    CallNotAllowed {
+        /// `package::module::function`.
+        target: String,
+        /// The rule the call breaks.
+        rule: CallRule,
+    },
+    /// A pure argument is not a valid value of its parameter's type (docs/DESIGN.md §5,
+    /// "Pure arguments").
+    #[error("argument {argument} is not a valid {type_}: {violation}")]
+    InvalidPureValue {
+        /// Index of the argument in the command.
+        argument: usize,
+        /// The parameter's type.
+        type_: String,
+        /// What is wrong with the bytes.
+        violation: PureViolation,
+    },
+}
+
+/// Why a transaction may not call a function directly. Each rule is one Sui-style chains keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum CallRule {
+    /// The function is neither `public` nor `entry`: only its own package may call it.
+    #[error("it is neither public nor entry")]
+    NotPublicOrEntry,
+    /// `init` runs once, when its package is published.
+    #[error("init runs only at publish")]
+    Init,
+    /// A framework function whose type argument must be defined by the calling module (the
+    /// private transfer, freeze, share and receive family, `event::emit`): a transaction has
+    /// no module of its own, so it may never call them. The `public_` variants take any type
+    /// with `store`.
+    #[error("its type argument must be defined by the calling module; use the public_ variant, which needs `store`")]
+    CallerTypesOnly,
+    /// A native function: natives are called by Move code, never by a transaction.
+    #[error("it is a native function; call a Move function that uses it")]
+    Native,
+}
+
+/// What is wrong with a pure argument's bytes for its type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PureViolation {
+    /// The type cannot be given as a pure value (objects, `signer`, other structs).
+    #[error("a pure value cannot have this type")]
+    TypeNotAllowed,
+    /// The bytes do not follow the type's BCS layout (too short, trailing bytes, a bool other
+    /// than 0 or 1, a non-canonical length).
+    #[error("the bytes are not its BCS encoding: {0}")]
+    Malformed(String),
+    /// An `Option` holds more than one element.
+    #[error("an Option holds {len} elements (at most 1)")]
+    OptionTooLong {
+        /// How many it holds.
+        len: u64,
+    },
+    /// A `std::string::String` is not UTF-8.
+    #[error("a std::string::String is not valid UTF-8")]
+    InvalidUtf8,
+    /// A `std::ascii::String` holds a byte above 0x7f.
+    #[error("a std::ascii::String holds the non-ASCII byte {byte:#04x}")]
+    NotAscii {
+        /// The first offending byte.
+        byte: u8,
+    },
 }
 
 /// Whether the transaction's commands took effect.

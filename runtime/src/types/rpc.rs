@@ -42,6 +42,8 @@ pub mod codes {
     pub const TRANSACTION_REJECTED: i64 = -32001;
     /// The method exists but is disabled on this node.
     pub const METHOD_DISABLED: i64 = -32002;
+    /// The node is at a limit for this kind of request (every dry-run slot busy); retry.
+    pub const BUSY: i64 = -32003;
 }
 
 /// A JSON-RPC request.
