@@ -605,7 +605,7 @@ mod tests {
     #[test]
     fn the_latest_object_alone_resolves_as_the_whole_history_does() {
         let packed = |k| Some(pack(&doc(k), Encoding::DeflateJson));
-        let states = vec![
+        let states = [
             state(2, 1, 1_704_067_200_000, packed(1)),
             // A vote: the object moved, the document did not.
             state(3, 1, 1_704_067_200_000, packed(1)),
