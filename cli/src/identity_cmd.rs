@@ -369,7 +369,7 @@ fn identity_json(i: &OnChainIdentity) -> Value {
         "proposals": proposals_json(i),
         "revoked_tokens": i.revoked_tokens, "tokens": i.tokens.iter().map(|(t, c)| json!({ "token": t, "controller": c })).collect::<Vec<_>>(),
         "deactivated": i.did_doc.as_ref().is_some_and(|d| d.is_empty()), "deleted_did": i.deleted_did, "deleted": i.deleted,
-        "created_ms": i.created_ms, "updated_ms": i.updated_ms, "version": i.object_version, "document": doc,
+        "created_ms": i.created_ms, "updated_ms": i.updated_ms, "version": i.object_version, "doc_version": i.doc_version, "document": doc,
     })
 }
 
@@ -475,7 +475,7 @@ pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
                 let h = ids.document_history(id).await.map_err(e)?;
                 let rows: Vec<Value> = h
                     .iter()
-                    .map(|v| json!({ "version": v.object_version, "updated_ms": v.updated_ms, "document": v.document().ok().flatten().map(|d| serde_json::to_value(d).expect("json")), "raw_len": v.did_doc.as_ref().map(Vec::len) }))
+                    .map(|v| json!({ "version": v.object_version, "doc_version": v.doc_version, "updated_ms": v.updated_ms, "document": v.document().ok().flatten().map(|d| serde_json::to_value(d).expect("json")), "raw_len": v.did_doc.as_ref().map(Vec::len) }))
                     .collect();
                 out.print(&rows, || serde_json::to_string_pretty(&rows).expect("json"));
             }

@@ -982,7 +982,7 @@ fn the_resolver_endpoint_answers_with_the_drafts_status_codes() {
             404,
             "NOT_FOUND",
         ),
-        (format!("{base}{did}?versionId=1"), None, 404, "NOT_FOUND"),
+        (format!("{base}{did}?versionId=99"), None, 404, "NOT_FOUND"),
         (
             format!("{base}{did}"),
             Some("application/xml"),

@@ -190,6 +190,8 @@ pub struct IdentityObject {
     pub deleted: bool,
     /// Whether the document was deleted.
     pub deleted_did: bool,
+    /// The document's version number (1 as created, +1 per change).
+    pub doc_version: u64,
 }
 
 impl IdentityObject {

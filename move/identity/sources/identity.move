@@ -46,6 +46,9 @@ module identity::identity {
     /// `upgrade_proposal` migrates older identities to it.
     const PACKAGE_VERSION: u64 = 1;
 
+    /// `doc_version` of the document an identity is created with.
+    const FIRST_DOC_VERSION: u64 = 1;
+
     /// A shared on-chain identity.
     struct Identity has key {
         id: UID,
@@ -61,6 +64,13 @@ module identity::identity {
         deleted: bool,
         /// The DID document was deleted; it can never be set again.
         deleted_did: bool,
+        /// The document's version number: `FIRST_DOC_VERSION` for the
+        /// document (or its absence) the identity was created with, one more
+        /// with every change of it. Transactions that leave the document as
+        /// it is (proposals, votes, an update to the same bytes) keep it, so
+        /// resolvers can report the document's version from the live object
+        /// alone (the DID's `versionId`).
+        doc_version: u64,
     }
 
     /// Creates and shares an identity with the sender as its sole controller
@@ -113,6 +123,7 @@ module identity::identity {
             version: PACKAGE_VERSION,
             deleted: false,
             deleted_did: false,
+            doc_version: FIRST_DOC_VERSION,
         });
         identity_id
     }
@@ -269,6 +280,13 @@ module identity::identity {
     /// Whether the DID document was deleted.
     public fun deleted_did(self: &Identity): bool { self.deleted_did }
 
+    /// The document's version number (`first_doc_version()` as created, one
+    /// more with every change).
+    public fun doc_version(self: &Identity): u64 { self.doc_version }
+
+    /// The `doc_version` of an identity's first document.
+    public fun first_doc_version(): u64 { FIRST_DOC_VERSION }
+
     /// The voting power a proposal needs.
     public fun threshold(self: &Identity): u64 { multicontroller::threshold(&self.did_doc) }
 
@@ -359,11 +377,18 @@ module identity::identity {
     public(friend) fun set_did_document(self: &mut Identity, doc: Option<vector<u8>>, clock: &Clock) {
         let deleted = option::is_none(&doc);
         let deactivated = !deleted && vector::is_empty(option::borrow(&doc));
+        // Writing the bytes already stored is no change: `updated` and
+        // `doc_version` stay. Deleting always is one (the document can be
+        // deleted only once; `None` before it means never set).
+        let changed = deleted || &doc != multicontroller::value(&self.did_doc);
         if (deleted) {
             self.deleted_did = true;
         };
         multicontroller::set_value(&mut self.did_doc, doc);
-        self.updated = clock::timestamp_ms(clock);
+        if (changed) {
+            self.updated = clock::timestamp_ms(clock);
+            self.doc_version = self.doc_version + 1;
+        };
         events::did_document_updated(object::uid_to_inner(&self.id), deactivated, deleted);
     }
 
@@ -380,7 +405,9 @@ module identity::identity {
     public(friend) fun mark_deleted(self: &mut Identity, clock: &Clock) {
         self.deleted = true;
         multicontroller::clear_controllers(&mut self.did_doc);
-        self.updated = clock::timestamp_ms(clock);
+        // The document is not touched (it was deleted before): `updated`
+        // stays the time of its last change.
+        let _ = clock;
         events::identity_deleted(object::uid_to_inner(&self.id));
     }
 

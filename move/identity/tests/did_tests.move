@@ -34,6 +34,67 @@ module identity::did_tests {
     }
 
     #[test]
+    /// `doc_version` and `updated` move with the document only: an open
+    /// proposal, a vote, an update to the same bytes and deleting the
+    /// identity leave them; every real change counts one.
+    fun the_document_version_moves_only_when_the_document_changes() {
+        let (scenario, clock) = common::begin(alice());
+        let id = common::create_abc(&mut scenario, &clock, 2);
+        ts::next_tx(&mut scenario, alice());
+        let identity = common::take_identity(&scenario, id);
+        let (a, alice_auth) = common::take_cap(&scenario, alice());
+        let (b, bob_auth) = common::take_cap(&scenario, bob());
+        let first = identity::first_doc_version();
+        assert!(identity::doc_version(&identity) == first, 0);
+
+        clock::increment_for_testing(&mut clock, 100);
+        let same = option::destroy_some(did_proposal::propose_update(
+            &mut identity, &alice_auth, option::none(), common::doc(), &clock, ts::ctx(&mut scenario)
+        ));
+        identity::approve_proposal<UpdateDid>(&mut identity, &bob_auth, same, ts::ctx(&mut scenario));
+        did_proposal::execute_update(&mut identity, &bob_auth, same, &clock, ts::ctx(&mut scenario));
+        assert!(identity::doc_version(&identity) == first && identity::updated(&identity) == 0, 1);
+
+        clock::increment_for_testing(&mut clock, 100);
+        let update = option::destroy_some(did_proposal::propose_update(
+            &mut identity, &alice_auth, option::none(), common::doc2(), &clock, ts::ctx(&mut scenario)
+        ));
+        identity::approve_proposal<UpdateDid>(&mut identity, &bob_auth, update, ts::ctx(&mut scenario));
+        did_proposal::execute_update(&mut identity, &bob_auth, update, &clock, ts::ctx(&mut scenario));
+        assert!(identity::doc_version(&identity) == first + 1 && identity::updated(&identity) == 200, 2);
+
+        clock::increment_for_testing(&mut clock, 100);
+        let deactivation = option::destroy_some(did_proposal::propose_deactivation(
+            &mut identity, &alice_auth, option::none(), &clock, ts::ctx(&mut scenario)
+        ));
+        identity::approve_proposal<UpdateDid>(&mut identity, &bob_auth, deactivation, ts::ctx(&mut scenario));
+        did_proposal::execute_update(&mut identity, &bob_auth, deactivation, &clock, ts::ctx(&mut scenario));
+        assert!(identity::doc_version(&identity) == first + 2 && identity::updated(&identity) == 300, 3);
+
+        clock::increment_for_testing(&mut clock, 100);
+        let deletion = option::destroy_some(did_proposal::propose_did_deletion(
+            &mut identity, &alice_auth, option::none(), &clock, ts::ctx(&mut scenario)
+        ));
+        identity::approve_proposal<UpdateDid>(&mut identity, &bob_auth, deletion, ts::ctx(&mut scenario));
+        did_proposal::execute_update(&mut identity, &bob_auth, deletion, &clock, ts::ctx(&mut scenario));
+        assert!(identity::doc_version(&identity) == first + 3 && identity::updated(&identity) == 400, 4);
+
+        clock::increment_for_testing(&mut clock, 100);
+        let delete = option::destroy_some(delete_proposal::propose_identity_deletion(
+            &mut identity, &alice_auth, option::none(), &clock, ts::ctx(&mut scenario)
+        ));
+        identity::approve_proposal<DeleteIdentity>(&mut identity, &bob_auth, delete, ts::ctx(&mut scenario));
+        delete_proposal::execute_identity_deletion(&mut identity, &bob_auth, delete, &clock, ts::ctx(&mut scenario));
+        assert!(identity::deleted(&identity), 5);
+        assert!(identity::doc_version(&identity) == first + 3 && identity::updated(&identity) == 400, 6);
+
+        ts::return_to_address(alice(), a);
+        ts::return_to_address(bob(), b);
+        ts::return_shared(identity);
+        common::end(scenario, clock);
+    }
+
+    #[test]
     #[expected_failure(abort_code = 400)] // document::ENotADidDocument
     /// Proposing a non did document fails.
     fun proposing_a_non_did_document_fails() {

@@ -3,12 +3,14 @@
 //! An `Identity` object takes a new object version with every transaction
 //! that writes it: a document update, but also a proposal opened, a vote,
 //! a controller change. A DID document version is therefore not an object
-//! version: [`DidHistory::new`] keeps, out of the object versions oldest
-//! first, the first one of every run in which the stored document (bytes and
-//! deletion flag) stayed the same. That object version is the document
-//! version's `versionId`, its identity's `updated` Clock time the version's
-//! time. So `versionId` changes exactly when the document does, and every
-//! `versionId` can still be read back as that object version on chain.
+//! version: the identity package numbers the document itself (`doc_version`:
+//! [`FIRST_DOC_VERSION`] as created, one more with every change of the
+//! document; writing the same bytes again is no change) and moves `updated`
+//! with it. That number is the document's `versionId`, so the latest version
+//! and its metadata can be read from the live object alone
+//! ([`DidHistory::single`]); only an older version needs the object history
+//! ([`DidHistory::new`] keeps, out of the object versions oldest first, the
+//! first one of every `doc_version`).
 
 use super::ResolutionError;
 use crate::did::ErrorKind;
@@ -25,9 +27,15 @@ pub struct IdentityState {
     pub created_ms: u64,
     /// Last document update time, Clock milliseconds.
     pub updated_ms: u64,
+    /// The document's version number (see [`FIRST_DOC_VERSION`]).
+    pub doc_version: u64,
     /// The identity object's version.
     pub version: u64,
 }
+
+/// The `doc_version` of the document (or absence of one) an identity is
+/// created with; the identity package adds one with every document change.
+pub const FIRST_DOC_VERSION: u64 = 1;
 
 /// What an identity stored as its DID document in one version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +53,7 @@ pub enum StoredDocument {
 /// One version of a DID document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DidVersion {
-    /// The object version of the transaction that wrote this document: the
-    /// document's `versionId`.
+    /// The document's version number (`doc_version`): its `versionId`.
     pub version_id: u64,
     /// When it was written (Clock milliseconds).
     pub time_ms: u64,
@@ -80,14 +87,15 @@ impl DidHistory {
         let created_ms = states.first()?.created_ms;
         let mut versions: Vec<DidVersion> = Vec::new();
         for state in &states {
-            let document = StoredDocument::of(state);
-            if versions.last().map(|v| &v.document) == Some(&document) {
+            // The package counts the changes; an object version with the
+            // number of the one before it wrote no document.
+            if versions.last().map(|v| v.version_id) == Some(state.doc_version) {
                 continue;
             }
             versions.push(DidVersion {
-                version_id: state.version,
+                version_id: state.doc_version,
                 time_ms: state.updated_ms,
-                document,
+                document: StoredDocument::of(state),
             });
         }
         Some(DidHistory {
@@ -96,8 +104,10 @@ impl DidHistory {
         })
     }
 
-    /// A history of one version (the identity as read now, when its older
-    /// versions are not needed or not available).
+    /// A history of one version: the identity as read now, enough to
+    /// resolve the latest document with its exact metadata (`doc_version`
+    /// and `updated` are those of the last change). Selecting an older
+    /// version needs [`DidHistory::new`].
     pub fn single(state: &IdentityState) -> DidHistory {
         DidHistory::new(vec![state.clone()]).expect("one state")
     }
@@ -295,6 +305,7 @@ mod tests {
 
     fn state(
         version: u64,
+        doc_version: u64,
         updated_ms: u64,
         did_doc: Option<&[u8]>,
         deleted: bool,
@@ -304,6 +315,7 @@ mod tests {
             deleted_did: deleted,
             created_ms: 1_000,
             updated_ms,
+            doc_version,
             version,
         }
     }
@@ -311,17 +323,19 @@ mod tests {
     #[test]
     fn object_versions_that_keep_the_document_are_not_document_versions() {
         let history = DidHistory::new(vec![
-            state(7, 5_000, Some(b"b"), false),
-            state(3, 1_000, Some(b"a"), false),
+            state(7, 2, 5_000, Some(b"b"), false),
+            state(3, 1, 1_000, Some(b"a"), false),
             // A proposal opened: the object moved, the document did not.
-            state(4, 1_000, Some(b"a"), false),
-            state(5, 5_000, Some(b"b"), false),
-            state(9, 9_000, Some(b""), false),
-            state(11, 12_000, None, true),
+            state(4, 1, 1_000, Some(b"a"), false),
+            state(5, 2, 5_000, Some(b"b"), false),
+            state(9, 3, 9_000, Some(b""), false),
+            state(11, 4, 12_000, None, true),
         ])
         .unwrap();
         let ids: Vec<u64> = history.versions().iter().map(|v| v.version_id).collect();
-        assert_eq!(ids, [3, 5, 9, 11]);
+        assert_eq!(ids, [1, 2, 3, 4]);
+        let times: Vec<u64> = history.versions().iter().map(|v| v.time_ms).collect();
+        assert_eq!(times, [1_000, 5_000, 9_000, 12_000]);
         assert_eq!(history.versions()[2].document, StoredDocument::Deactivated);
         assert_eq!(history.versions()[3].document, StoredDocument::Deleted);
         assert_eq!(history.created_ms(), 1_000);
@@ -331,18 +345,20 @@ mod tests {
     #[test]
     fn versions_are_selected_by_id_or_time() {
         let history = DidHistory::new(vec![
-            state(3, 1_000, Some(b"a"), false),
-            state(5, 60_400, Some(b"b"), false),
+            state(3, 1, 1_000, Some(b"a"), false),
+            state(5, 2, 60_400, Some(b"b"), false),
         ])
         .unwrap();
         assert_eq!(history.select(None, None), Ok(1));
-        assert_eq!(history.select(Some("3"), None), Ok(0));
+        assert_eq!(history.select(Some("1"), None), Ok(0));
+        assert_eq!(history.select(Some("2"), None), Ok(1));
+        // Object versions are not document versions.
         assert_eq!(
-            history.select(Some("4"), None).unwrap_err().kind,
+            history.select(Some("3"), None).unwrap_err().kind,
             ErrorKind::NotFound
         );
         assert_eq!(
-            history.select(Some("+3"), None).unwrap_err().kind,
+            history.select(Some("+1"), None).unwrap_err().kind,
             ErrorKind::NotFound
         );
         assert_eq!(history.select(None, Some("1970-01-01T00:00:59Z")), Ok(0));
@@ -376,7 +392,7 @@ mod tests {
         );
         assert_eq!(
             history
-                .select(Some("3"), Some("1970-01-01T00:00:59Z"))
+                .select(Some("1"), Some("1970-01-01T00:00:59Z"))
                 .unwrap_err()
                 .kind,
             ErrorKind::InvalidOptions

@@ -30,7 +30,7 @@
 //! // What the identity stores on chain, and what a resolver makes of it.
 //! let bytes = pack(&doc, Encoding::DeflateJson);
 //! let state = IdentityState { did_doc: Some(bytes), deleted_did: false, created_ms: 0,
-//!                             updated_ms: 0, version: 1 };
+//!                             updated_ms: 0, doc_version: 1, version: 1 };
 //! let history = DidHistory::single(&state);
 //! let result = resolve(&did.to_string(), "local", Some(&history), &ResolutionOptions::default());
 //! assert_eq!(result.document().unwrap().ed25519_public_key("key-1")?, [9; 32]);
@@ -48,7 +48,8 @@ mod resolution;
 mod validate;
 
 pub use dereference::{
-    dereference, percent_decode, DereferencingMetadata, DereferencingOptions, DereferencingResult,
+    dereference, percent_decode, selects_version, DereferencingMetadata, DereferencingOptions,
+    DereferencingResult,
 };
 pub use document::{
     DidDocument, DidDocumentBuilder, Jwk, KeyFormat, MethodRef, PublicKey, Relationship, Service,
@@ -58,6 +59,7 @@ pub use document::{
 pub use encoding::{pack, unpack, Encoding, FORMAT_VERSION, MAGIC, MAX_JSON_SIZE, PLACEHOLDER_DID};
 pub use history::{
     format_timestamp_ms, parse_datetime, DidHistory, DidVersion, IdentityState, StoredDocument,
+    FIRST_DOC_VERSION,
 };
 pub use id::{Did, DidUrl, LOCAL_NETWORK, MAX_NETWORK_LEN, METHOD};
 pub use media::{

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::history::{format_timestamp_ms, DidHistory, StoredDocument};
+use super::history::{format_timestamp_ms, DidHistory, StoredDocument, FIRST_DOC_VERSION};
 use super::media::{negotiate, Representation};
 use super::{unpack, Did, DidDocument, DidError, ErrorKind, MethodRef, ResolutionError};
 
@@ -110,7 +110,8 @@ pub struct DidDocumentMetadata {
     /// When the next version was written, if a later one exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_update: Option<String>,
-    /// The resolved version: the object version that wrote it, in decimal.
+    /// The resolved version: the document's version number (`doc_version`
+    /// on chain; 1 as created, one more per change), in decimal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// The next version's `versionId`, if a later one exists.
@@ -146,6 +147,13 @@ impl ResolutionOptions {
         serde_json::from_value(Value::Object(map)).map_err(|e| {
             ResolutionError::new(ErrorKind::InvalidOptions, format!("bad option: {e}"))
         })
+    }
+
+    /// Whether the options select a version (`versionId` or
+    /// `versionTime`): only then does resolution need the identity's older
+    /// versions; the latest one is resolved from the live object alone.
+    pub fn selects_version(&self) -> bool {
+        self.version_id.is_some() || self.version_time.is_some()
     }
 
     /// Checks the options as the draft orders it: unsupported ones first
@@ -206,7 +214,8 @@ impl ResolutionOptions {
 ///     deleted_did: false,
 ///     created_ms: 1_700_000_000_000,
 ///     updated_ms: 1_700_000_000_000,
-///     version: 3,
+///     doc_version: 3,
+///     version: 12,
 /// };
 /// let history = DidHistory::single(&state);
 /// let result = resolve(&did.to_string(), "local", Some(&history), &ResolutionOptions::default());
@@ -333,7 +342,11 @@ pub(crate) fn resolve_version(
     let next = versions.get(index + 1);
     let metadata = DidDocumentMetadata {
         created: Some(format_timestamp_ms(history.created_ms())),
-        updated: (index > 0).then(|| format_timestamp_ms(version.time_ms)),
+        // The first version was written at creation: it has no `updated`.
+        // Read from the number, not the index, so that a history of the
+        // latest version alone (`DidHistory::single`) gives the same answer.
+        updated: (version.version_id > FIRST_DOC_VERSION)
+            .then(|| format_timestamp_ms(version.time_ms)),
         deactivated: None,
         next_update: next.map(|n| format_timestamp_ms(n.time_ms)),
         version_id: Some(version.version_id.to_string()),
@@ -515,25 +528,32 @@ mod tests {
             .unwrap()
     }
 
-    fn state(version: u64, updated_ms: u64, did_doc: Option<Vec<u8>>) -> IdentityState {
+    fn state(
+        version: u64,
+        doc_version: u64,
+        updated_ms: u64,
+        did_doc: Option<Vec<u8>>,
+    ) -> IdentityState {
         IdentityState {
             deleted_did: did_doc.is_none(),
             did_doc,
             created_ms: 1_704_067_200_000,
             updated_ms,
+            doc_version,
             version,
         }
     }
 
-    /// Created with doc(1) at version 2, a proposal opened at 3 (document
-    /// unchanged), doc(2) written at 4, deactivated at 6.
+    /// Created with doc(1) at object version 2 (document version 1), a
+    /// proposal opened at 3 (document unchanged), doc(2) written at 4
+    /// (document version 2), deactivated at 6 (document version 3).
     fn history() -> DidHistory {
         let packed = |k| Some(pack(&doc(k), Encoding::DeflateJson));
         DidHistory::new(vec![
-            state(2, 1_704_067_200_000, packed(1)),
-            state(3, 1_704_067_200_000, packed(1)),
-            state(4, 1_709_210_096_789, packed(2)),
-            state(6, 1_709_300_000_000, Some(vec![])),
+            state(2, 1, 1_704_067_200_000, packed(1)),
+            state(3, 1, 1_704_067_200_000, packed(1)),
+            state(4, 2, 1_709_210_096_789, packed(2)),
+            state(6, 3, 1_709_300_000_000, Some(vec![])),
         ])
         .unwrap()
     }
@@ -543,7 +563,9 @@ mod tests {
             history().versions()[..2]
                 .iter()
                 .map(|v| match &v.document {
-                    StoredDocument::Live(b) => state(v.version_id, v.time_ms, Some(b.clone())),
+                    StoredDocument::Live(b) => {
+                        state(v.version_id + 10, v.version_id, v.time_ms, Some(b.clone()))
+                    }
                     _ => unreachable!(),
                 })
                 .collect(),
@@ -568,16 +590,41 @@ mod tests {
             json["didResolutionMetadata"],
             json!({"contentType": "application/did+ld+json"})
         );
-        // versionId is the object version that wrote the document (4), not
-        // the identity's latest version.
+        // versionId is the document's version number (2), not an object
+        // version.
         assert_eq!(
             json["didDocumentMetadata"],
-            json!({"created": "2024-01-01T00:00:00Z", "updated": "2024-02-29T12:34:56Z", "versionId": "4"})
+            json!({"created": "2024-01-01T00:00:00Z", "updated": "2024-02-29T12:34:56Z", "versionId": "2"})
         );
         assert_eq!(json["@context"], json!(RESOLUTION_CONTEXT));
         let back: ResolutionResult = serde_json::from_value(json).unwrap();
         assert_eq!(back, result);
         assert_eq!(result.http_status(), 200);
+    }
+
+    #[test]
+    fn the_latest_object_alone_resolves_as_the_whole_history_does() {
+        let packed = |k| Some(pack(&doc(k), Encoding::DeflateJson));
+        let states = [
+            state(2, 1, 1_704_067_200_000, packed(1)),
+            // A vote: the object moved, the document did not.
+            state(3, 1, 1_704_067_200_000, packed(1)),
+            state(4, 2, 1_709_210_096_789, packed(2)),
+            state(5, 2, 1_709_210_096_789, packed(2)),
+            state(6, 3, 1_709_300_000_000, Some(vec![])),
+            state(8, 4, 1_709_400_000_000, None),
+            // The identity deleted after its document.
+            state(9, 4, 1_709_400_000_000, None),
+        ];
+        for n in 1..=states.len() {
+            let full = DidHistory::new(states[..n].to_vec()).unwrap();
+            let latest = DidHistory::single(&states[n - 1]);
+            assert_eq!(
+                resolve(&did().to_string(), "local", Some(&latest), &opts(json!({}))),
+                resolve(&did().to_string(), "local", Some(&full), &opts(json!({}))),
+                "after {n} object versions"
+            );
+        }
     }
 
     #[test]
@@ -587,13 +634,13 @@ mod tests {
             &did().to_string(),
             "local",
             Some(&h),
-            &opts(json!({"versionId": "2"})),
+            &opts(json!({"versionId": "1"})),
         );
         assert_eq!(first.document(), Some(&doc(1)));
         let m = &first.did_document_metadata;
-        assert_eq!(m.version_id.as_deref(), Some("2"));
+        assert_eq!(m.version_id.as_deref(), Some("1"));
         assert_eq!(m.updated, None, "the first version was never updated");
-        assert_eq!(m.next_version_id.as_deref(), Some("4"));
+        assert_eq!(m.next_version_id.as_deref(), Some("2"));
         assert_eq!(m.next_update.as_deref(), Some("2024-02-29T12:34:56Z"));
         assert_eq!(m.deactivated, None);
 
@@ -601,12 +648,12 @@ mod tests {
             &did().to_string(),
             "local",
             Some(&h),
-            &opts(json!({"versionId": 4})),
+            &opts(json!({"versionId": 2})),
         );
         assert_eq!(numeric.document(), Some(&doc(2)));
         assert_eq!(
             numeric.did_document_metadata.next_version_id.as_deref(),
-            Some("6")
+            Some("3")
         );
 
         let at = resolve(
@@ -624,12 +671,13 @@ mod tests {
         );
         assert_eq!(at.document(), Some(&doc(2)));
 
-        // Object version 3 opened a proposal: it is not a document version.
+        // Object version 4 wrote doc(2), but versionId numbers documents:
+        // there is no fourth.
         let not_a_version = resolve(
             &did().to_string(),
             "local",
             Some(&h),
-            &opts(json!({"versionId": "3"})),
+            &opts(json!({"versionId": "4"})),
         );
         assert_eq!(kind(&not_a_version), Some(ErrorKind::NotFound));
         assert_eq!(
@@ -658,7 +706,7 @@ mod tests {
         assert!(result.is_deactivated());
         assert_eq!(
             result.did_document_metadata.version_id.as_deref(),
-            Some("6")
+            Some("3")
         );
         assert_eq!(result.http_status(), 410);
         let json = serde_json::to_value(&result).unwrap();
@@ -670,23 +718,24 @@ mod tests {
     fn deleted_did_is_deactivated_not_a_failure() {
         let mut states = vec![state(
             2,
+            1,
             1_704_067_200_000,
             Some(pack(&doc(1), Encoding::Json)),
         )];
-        states.push(state(5, 1_704_067_300_000, None));
+        states.push(state(5, 2, 1_704_067_300_000, None));
         let h = DidHistory::new(states).unwrap();
         let result = resolve(&did().to_string(), "local", Some(&h), &opts(json!({})));
         assert_eq!(result.error(), None);
         assert!(result.is_deactivated());
         assert_eq!(
             result.did_document_metadata.version_id.as_deref(),
-            Some("5")
+            Some("2")
         );
     }
 
     #[test]
     fn identity_without_a_document_is_not_found_with_empty_metadata() {
-        let mut s = state(2, 1_704_067_200_000, None);
+        let mut s = state(2, 1, 1_704_067_200_000, None);
         s.deleted_did = false;
         let result = resolve(
             &did().to_string(),
@@ -779,7 +828,7 @@ mod tests {
 
     #[test]
     fn unreadable_document_is_invalid_did_document() {
-        let h = DidHistory::single(&state(2, 0, Some(b"junk".to_vec())));
+        let h = DidHistory::single(&state(2, 1, 0, Some(b"junk".to_vec())));
         let result = resolve(&did().to_string(), "local", Some(&h), &opts(json!({})));
         assert_eq!(kind(&result), Some(ErrorKind::InvalidDidDocument));
         assert_eq!(result.did_document_metadata, DidDocumentMetadata::default());
@@ -810,7 +859,7 @@ mod tests {
 
         let mut bare = doc(1);
         bare.context.clear();
-        let h = DidHistory::single(&state(2, 0, Some(pack(&bare, Encoding::Json))));
+        let h = DidHistory::single(&state(2, 1, 0, Some(pack(&bare, Encoding::Json))));
         let ld = resolve(
             &did().to_string(),
             "local",
@@ -829,7 +878,7 @@ mod tests {
     fn relative_urls_are_expanded_on_request() {
         let mut d = doc(1);
         d.authentication = vec![MethodRef::Reference("#key-1".into())];
-        let h = DidHistory::single(&state(2, 0, Some(pack(&d, Encoding::Json))));
+        let h = DidHistory::single(&state(2, 1, 0, Some(pack(&d, Encoding::Json))));
         let plain = resolve(&did().to_string(), "local", Some(&h), &opts(json!({})));
         assert_eq!(
             plain.document().unwrap().authentication[0],

@@ -229,6 +229,9 @@ pub struct SubIdentityAccess {
 pub struct DocumentVersion {
     /// The identity object's version at which the document took this value.
     pub object_version: u64,
+    /// The document's version number (`doc_version`): the DID document
+    /// metadata's `versionId` of this version.
+    pub doc_version: u64,
     /// Clock milliseconds of the change.
     pub updated_ms: u64,
     /// The stored bytes (`Some([])` deactivated, `None` deleted).
@@ -405,11 +408,13 @@ impl IdentityClient {
                 continue;
             };
             let identity = OnChainIdentity::from_object(&object, self.client.network())?;
-            if out.last().map(|v| &v.did_doc) == Some(&identity.did_doc) {
+            // The package numbers the document's changes (as resolution does).
+            if out.last().map(|v| v.doc_version) == Some(identity.doc_version) {
                 continue;
             }
             out.push(DocumentVersion {
                 object_version: version.version,
+                doc_version: identity.doc_version,
                 updated_ms: identity.updated_ms,
                 did_doc: identity.did_doc,
                 did: did.clone(),

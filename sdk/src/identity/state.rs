@@ -58,8 +58,11 @@ pub struct OnChainIdentity {
     pub deleted: bool,
     /// Whether its DID document was deleted.
     pub deleted_did: bool,
-    /// The object's version (changes with every write; the DID document
+    /// The document's version number, kept by the identity package: 1 as
+    /// created, one more with every change of the document (the DID document
     /// metadata's `versionId`).
+    pub doc_version: u64,
+    /// The object's version (changes with every write, document or not).
     pub object_version: SequenceNumber,
     /// The version at which the identity became shared.
     pub initial_shared_version: SequenceNumber,
@@ -109,6 +112,7 @@ impl OnChainIdentity {
             package_version: raw.version,
             deleted: raw.deleted,
             deleted_did: raw.deleted_did,
+            doc_version: raw.doc_version,
             object_version: object.version(),
             initial_shared_version,
             proposals_bag: raw.did_doc.proposals.0,
@@ -194,6 +198,7 @@ impl OnChainIdentity {
             deleted_did: self.deleted_did,
             created_ms: self.created_ms,
             updated_ms: self.updated_ms,
+            doc_version: self.doc_version,
             version: self.object_version,
         }
     }
@@ -493,6 +498,7 @@ struct IdentityRaw {
     version: u64,
     deleted: bool,
     deleted_did: bool,
+    doc_version: u64,
 }
 
 #[derive(Deserialize)]

@@ -413,7 +413,7 @@ mod tests {
                 .status,
             404
         );
-        assert_eq!(answer(c, &d, Some("versionId=1"), None).await.status, 404);
+        assert_eq!(answer(c, &d, Some("versionId=99"), None).await.status, 404);
         assert_eq!(
             answer(c, &d, Some("versionId=1&versionId=2"), None)
                 .await

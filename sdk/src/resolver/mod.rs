@@ -1,13 +1,15 @@
-//! DID resolution against a chain: reads the object history of the
-//! `Identity` a `did:movid` DID names and builds the W3C results with
-//! [`did::resolve`] and [`did::dereference`]; [`http`] is the DID Resolution
-//! HTTP(S) binding (the Universal Resolver driver interface) on top.
+//! DID resolution against a chain: reads the `Identity` a `did:movid` DID
+//! names and builds the W3C results with [`did::resolve`] and
+//! [`did::dereference`]; [`http`] is the DID Resolution HTTP(S) binding (the
+//! Universal Resolver driver interface) on top.
 //!
-//! The document metadata's `versionId` is the object version of the
-//! transaction that wrote the resolved document (see [`did::DidHistory`]):
-//! it changes only when the document does, and can be read back with
-//! [`Client::get_object_at`]; `created` and `updated` are the identity's
-//! Clock timestamps.
+//! The document metadata's `versionId` is the document's version number,
+//! which the identity package keeps on chain (`doc_version`: 1 as created,
+//! one more with every document change, see [`did::DidHistory`]); `created`
+//! and `updated` are the identity's Clock timestamps, `updated` moving only
+//! with the document. So resolving the latest document reads one object,
+//! whatever the number of transactions (proposals, votes) that touched the
+//! identity; only `versionId`/`versionTime` read its object history.
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
@@ -50,7 +52,7 @@ pub async fn resolve_with(
     options: &ResolutionOptions,
 ) -> SdkResult<ResolutionResult> {
     let history = match Did::parse(did) {
-        Ok(parsed) => history(client, &parsed).await?,
+        Ok(parsed) => read(client, &parsed, options.selects_version()).await?,
         // `did::resolve` reports the parse error (INVALID_DID, METHOD_NOT_SUPPORTED).
         Err(_) => None,
     };
@@ -62,9 +64,10 @@ pub async fn resolve_with(
     ))
 }
 
-/// Resolves a parsed DID on `client`'s chain with default options.
+/// Resolves a parsed DID on `client`'s chain with default options (the
+/// latest document: one object read).
 pub async fn resolve_did(client: &dyn Client, did: &Did) -> SdkResult<ResolutionResult> {
-    let history = history(client, did).await?;
+    let history = latest(client, did).await?;
     Ok(did::resolve_did(
         did,
         client.network(),
@@ -80,7 +83,7 @@ pub async fn dereference(
     options: &DereferencingOptions,
 ) -> SdkResult<DereferencingResult> {
     let history = match DidUrl::parse(url) {
-        Ok(parsed) => history(client, parsed.did()).await?,
+        Ok(parsed) => read(client, parsed.did(), did::selects_version(url, options)).await?,
         Err(_) => None,
     };
     Ok(did::dereference(
@@ -91,8 +94,40 @@ pub async fn dereference(
     ))
 }
 
-/// The document history of the identity `did` names, or `None` when no
-/// identity of `client`'s network has its object ID.
+/// The full history when a version is selected, else the latest version.
+async fn read(
+    client: &dyn Client,
+    did: &Did,
+    selects_version: bool,
+) -> SdkResult<Option<DidHistory>> {
+    if selects_version {
+        history(client, did).await
+    } else {
+        latest(client, did).await
+    }
+}
+
+/// The latest document version of the identity `did` names, from its live
+/// object alone (one read, whatever its history), or `None` when no identity
+/// of `client`'s network has its object ID.
+pub async fn latest(client: &dyn Client, did: &Did) -> SdkResult<Option<DidHistory>> {
+    let network = client.network();
+    if did.network() != network {
+        return Ok(None);
+    }
+    match client.get_object(ObjectID(*did.object_id())).await? {
+        Some(o) if o.type_() == Some(&identity_type()) => Ok(Some(DidHistory::single(
+            &OnChainIdentity::from_object(&o, network)?.state(),
+        ))),
+        // An object that is not an identity has no DID document.
+        _ => Ok(None),
+    }
+}
+
+/// The document history of the identity `did` names (every object version:
+/// its cost grows with the identity's transactions; needed only to select an
+/// older version), or `None` when no identity of `client`'s network has its
+/// object ID.
 pub async fn history(client: &dyn Client, did: &Did) -> SdkResult<Option<DidHistory>> {
     let network = client.network();
     if did.network() != network {

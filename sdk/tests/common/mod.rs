@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod counting;
+
 use std::sync::Arc;
 
 use movid_runtime::crypto::KeyPair;

@@ -670,6 +670,8 @@ pub async fn document_history_lists_every_version(client: Arc<dyn Client>) {
     assert!(history
         .windows(2)
         .all(|v| v[0].object_version < v[1].object_version));
+    let numbers: Vec<u64> = history.iter().map(|v| v.doc_version).collect();
+    assert_eq!(numbers, [1, 2, 3, 4]);
     assert_eq!(history[2].updated_ms, history[1].updated_ms + 60_000);
     // Each version can be read back at its object version.
     let at = client

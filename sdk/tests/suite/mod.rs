@@ -70,6 +70,7 @@ macro_rules! client_suite {
             resolution_tests::live_did_resolves_to_its_document,
             resolution_tests::opening_a_proposal_does_not_change_the_version_id,
             resolution_tests::older_versions_resolve_by_version_id_and_time,
+            resolution_tests::resolving_the_latest_version_of_a_busy_identity_reads_no_history,
             resolution_tests::deactivated_did_resolves_without_document,
             resolution_tests::deleted_did_resolves_as_deactivated,
             resolution_tests::unknown_did_is_not_found,

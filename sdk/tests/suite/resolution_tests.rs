@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use movid_sdk::did::{
-    format_timestamp_ms, DereferencingOptions, Did, DidDocumentMetadata, ErrorKind,
-    ResolutionOptions,
+    self, format_timestamp_ms, DereferencingOptions, Did, DidDocumentMetadata, ErrorKind,
+    ResolutionOptions, ResolutionResult,
 };
-use movid_sdk::resolver::{dereference, resolve, resolve_with};
+use movid_sdk::resolver::{dereference, history, resolve, resolve_with};
 use movid_sdk::{Client, SdkError};
 use serde_json::json;
 
+use crate::common::counting::CountingClient;
 use crate::common::World;
 
 fn options(v: serde_json::Value) -> ResolutionOptions {
@@ -37,7 +38,9 @@ pub async fn live_did_resolves_to_its_document(client: Arc<dyn Client>) {
     assert_eq!(meta.created, Some(format_timestamp_ms(read.created_ms)));
     assert_eq!(meta.updated, Some(format_timestamp_ms(read.updated_ms)));
     assert_ne!(meta.created, meta.updated);
-    assert_eq!(meta.version_id, Some(read.object_version.to_string()));
+    // The second document version: the identity was created with an empty one.
+    assert_eq!(read.doc_version, 2);
+    assert_eq!(meta.version_id, Some("2".to_owned()));
     assert_eq!(meta.deactivated, None);
     assert_eq!(meta.next_version_id, None);
 }
@@ -56,10 +59,133 @@ pub async fn opening_a_proposal_does_not_change_the_version_id(client: Arc<dyn C
     let after = resolve(&*client, &identity.did.to_string()).await.unwrap();
     assert_eq!(after.document(), before.document());
     assert_eq!(after.did_document_metadata, before.did_document_metadata);
+    assert_eq!(moved.doc_version, identity.doc_version);
     assert_eq!(
         after.did_document_metadata.version_id,
-        Some(identity.object_version.to_string())
+        Some(identity.doc_version.to_string())
     );
+}
+
+/// Resolves the latest version of `did` through `client`, asserts it read
+/// no object history and that it equals the resolution from the whole
+/// history (what resolving the latest version cost before it was O(1)).
+async fn latest_without_history(client: &CountingClient, did: &str) -> ResolutionResult {
+    let reads = client.history_reads();
+    let latest = resolve(client, did).await.unwrap();
+    assert_eq!(
+        client.history_reads(),
+        reads,
+        "resolving the latest version of {did} read its object history"
+    );
+    let full = history(client, &Did::parse(did).unwrap()).await.unwrap();
+    let from_history = did::resolve(
+        did,
+        client.network(),
+        full.as_ref(),
+        &ResolutionOptions::default(),
+    );
+    assert_eq!(latest, from_history);
+    latest
+}
+
+pub async fn resolving_the_latest_version_of_a_busy_identity_reads_no_history(
+    client: Arc<dyn Client>,
+) {
+    let w = World::new(client.clone());
+    let identity = w.identity(&[0, 1], 2).await;
+    let did = identity.did.to_string();
+    let counting = CountingClient::new(client.clone());
+    let (alice, bob) = (
+        w.controller(&identity, 0).await,
+        w.controller(&identity, 1).await,
+    );
+    let doc = w.doc(&identity, 0);
+
+    // Many transactions touch the identity without changing its document.
+    let update = alice.propose_document(&doc).await.unwrap().proposal_id;
+    for _ in 0..10 {
+        bob.approve(update).await.unwrap();
+        bob.remove_approval(update).await.unwrap();
+    }
+    let busy = w.ids.get_identity(identity.id).await.unwrap();
+    assert!(busy.object_version >= identity.object_version + 20);
+    let created = latest_without_history(&counting, &did).await;
+    assert_eq!(
+        created.did_document_metadata.version_id.as_deref(),
+        Some("1")
+    );
+    assert_eq!(created.did_document_metadata.updated, None);
+
+    client.advance_clock(3_000).await.unwrap();
+    bob.approve(update).await.unwrap();
+    bob.execute(update).await.unwrap();
+    let updated = latest_without_history(&counting, &did).await;
+    assert_eq!(updated.document(), Some(&doc));
+    assert_eq!(
+        updated.did_document_metadata.version_id.as_deref(),
+        Some("2")
+    );
+    assert!(updated.did_document_metadata.updated.is_some());
+
+    // Writing the same document again is no new version, even later.
+    client.advance_clock(3_000).await.unwrap();
+    let same = alice.propose_document(&doc).await.unwrap().proposal_id;
+    bob.approve(same).await.unwrap();
+    bob.execute(same).await.unwrap();
+    let again = latest_without_history(&counting, &did).await;
+    assert_eq!(again.did_document_metadata, updated.did_document_metadata);
+
+    // Dereferencing without a version reads no history either.
+    let reads = counting.history_reads();
+    let key = dereference(
+        &counting,
+        &format!("{did}#key-1"),
+        &DereferencingOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(key.error(), None);
+    assert_eq!(counting.history_reads(), reads);
+
+    // An older version needs the history, by option or in the DID URL.
+    let old = resolve_with(&counting, &did, &options(json!({"versionId": "1"})))
+        .await
+        .unwrap();
+    assert_eq!(
+        old.did_document_metadata.next_version_id.as_deref(),
+        Some("2")
+    );
+    assert_eq!(counting.history_reads(), reads + 1);
+    let old = dereference(
+        &counting,
+        &format!("{did}?versionId=1"),
+        &DereferencingOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(old.content_metadata.next_version_id.as_deref(), Some("2"));
+    assert_eq!(counting.history_reads(), reads + 2);
+
+    // Deactivation, deletion of the document, then of the identity.
+    for step in 0..3 {
+        client.advance_clock(3_000).await.unwrap();
+        let proposal = match step {
+            0 => alice.propose_deactivation().await,
+            1 => alice.propose_did_deletion().await,
+            _ => alice.propose_identity_deletion().await,
+        }
+        .unwrap()
+        .proposal_id;
+        bob.approve(proposal).await.unwrap();
+        bob.execute(proposal).await.unwrap();
+        let result = latest_without_history(&counting, &did).await;
+        assert!(result.is_deactivated());
+        let expected = if step == 0 { "3" } else { "4" };
+        assert_eq!(
+            result.did_document_metadata.version_id.as_deref(),
+            Some(expected)
+        );
+    }
 }
 
 pub async fn older_versions_resolve_by_version_id_and_time(client: Arc<dyn Client>) {
