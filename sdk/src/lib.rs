@@ -64,6 +64,7 @@ pub mod did;
 mod error;
 pub mod identity;
 pub mod keys;
+pub mod offline;
 pub mod resolver;
 pub mod rpc;
 pub mod sim;

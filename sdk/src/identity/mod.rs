@@ -54,7 +54,7 @@ use std::sync::Arc;
 
 use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeTag};
 
-pub use controller::Controller;
+pub use controller::{Controller, ControllerAction};
 pub use error::IdentityError;
 pub use state::{
     ConfigChange, ControllerCap, ControllerInfo, DelegationToken, NewController, OnChainIdentity,

@@ -15,6 +15,7 @@
 
 pub mod client_tests;
 pub mod identity_tests;
+pub mod offline_tests;
 pub mod resolution_tests;
 
 /// Generates one `#[tokio::test]` per suite function for `$factory`, an
@@ -67,6 +68,11 @@ macro_rules! client_suite {
             identity_tests::deleted_identity_refuses_operations,
             identity_tests::identity_deletion_needs_the_threshold,
             identity_tests::non_controller_has_no_controller_handle,
+            offline_tests::sponsored_transaction_takes_gas_from_the_sponsors_coin,
+            offline_tests::sponsored_transaction_without_the_sponsors_signature_is_refused,
+            offline_tests::sponsor_signature_over_other_bytes_is_refused,
+            offline_tests::unsigned_bytes_round_trip_through_base64,
+            offline_tests::controller_approval_is_built_sponsored_and_signed_elsewhere,
             resolution_tests::live_did_resolves_to_its_document,
             resolution_tests::opening_a_proposal_does_not_change_the_version_id,
             resolution_tests::older_versions_resolve_by_version_id_and_time,
