@@ -65,6 +65,7 @@ mod error;
 pub mod identity;
 pub mod keys;
 pub mod offline;
+pub mod paging;
 pub mod resolver;
 pub mod rpc;
 pub mod sim;
