@@ -47,6 +47,25 @@ use crate::client::Client;
 use crate::error::{SdkError, SdkResult};
 use crate::tx::{submit, Signer, TransactionResponse};
 
+/// A party known by address only, its key kept elsewhere: builders and
+/// identity controllers prepare transactions for it
+/// (`IdentityClient::controller(id, &AddressOnly(addr))`, then
+/// `Controller::transaction`), and any attempt to sign with it fails with
+/// [`SdkError::MissingSignature`] before anything is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddressOnly(pub Address);
+
+#[async_trait::async_trait]
+impl Signer for AddressOnly {
+    fn address(&self) -> Address {
+        self.0
+    }
+
+    async fn sign_transaction(&self, _data: &TransactionData) -> SdkResult<Signature> {
+        Err(SdkError::MissingSignature { signer: self.0 })
+    }
+}
+
 /// Base64 (standard alphabet, padded) of the BCS of `data`.
 pub fn encode_transaction(data: &TransactionData) -> String {
     STANDARD.encode(bcs::to_bytes(data).expect("transaction data serializes"))

@@ -10,7 +10,7 @@ use movid_sdk::client::coin_balance;
 use movid_sdk::identity::ControllerAction;
 use movid_sdk::offline::{
     decode_signature, decode_transaction, encode_signature, encode_transaction, execute_signed,
-    required_signers, sign_as,
+    required_signers, sign_as, AddressOnly,
 };
 use movid_sdk::tx::TransactionBuilder;
 use movid_sdk::{Client, SdkError};
@@ -217,8 +217,15 @@ pub async fn controller_approval_is_built_sponsored_and_signed_elsewhere(client:
     let doc = w.doc(&identity, 0);
     let proposal = alice.propose_document(&doc).await.unwrap().proposal_id;
 
-    // Bob's approval, sponsored by Carol, built without executing.
-    let bob = w.controller(&identity, 1).await;
+    // Bob's approval, sponsored by Carol, built without executing and
+    // without Bob's key: only his address is known here.
+    let bob_elsewhere = AddressOnly(w.bob().address());
+    let bob = w.ids.controller(identity.id, &bob_elsewhere).await.unwrap();
+    let refused = bob.approve(proposal).await;
+    assert!(
+        matches!(refused, Err(SdkError::MissingSignature { signer }) if signer == w.bob().address()),
+        "{refused:?}"
+    );
     let mut tx = bob
         .transaction(&ControllerAction::Approve(proposal))
         .await
