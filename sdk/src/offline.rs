@@ -9,6 +9,10 @@
 //! sponsors the gas, the gas owner ([`required_signers`]); the node refuses
 //! a transaction whose signatures are not exactly those.
 //!
+//! A sponsor's signature covers the whole transaction, gas coin included:
+//! commands may use `GasCoin`, which is then the sponsor's coin. A sponsor
+//! decodes and reads the bytes before signing them.
+//!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! use movid_runtime::genesis::dev_keys;

@@ -74,6 +74,7 @@ macro_rules! client_suite {
             offline_tests::sponsor_signature_over_other_bytes_is_refused,
             offline_tests::unsigned_bytes_round_trip_through_base64,
             offline_tests::controller_approval_is_built_sponsored_and_signed_elsewhere,
+            offline_tests::builder_executes_a_sponsored_transaction_with_both_keys,
             paging_tests::dids_controlled_by_finds_identities_reached_through_a_delegation_token,
             paging_tests::owned_objects_are_paged_by_id_without_gaps_or_repeats,
             paging_tests::object_and_document_histories_are_paged,

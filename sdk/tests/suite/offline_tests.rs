@@ -263,3 +263,27 @@ pub async fn controller_approval_is_built_sponsored_and_signed_elsewhere(client:
     assert!(resolved.proposal(proposal).is_none());
     assert_eq!(resolved.document().unwrap().unwrap(), doc);
 }
+
+pub async fn builder_executes_a_sponsored_transaction_with_both_keys(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let (sender, coin) = account_with_one_coin(&w).await;
+    let mut tx = TransactionBuilder::new(&*client, sender.address());
+    tx.sponsor(w.carol().address());
+    let input = tx.object(coin).await.unwrap();
+    let to = tx.pure(&w.bob().address());
+    tx.transfer_objects(vec![input], to);
+    // Dave is not the sponsor named: refused before anything is signed.
+    assert!(matches!(
+        tx.execute_sponsored(&sender, w.dave()).await,
+        Err(SdkError::NotASigner { signer, .. }) if signer == w.dave().address()
+    ));
+    assert_eq!(w.object(coin).await.owner.address(), Some(sender.address()));
+    let response = tx.execute_sponsored(&sender, w.carol()).await.unwrap();
+    assert_eq!(
+        response.effects.gas_object.1.address(),
+        Some(w.carol().address())
+    );
+    let moved = w.object(coin).await;
+    assert_eq!(moved.owner.address(), Some(w.bob().address()));
+    assert_eq!(coin_balance(&moved), 5 * MOVID);
+}
