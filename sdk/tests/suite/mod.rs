@@ -79,6 +79,7 @@ macro_rules! client_suite {
             paging_tests::owned_objects_are_paged_by_id_without_gaps_or_repeats,
             paging_tests::object_and_document_histories_are_paged,
             paging_tests::events_are_paged_by_cursor_and_a_foreign_cursor_is_refused,
+            paging_tests::events_past_the_node_query_cap_are_refused_not_truncated,
             resolution_tests::live_did_resolves_to_its_document,
             resolution_tests::opening_a_proposal_does_not_change_the_version_id,
             resolution_tests::older_versions_resolve_by_version_id_and_time,

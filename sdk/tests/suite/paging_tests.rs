@@ -7,7 +7,8 @@ use std::sync::Arc;
 use movid_runtime::store::EventFilter;
 use movid_runtime::types::{Address, ObjectID};
 use movid_sdk::identity::{event_type, permissions};
-use movid_sdk::paging::EventCursor;
+use movid_sdk::paging::{EventCursor, MAX_EVENTS_PER_QUERY};
+use movid_sdk::tx::{struct_tag, TransactionBuilder};
 use movid_sdk::{Client, SdkError};
 
 use crate::common::{World, MOVID};
@@ -193,4 +194,81 @@ pub async fn events_are_paged_by_cursor_and_a_foreign_cursor_is_refused(client: 
         client.events_page(filter, Some(foreign), 2).await,
         Err(SdkError::InvalidArgument(_))
     ));
+}
+
+/// Publishes a package whose `burst(n)` emits `n` `Ping { i }` events, and
+/// calls it until `total` events exist; returns the filter for them.
+async fn ping_events(w: &World, total: u64) -> EventFilter {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    std::fs::write(
+        dir.path().join("Move.toml"),
+        "[package]\nname = \"Burst\"\n\n[dependencies]\nMovid = { builtin = true }\n\n[addresses]\nburst = \"0x0\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sources/burst.move"),
+        r#"module burst::burst {
+    use movid::event;
+    struct Ping has copy, drop { i: u64 }
+    public entry fun burst(n: u64) {
+        let i = 0;
+        while (i < n) { event::emit(Ping { i }); i = i + 1 }
+    }
+}"#,
+    )
+    .unwrap();
+    let package = movid_runtime::build::build_package(dir.path(), &Default::default()).unwrap();
+    let mut tx = TransactionBuilder::new(&*w.client, w.alice().address());
+    let cap = tx.publish(package.module_bytes(), package.dependencies.clone());
+    let me = tx.pure(&w.alice().address());
+    tx.transfer_objects(vec![cap], me);
+    let response = tx.execute(w.alice()).await.unwrap();
+    let package_id = response
+        .created
+        .iter()
+        .find(|o| o.as_package().is_some())
+        .unwrap()
+        .id();
+    let mut left = total;
+    while left > 0 {
+        let n = left.min(600);
+        let mut tx = TransactionBuilder::new(&*w.client, w.alice().address());
+        let arg = tx.pure(&n);
+        tx.move_call(package_id, "burst", "burst", vec![], vec![arg]);
+        tx.execute(w.alice()).await.unwrap();
+        left -= n;
+    }
+    EventFilter {
+        type_: Some(struct_tag(package_id, "burst", "Ping", vec![])),
+        ..Default::default()
+    }
+}
+
+pub async fn events_past_the_node_query_cap_are_refused_not_truncated(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let filter = ping_events(&w, 1200).await;
+    // Pages within the first 1000 events come back whole.
+    let mut cursor = None;
+    let mut seen = 0;
+    while seen < 900 {
+        let page = client
+            .events_page(filter.clone(), cursor, 300)
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 300);
+        seen += page.items.len();
+        cursor = page.next_cursor;
+    }
+    // The next page would end past the 1000th: named, not cut short.
+    let refused = client.events_page(filter.clone(), cursor, 300).await;
+    assert!(
+        matches!(&refused, Err(SdkError::InvalidArgument(m)) if m.contains(&MAX_EVENTS_PER_QUERY.to_string())),
+        "{:?}",
+        refused.map(|p| (p.items.len(), p.next_cursor))
+    );
+    // One that ends at the 1000th still works, and says more may follow.
+    let page = client.events_page(filter, cursor, 99).await.unwrap();
+    assert_eq!(page.items.len(), 99);
+    assert!(page.has_next_page());
 }
