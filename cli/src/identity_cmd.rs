@@ -40,6 +40,11 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
     },
+    /// List the DIDs an address reaches through a ControllerCap or a DelegationToken it holds.
+    Controlled {
+        /// Alias or address (default: the active address).
+        address: Option<String>,
+    },
     /// List an identity's open proposals.
     Proposals {
         /// The DID.
@@ -518,6 +523,15 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let i = ids.get_identity(id).await.map_err(e)?;
             let v = identity_json(&i);
             out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
+        }
+        IdentityCommand::Controlled { address } => {
+            let who = match address {
+                Some(a) => addr(&a)?,
+                None => Address(*ctx.wallet.active()?.as_bytes()),
+            };
+            let dids = ids.dids_controlled_by(who).await.map_err(e)?;
+            let list: Vec<String> = dids.iter().map(|d| d.to_string()).collect();
+            out.print(&json!({ "address": who, "dids": list }), || list.join("\n"));
         }
         IdentityCommand::Proposals { did } => {
             let (_, id) = parse_did(&did)?;

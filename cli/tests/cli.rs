@@ -314,6 +314,11 @@ fn a_delegation_token_is_revoked_and_unrevoked() {
     ]);
     let token_id = token["token"].as_str().unwrap().to_string();
     assert_eq!(token["permissions"], 3);
+    // dev1 reaches the identity through the token alone.
+    let controlled = env.json(&["identity", "controlled", &b]);
+    assert_eq!(controlled["dids"], serde_json::json!([did]));
+    let nobody = env.json(&["identity", "controlled", &alias_address(&env, "dev2")]);
+    assert_eq!(nobody["dids"], serde_json::json!([]));
     env.json(&["identity", "revoke-token", &did, &token_id]);
     let shown = env.json(&["identity", "show", &did]);
     assert!(shown.to_string().contains(&token_id[2..10]) || shown["controllers"].is_array());
