@@ -1,4 +1,4 @@
-//! `movid client publish|call|object|objects|tx|events|faucet|gas`.
+//! `movid client publish|call|sign|execute-signed|object|objects|tx|events|faucet|gas`.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -84,6 +84,22 @@ pub enum ClientCommand {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Sign base64 BCS TransactionData (from --serialize-unsigned) with the active key, as its
+    /// sender or its sponsor; prints the base64 signature.
+    Sign {
+        /// The transaction bytes, base64.
+        #[arg(long)]
+        tx: String,
+    },
+    /// Execute base64 BCS TransactionData with signatures gathered elsewhere (`client sign`).
+    ExecuteSigned {
+        /// The transaction bytes, base64.
+        #[arg(long)]
+        tx: String,
+        /// The signatures, base64: the sender's, and the sponsor's when there is one.
+        #[arg(long, num_args = 1.., required = true)]
+        signature: Vec<String>,
+    },
     /// Get a gas coin from the node's faucet.
     Faucet {
         /// Alias or address (default: the active address).
@@ -165,6 +181,9 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             let cap = tx.publish(pkg.module_bytes(), pkg.dependencies.clone());
             let me = tx.pure(&Signer::address(&signer));
             tx.transfer_objects(vec![cap], me);
+            if let Some(u) = ctx.unsigned {
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
             let resp = tx.execute(&signer).await.map_err(e)?;
             // The package is the created object holding modules: an `init` may freeze objects
             // of its own (every coin's metadata), so "the first immutable object" is not it.
@@ -292,6 +311,9 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 );
             }
             tx.move_call(package, &module, &function, type_args, call_args);
+            if let Some(u) = ctx.unsigned {
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
             if dry_run {
                 let data = tx.build().await.map_err(e)?;
                 let r = client.dry_run(data).await.map_err(e)?;
@@ -332,6 +354,10 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 }
                 s
             });
+        }
+        ClientCommand::Sign { tx } => crate::offline::sign(&tx, &ctx, out).await?,
+        ClientCommand::ExecuteSigned { tx, signature } => {
+            crate::offline::execute_signed(&tx, &signature, &ctx, out).await?
         }
         ClientCommand::Object { id } => {
             let o = client.get_object(id).await.map_err(e)?.ok_or_else(|| {

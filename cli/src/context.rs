@@ -7,6 +7,7 @@ use std::sync::Arc;
 use movid_sdk::client::{Client, InProcessClient};
 use movid_sdk::keys::Committer;
 use movid_sdk::rpc::RpcClient;
+use movid_sdk::runtime::types::Address;
 use movid_sdk::SdkError;
 
 use crate::output::{CliError, CliResult};
@@ -22,6 +23,15 @@ pub struct Context {
     /// Keys and aliases.
     pub wallet: Wallet,
     rpc: Option<String>,
+    /// `--serialize-unsigned`: print transactions instead of executing them, with this sponsor.
+    pub unsigned: Option<Unsigned>,
+}
+
+/// How `--serialize-unsigned` builds transactions.
+#[derive(Clone, Copy, Debug)]
+pub struct Unsigned {
+    /// Who pays for gas (`--sponsor`), when not the sender.
+    pub sponsor: Option<Address>,
 }
 
 impl Context {
@@ -48,7 +58,20 @@ impl Context {
             client,
             wallet,
             rpc,
+            unsigned: None,
         })
+    }
+
+    /// Applies `--serialize-unsigned` and `--sponsor`.
+    pub fn unsigned(mut self, serialize: bool, sponsor: Option<&str>) -> CliResult<Context> {
+        if serialize {
+            let sponsor = match sponsor {
+                Some(s) => Some(Address(*self.wallet.resolve(s)?.as_bytes())),
+                None => None,
+            };
+            self.unsigned = Some(Unsigned { sponsor });
+        }
+        Ok(self)
     }
 
     /// The active key's committer.

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use movid_runtime::types::{Address, ObjectID};
 use movid_sdk::did::{self, Did, DidDocument};
 use movid_sdk::identity::{
-    permissions, ConfigChange, NewController, OnChainIdentity, ProposalOutcome,
+    permissions, ConfigChange, ControllerAction, NewController, OnChainIdentity, ProposalOutcome,
 };
 use movid_sdk::tx::Signer;
 use movid_sdk::IdentityClient;
@@ -40,6 +40,11 @@ pub enum IdentityCommand {
     Show {
         /// The DID.
         did: String,
+    },
+    /// List the DIDs an address reaches through a ControllerCap or a DelegationToken it holds.
+    Controlled {
+        /// Alias or address (default: the active address).
+        address: Option<String>,
     },
     /// List an identity's open proposals.
     Proposals {
@@ -542,6 +547,15 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let v = identity_json(&i);
             out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
         }
+        IdentityCommand::Controlled { address } => {
+            let who = match address {
+                Some(a) => addr(&a)?,
+                None => Address(*ctx.wallet.active()?.as_bytes()),
+            };
+            let dids = ids.dids_controlled_by(who).await.map_err(e)?;
+            let list: Vec<String> = dids.iter().map(|d| d.to_string()).collect();
+            out.print(&json!({ "address": who, "dids": list }), || list.join("\n"));
+        }
         IdentityCommand::Proposals { did } => {
             let (_, id) = parse_did(&did)?;
             let i = ids.get_identity(id).await.map_err(e)?;
@@ -569,13 +583,15 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 .await
                 .map_err(e)?
                 .with_expiration(expiration);
-            let o = match p {
+            let action = match p {
                 ProposeCommand::UpdateDoc { doc, .. } => {
-                    c.propose_document(&read_doc(&doc, Some(&did))?).await
+                    let doc = read_doc(&doc, Some(&did))?;
+                    doc.validate_for_chain().map_err(|err| e(err.into()))?;
+                    ControllerAction::ProposeDocument(did::pack(&doc, did::Encoding::DeflateJson))
                 }
-                ProposeCommand::Deactivate { .. } => c.propose_deactivation().await,
-                ProposeCommand::DeleteDoc { .. } => c.propose_did_deletion().await,
-                ProposeCommand::Delete { .. } => c.propose_identity_deletion().await,
+                ProposeCommand::Deactivate { .. } => ControllerAction::ProposeDeactivation,
+                ProposeCommand::DeleteDoc { .. } => ControllerAction::ProposeDidDeletion,
+                ProposeCommand::Delete { .. } => ControllerAction::ProposeIdentityDeletion,
                 ProposeCommand::Config {
                     add,
                     remove,
@@ -602,7 +618,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                             .update
                             .push((ObjectID::from_str(&cap).map_err(CliError::plain)?, vp));
                     }
-                    c.propose_config_change(&change).await
+                    ControllerAction::ProposeConfigChange(change)
                 }
                 ProposeCommand::Send { object, to, .. } => {
                     if object.len() != to.len() || object.is_empty() {
@@ -616,11 +632,28 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                         .zip(&to)
                         .map(|(o, t)| Ok((*o, addr(t)?)))
                         .collect::<CliResult<Vec<_>>>()?;
+                    ControllerAction::ProposeSend(transfers)
+                }
+            };
+            if let Some(u) = ctx.unsigned {
+                let mut tx = c.transaction(&action).await.map_err(e)?;
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
+            let o = match action {
+                ControllerAction::ProposeDocument(bytes) => c.propose_document_bytes(bytes).await,
+                ControllerAction::ProposeDeactivation => c.propose_deactivation().await,
+                ControllerAction::ProposeDidDeletion => c.propose_did_deletion().await,
+                ControllerAction::ProposeIdentityDeletion => c.propose_identity_deletion().await,
+                ControllerAction::ProposeConfigChange(change) => {
+                    c.propose_config_change(&change).await
+                }
+                ControllerAction::ProposeSend(transfers) => {
                     let pid = c.propose_send(&transfers).await.map_err(e)?;
                     let v = json!({ "proposal_id": pid, "executed": false });
                     print_outcome(out, &v);
                     return Ok(());
                 }
+                other => unreachable!("not a proposal: {other:?}"),
             }
             .map_err(e)?;
             let v = outcome(&ids, id, o).await;
@@ -629,6 +662,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::Approve { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
+            if let Some(u) = ctx.unsigned {
+                let mut tx = c
+                    .transaction(&ControllerAction::Approve(proposal))
+                    .await
+                    .map_err(e)?;
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
             let r = c.approve(proposal).await.map_err(e)?;
             let i = ids.get_identity(id).await.map_err(e)?;
             let votes = i
@@ -642,6 +682,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::Execute { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
+            if let Some(u) = ctx.unsigned {
+                let mut tx = c
+                    .transaction(&ControllerAction::Execute(proposal))
+                    .await
+                    .map_err(e)?;
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
             let r = c.execute(proposal).await.map_err(e)?;
             out.print(
                 &json!({ "proposal_id": proposal, "executed": true, "digest": r.digest }),
@@ -651,6 +698,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::Reject { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
+            if let Some(u) = ctx.unsigned {
+                let mut tx = c
+                    .transaction(&ControllerAction::Reject(proposal))
+                    .await
+                    .map_err(e)?;
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
             let r = c.reject(proposal).await.map_err(e)?;
             let i = ids.get_identity(id).await.map_err(e)?;
             let deleted = !i.proposal_ids.contains(&proposal);
@@ -668,6 +722,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::RemoveApproval { did, proposal } => {
             let (_, id) = parse_did(&did)?;
             let c = ids.controller(id, &signer).await.map_err(e)?;
+            if let Some(u) = ctx.unsigned {
+                let mut tx = c
+                    .transaction(&ControllerAction::RemoveApproval(proposal))
+                    .await
+                    .map_err(e)?;
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
             let r = c.remove_approval(proposal).await.map_err(e)?;
             out.print(
                 &json!({ "proposal_id": proposal, "digest": r.digest }),

@@ -9,6 +9,7 @@ mod identity_cmd;
 mod keys_cmd;
 mod move_cmd;
 mod node_cmd;
+mod offline;
 mod output;
 mod signer;
 mod wallet;
@@ -37,6 +38,15 @@ struct Cli {
     /// MOVID_SIGNER_CA, MOVID_SIGNER_CERT, MOVID_SIGNER_KEY; MOVID_SIGNER_NAME for the server name).
     #[arg(long, global = true, env = "MOVID_SIGNER")]
     signer: Option<String>,
+    /// Do not sign or execute: print the transaction as base64 BCS TransactionData, to be
+    /// signed with `movid client sign` and run with `movid client execute-signed` (accepted by
+    /// `client call|publish` and `identity propose|approve|execute|reject|remove-approval`).
+    #[arg(long, global = true)]
+    serialize_unsigned: bool,
+    /// With --serialize-unsigned: this alias or address pays for gas from its own coins and
+    /// signs too.
+    #[arg(long, global = true, requires = "serialize_unsigned")]
+    sponsor: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,28 +88,48 @@ pub fn movid_home() -> PathBuf {
     home.join(".movid")
 }
 
+/// Whether `command` can print its transaction unsigned instead of executing it.
+fn builds_a_transaction(command: &Command) -> bool {
+    use client_cmd::ClientCommand as C;
+    use identity_cmd::IdentityCommand as I;
+    matches!(
+        command,
+        Command::Client(C::Call { .. } | C::Publish { .. })
+            | Command::Identity(
+                I::Propose(_)
+                    | I::Approve { .. }
+                    | I::Execute { .. }
+                    | I::Reject { .. }
+                    | I::RemoveApproval { .. }
+            )
+    )
+}
+
 fn run(cli: Cli, out: Output) -> CliResult<()> {
     signer::select(cli.signer.as_deref())?;
+    if cli.serialize_unsigned && !builds_a_transaction(&cli.command) {
+        // Ignoring the flag would sign and execute what the caller wanted only serialized.
+        return Err(output::CliError::new(
+            "--serialize-unsigned is not supported by this command",
+            "use it with `client call|publish` or `identity propose|approve|execute|reject|remove-approval`",
+        ));
+    }
+    let connect = |rpc, data_dir| {
+        context::Context::connect(rpc, data_dir)?
+            .unsigned(cli.serialize_unsigned, cli.sponsor.as_deref())
+    };
     match cli.command {
         Command::Start(args) => node_cmd::start(args, cli.data_dir, out),
         Command::Move(cmd) => move_cmd::run(cmd, out),
         Command::Keys(cmd) => keys_cmd::run(cmd, out),
         Command::Bench(args) => bench_cmd::run(args, out),
-        Command::Client(cmd) => {
-            client_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
-        }
-        Command::Identity(cmd) => {
-            identity_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
-        }
+        Command::Client(cmd) => client_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
+        Command::Identity(cmd) => identity_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
         Command::Did(identity_cmd::DidCommand::Validate { doc }) => {
             identity_cmd::validate_doc(&doc, out)
         }
-        Command::Did(cmd) => {
-            identity_cmd::run_did(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
-        }
-        Command::Access(cmd) => {
-            access_cmd::run(cmd, context::Context::connect(cli.rpc, cli.data_dir)?, out)
-        }
+        Command::Did(cmd) => identity_cmd::run_did(cmd, connect(cli.rpc, cli.data_dir)?, out),
+        Command::Access(cmd) => access_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
     }
 }
 

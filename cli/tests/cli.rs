@@ -344,6 +344,11 @@ fn a_delegation_token_is_revoked_and_unrevoked() {
     ]);
     let token_id = token["token"].as_str().unwrap().to_string();
     assert_eq!(token["permissions"], 3);
+    // dev1 reaches the identity through the token alone.
+    let controlled = env.json(&["identity", "controlled", &b]);
+    assert_eq!(controlled["dids"], serde_json::json!([did]));
+    let nobody = env.json(&["identity", "controlled", &alias_address(&env, "dev2")]);
+    assert_eq!(nobody["dids"], serde_json::json!([]));
     env.json(&["identity", "revoke-token", &did, &token_id]);
     let shown = env.json(&["identity", "show", &did]);
     assert!(shown.to_string().contains(&token_id[2..10]) || shown["controllers"].is_array());
@@ -1107,4 +1112,250 @@ fn publishing_the_escrow_example_reports_the_package_and_a_dry_run_changes_nothi
     let item = call["created"][0]["id"].as_str().unwrap().to_string();
     let item = env.json(&["client", "object", &item]);
     assert!(item.to_string().contains("Item"), "{item}");
+}
+
+/// `movid --json ARGS` as the active key `alias`.
+fn json_as(env: &Env, alias: &str, args: &[&str]) -> Value {
+    env.json(&["keys", "use", alias]);
+    env.json(args)
+}
+
+#[test]
+fn sponsored_and_offline_transactions_round_trip_and_a_missing_or_foreign_sponsor_signature_is_refused(
+) {
+    let (env, _node) = with_node();
+    let (a, b, sponsor) = (
+        alias_address(&env, "dev0"),
+        alias_address(&env, "dev1"),
+        alias_address(&env, "dev2"),
+    );
+    let created = json_as(
+        &env,
+        "dev0",
+        &[
+            "identity",
+            "create",
+            "--controller",
+            &format!("{a}:1"),
+            "--controller",
+            &format!("{b}:1"),
+            "--threshold",
+            "2",
+        ],
+    );
+    let did = created["did"].as_str().unwrap().to_string();
+    let doc = env.home.path().join("doc.json");
+    std::fs::write(
+        &doc,
+        r#"{"@context":["https://www.w3.org/ns/did/v1"],"id":"did:0:0","service":[{"id":"did:0:0#web","type":"LinkedDomains","serviceEndpoint":"https://example.org/offline"}]}"#,
+    )
+    .unwrap();
+    let p = env.json(&[
+        "identity",
+        "propose",
+        "update-doc",
+        &did,
+        "--doc",
+        doc.to_str().unwrap(),
+    ]);
+    let pid = p["proposal_id"].as_str().unwrap().to_string();
+    let votes = |env: &Env| {
+        env.json(&["identity", "proposals", &did])[0]["votes"]
+            .as_u64()
+            .unwrap()
+    };
+
+    // dev1's approval, paid for by dev2: serialized, then signed by each.
+    let unsigned = json_as(
+        &env,
+        "dev1",
+        &[
+            "--serialize-unsigned",
+            "--sponsor",
+            "dev2",
+            "identity",
+            "approve",
+            &did,
+            &pid,
+        ],
+    );
+    assert_eq!(unsigned["sender"], b.as_str());
+    assert_eq!(unsigned["gas_owner"], sponsor.as_str());
+    assert_eq!(unsigned["signers"], serde_json::json!([b, sponsor]));
+    let bytes = unsigned["tx_bytes"].as_str().unwrap().to_string();
+    let sig_sender = env.json(&["client", "sign", "--tx", &bytes]);
+    assert_eq!(sig_sender["signer"], b.as_str());
+    let sig_sender = sig_sender["signature"].as_str().unwrap().to_string();
+    // Nothing ran yet.
+    assert_eq!(votes(&env), 1);
+
+    // dev0 is named by neither role: it may not sign.
+    env.json(&["keys", "use", "dev0"]);
+    let refused = json_failure(&env, &["client", "sign", "--tx", &bytes]);
+    assert!(
+        refused["error"].as_str().unwrap().contains("not a signer"),
+        "{refused}"
+    );
+
+    // The sponsor signs other bytes (a rejection), then the sender's signature alone: refused.
+    let other = json_as(
+        &env,
+        "dev1",
+        &[
+            "--serialize-unsigned",
+            "--sponsor",
+            "dev2",
+            "identity",
+            "reject",
+            &did,
+            &pid,
+        ],
+    )["tx_bytes"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(other, bytes);
+    let sig_other = json_as(&env, "dev2", &["client", "sign", "--tx", &other])["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sponsor_gas = env.json(&["client", "gas", "dev2"]);
+    let refused = json_failure(
+        &env,
+        &[
+            "client",
+            "execute-signed",
+            "--tx",
+            &bytes,
+            "--signature",
+            &sig_sender,
+            &sig_other,
+        ],
+    );
+    assert!(refused["error"].as_str().is_some(), "{refused}");
+    let refused = json_failure(
+        &env,
+        &[
+            "client",
+            "execute-signed",
+            "--tx",
+            &bytes,
+            "--signature",
+            &sig_sender,
+        ],
+    );
+    assert!(refused["error"].as_str().is_some(), "{refused}");
+    assert_eq!(votes(&env), 1);
+    assert_eq!(env.json(&["client", "gas", "dev2"]), sponsor_gas);
+
+    // With the sponsor's signature over these bytes it runs, on the sponsor's gas.
+    let sig_sponsor = env.json(&["client", "sign", "--tx", &bytes])["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let done = env.json(&[
+        "client",
+        "execute-signed",
+        "--tx",
+        &bytes,
+        "--signature",
+        &sig_sponsor,
+        &sig_sender,
+    ]);
+    assert_eq!(done["gas_owner"], sponsor.as_str());
+    assert_eq!(votes(&env), 2);
+    let after = env.json(&["client", "gas", "dev2"]);
+    assert!(after["total"].as_u64().unwrap() < sponsor_gas["total"].as_u64().unwrap());
+
+    // Unsponsored, in text mode: the output is the bytes alone, ready for --tx.
+    env.json(&["keys", "use", "dev1"]);
+    let out = env
+        .cmd()
+        .args(["--serialize-unsigned", "identity", "execute", &did, &pid])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let sig = env.json(&["client", "sign", "--tx", &bytes])["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.json(&[
+        "client",
+        "execute-signed",
+        "--tx",
+        &bytes,
+        "--signature",
+        &sig,
+    ]);
+    let resolved = env.json(&["did", "resolve", &did]);
+    assert_eq!(
+        resolved["didDocument"]["service"][0]["serviceEndpoint"],
+        "https://example.org/offline"
+    );
+
+    // `client call`, sponsored: dev0 sends one of its coins to dev1; dev2 pays the gas.
+    let coins = json_as(&env, "dev0", &["client", "gas"]);
+    let coin = coins["coins"][0]["id"].as_str().unwrap().to_string();
+    let coin_value = coins["coins"][0]["value"].as_u64().unwrap();
+    let call = env.json(&[
+        "--serialize-unsigned",
+        "--sponsor",
+        "dev2",
+        "client",
+        "call",
+        "--package",
+        "0x2",
+        "--module",
+        "movid",
+        "--function",
+        "transfer",
+        "--args",
+        &coin,
+        &b,
+    ]);
+    let bytes = call["tx_bytes"].as_str().unwrap().to_string();
+    let s0 = env.json(&["client", "sign", "--tx", &bytes])["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let s2 = json_as(&env, "dev2", &["client", "sign", "--tx", &bytes])["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.json(&[
+        "client",
+        "execute-signed",
+        "--tx",
+        &bytes,
+        "--signature",
+        &s0,
+        &s2,
+    ]);
+    let moved = env.json(&["client", "object", &coin]);
+    assert_eq!(moved["owner"]["AddressOwner"], b.as_str());
+    // The coin arrived whole: the gas was not taken from it.
+    let bobs = env.json(&["client", "gas", "dev1"]);
+    assert!(bobs["coins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == coin.as_str() && c["value"] == coin_value));
+
+    // Commands that cannot serialize refuse the flag instead of executing.
+    let refused = json_failure(&env, &["--serialize-unsigned", "client", "faucet"]);
+    assert!(refused["error"]
+        .as_str()
+        .unwrap()
+        .contains("--serialize-unsigned"));
+    // Garbage bytes are named.
+    let refused = json_failure(&env, &["client", "sign", "--tx", "not base64!"]);
+    assert!(
+        refused["error"].as_str().unwrap().contains("base64"),
+        "{refused}"
+    );
 }

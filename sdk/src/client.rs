@@ -32,6 +32,7 @@ use movid_runtime::types::{
 };
 
 use crate::error::{SdkError, SdkResult};
+use crate::paging::{self, EventCursor, Page};
 
 /// The network name of a local chain, as it appears in its DIDs.
 pub const LOCAL_NETWORK: &str = crate::did::LOCAL_NETWORK;
@@ -104,6 +105,38 @@ pub trait Client: Send + Sync {
 
     /// Moves the clock forward by `ms`; returns the new time (development chains).
     async fn advance_clock(&self, ms: u64) -> SdkResult<u64>;
+
+    /// [`Client::owned_objects`] by object ID, `limit` per page, after
+    /// `cursor` (paged by the SDK: see [`crate::paging`]).
+    async fn owned_objects_page(
+        &self,
+        owner: Address,
+        cursor: Option<ObjectID>,
+        limit: usize,
+    ) -> SdkResult<Page<Object, ObjectID>> {
+        paging::owned_objects_page(self, owner, cursor, limit).await
+    }
+
+    /// [`Client::object_history`] oldest first, `limit` versions per page,
+    /// after version `cursor`.
+    async fn object_history_page(
+        &self,
+        id: ObjectID,
+        cursor: Option<SequenceNumber>,
+        limit: usize,
+    ) -> SdkResult<Page<ObjectVersion, SequenceNumber>> {
+        paging::object_history_page(self, id, cursor, limit).await
+    }
+
+    /// [`Client::events`] oldest first, `limit` per page, after `cursor`.
+    async fn events_page(
+        &self,
+        filter: EventFilter,
+        cursor: Option<EventCursor>,
+        limit: usize,
+    ) -> SdkResult<Page<EventRecord, EventCursor>> {
+        paging::events_page(self, filter, cursor, limit).await
+    }
 
     /// The live object `id`, or [`SdkError::ObjectNotFound`].
     async fn object(&self, id: ObjectID) -> SdkResult<Object> {

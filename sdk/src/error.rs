@@ -74,6 +74,22 @@ pub enum SdkError {
         /// The signer's address.
         signer: Address,
     },
+    /// A transaction needs this signer's signature and it was not given
+    /// (a sponsored transaction executed with the sender's key alone).
+    #[error("the transaction also needs the signature of {signer}")]
+    MissingSignature {
+        /// Who must still sign.
+        signer: Address,
+    },
+    /// The signer is neither the transaction's sender nor its gas owner, so
+    /// its signature would be refused.
+    #[error("{signer} is not a signer of this transaction; it needs {required:?}")]
+    NotASigner {
+        /// Who tried to sign.
+        signer: Address,
+        /// The sender, then the gas owner when another account sponsors it.
+        required: Vec<Address>,
+    },
     /// Stored bytes did not decode as the expected Move value.
     #[error("cannot decode {what}: {reason}")]
     Decode {

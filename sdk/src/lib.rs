@@ -64,6 +64,8 @@ pub mod did;
 mod error;
 pub mod identity;
 pub mod keys;
+pub mod offline;
+pub mod paging;
 pub mod resolver;
 pub mod rpc;
 pub mod sim;

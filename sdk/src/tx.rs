@@ -168,6 +168,7 @@ pub struct TransactionBuilder<'c> {
     budget: Option<u64>,
     price: Option<u64>,
     payment: Option<Vec<ObjectRef>>,
+    sponsor: Option<Address>,
     expiration: TransactionExpiration,
 }
 
@@ -181,6 +182,7 @@ impl<'c> TransactionBuilder<'c> {
             budget: None,
             price: None,
             payment: None,
+            sponsor: None,
             expiration: TransactionExpiration::None,
         }
     }
@@ -207,7 +209,22 @@ impl<'c> TransactionBuilder<'c> {
         self
     }
 
-    /// Pays with these coins (default: the sender's coins that are not inputs).
+    /// Has `sponsor` pay for gas: the gas coins are the sponsor's, the
+    /// transaction data names it as gas owner, and it must sign too (see
+    /// [`TransactionBuilder::execute_sponsored`] and [`crate::offline`]).
+    /// The sender's own coins are left alone. A sponsor equal to the sender
+    /// is no sponsor.
+    pub fn sponsor(&mut self, sponsor: Address) -> &mut Self {
+        self.sponsor = (sponsor != self.sender).then_some(sponsor);
+        self
+    }
+
+    /// Who pays for gas: the sponsor if there is one, else the sender.
+    pub fn gas_owner(&self) -> Address {
+        self.sponsor.unwrap_or(self.sender)
+    }
+
+    /// Pays with these coins (default: the gas owner's coins that are not inputs).
     pub fn gas_payment(&mut self, coins: Vec<ObjectRef>) -> &mut Self {
         self.payment = Some(coins);
         self
@@ -362,7 +379,7 @@ impl<'c> TransactionBuilder<'c> {
             sender: self.sender,
             gas_data: GasData {
                 payment,
-                owner: self.sender,
+                owner: self.gas_owner(),
                 price,
                 budget,
             },
@@ -390,7 +407,7 @@ impl<'c> TransactionBuilder<'c> {
                 let dry_budget = available.min(MAX_GAS_BUDGET);
                 if dry_budget < MIN_GAS_BUDGET {
                     return Err(SdkError::InsufficientGas {
-                        owner: self.sender,
+                        owner: self.gas_owner(),
                         balance: available,
                         needed: MIN_GAS_BUDGET,
                     });
@@ -404,7 +421,7 @@ impl<'c> TransactionBuilder<'c> {
         let payment = match &self.payment {
             Some(refs) => refs.clone(),
             None => select_coins(&coins, budget).ok_or_else(|| SdkError::InsufficientGas {
-                owner: self.sender,
+                owner: self.gas_owner(),
                 balance: coins.iter().map(coin_balance).sum(),
                 needed: budget,
             })?,
@@ -412,8 +429,16 @@ impl<'c> TransactionBuilder<'c> {
         Ok(data(payment, budget))
     }
 
+    /// The unsigned transaction data, for signing elsewhere (offline, or by
+    /// several parties): the same as [`TransactionBuilder::build`]; encode
+    /// it with [`crate::offline::encode_transaction`].
+    pub async fn build_unsigned(&self) -> SdkResult<TransactionData> {
+        self.build().await
+    }
+
     /// Builds, signs with `signer` (the sender) and executes; the response
-    /// holds the created objects. A failed transaction is an error.
+    /// holds the created objects. A failed transaction is an error. A
+    /// sponsored transaction needs [`TransactionBuilder::execute_sponsored`].
     pub async fn execute(&self, signer: &dyn Signer) -> SdkResult<TransactionResponse> {
         if signer.address() != self.sender {
             return Err(SdkError::WrongSigner {
@@ -421,8 +446,38 @@ impl<'c> TransactionBuilder<'c> {
                 signer: signer.address(),
             });
         }
+        if let Some(sponsor) = self.sponsor {
+            return Err(SdkError::MissingSignature { signer: sponsor });
+        }
         let data = self.build().await?;
         execute_data(self.client, data, signer).await
+    }
+
+    /// Builds a sponsored transaction, signs it as the sender and as the
+    /// sponsor (the gas owner) and executes it.
+    pub async fn execute_sponsored(
+        &self,
+        sender: &dyn Signer,
+        sponsor: &dyn Signer,
+    ) -> SdkResult<TransactionResponse> {
+        if sender.address() != self.sender {
+            return Err(SdkError::WrongSigner {
+                sender: self.sender,
+                signer: sender.address(),
+            });
+        }
+        if sponsor.address() != self.gas_owner() || self.sponsor.is_none() {
+            return Err(SdkError::NotASigner {
+                signer: sponsor.address(),
+                required: vec![self.sender, self.gas_owner()],
+            });
+        }
+        let data = self.build().await?;
+        let signatures = vec![
+            sender.sign_transaction(&data).await?,
+            sponsor.sign_transaction(&data).await?,
+        ];
+        crate::offline::execute_signed(self.client, data, signatures).await
     }
 
     /// The sender's gas coins that are not inputs, largest first, at most
@@ -439,7 +494,7 @@ impl<'c> TransactionBuilder<'c> {
             .collect();
         let mut coins = vec![];
         let mut total = 0u64;
-        for coin in self.client.gas_coins(self.sender).await? {
+        for coin in self.client.gas_coins(self.gas_owner()).await? {
             if inputs.contains(&coin.id()) {
                 continue;
             }
@@ -451,7 +506,7 @@ impl<'c> TransactionBuilder<'c> {
         }
         if coins.is_empty() {
             return Err(SdkError::InsufficientGas {
-                owner: self.sender,
+                owner: self.gas_owner(),
                 balance: 0,
                 needed: MIN_GAS_BUDGET,
             });
@@ -464,6 +519,7 @@ impl std::fmt::Debug for TransactionBuilder<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TransactionBuilder")
             .field("sender", &self.sender)
+            .field("sponsor", &self.sponsor)
             .field("ptb", &self.ptb)
             .field("budget", &self.budget)
             .finish_non_exhaustive()
@@ -504,6 +560,15 @@ pub async fn execute_data(
     signer: &dyn Signer,
 ) -> SdkResult<TransactionResponse> {
     let signed = sign(data, signer).await?;
+    submit(client, signed).await
+}
+
+/// Executes an already signed transaction, returning the response or the
+/// decoded failure.
+pub(crate) async fn submit(
+    client: &dyn Client,
+    signed: SignedTransaction,
+) -> SdkResult<TransactionResponse> {
     let result = client.execute(signed).await?;
     check_status(result.digest, &result.effects, true)?;
     let ids: Vec<ObjectID> = result.effects.created.iter().map(|(r, _)| r.id).collect();

@@ -13,6 +13,37 @@ use crate::did::{self, DidDocument, Encoding};
 use crate::error::{SdkError, SdkResult};
 use crate::tx::{type_matches, Signer, TransactionBuilder, TransactionResponse};
 
+/// What a [`Controller`] can do as one transaction, for
+/// [`Controller::transaction`] (building it without executing it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ControllerAction {
+    /// [`Controller::propose_document_bytes`].
+    ProposeDocument(Vec<u8>),
+    /// [`Controller::propose_deactivation`].
+    ProposeDeactivation,
+    /// [`Controller::propose_did_deletion`].
+    ProposeDidDeletion,
+    /// [`Controller::propose_config_change`].
+    ProposeConfigChange(ConfigChange),
+    /// [`Controller::propose_upgrade`].
+    ProposeUpgrade,
+    /// [`Controller::propose_identity_deletion`].
+    ProposeIdentityDeletion,
+    /// [`Controller::propose_send`].
+    ProposeSend(Vec<(ObjectID, Address)>),
+    /// [`Controller::approve`].
+    Approve(ObjectID),
+    /// [`Controller::remove_approval`].
+    RemoveApproval(ObjectID),
+    /// [`Controller::reject`].
+    Reject(ObjectID),
+    /// [`Controller::delete_proposal`].
+    DeleteProposal(ObjectID),
+    /// [`Controller::execute`] (document, config, upgrade, identity
+    /// deletion, unrevoke or send proposals).
+    Execute(ObjectID),
+}
+
 /// A signer acting on one identity with one credential.
 #[derive(Clone)]
 pub struct Controller<'a> {
@@ -92,6 +123,111 @@ impl<'a> Controller<'a> {
         proposal_outcome(response)
     }
 
+    /// The transaction that would carry out `action`, built but neither
+    /// signed nor executed: set a sponsor or a budget on it, then
+    /// [`TransactionBuilder::build_unsigned`] gives the bytes to sign
+    /// elsewhere (see [`crate::offline`]). Executing it does what the
+    /// matching method (`approve`, `execute`, `propose_*`) does.
+    pub async fn transaction(
+        &self,
+        action: &ControllerAction,
+    ) -> SdkResult<TransactionBuilder<'a>> {
+        match action {
+            ControllerAction::Approve(p) => {
+                return self.generic_transaction(*p, "approve_proposal").await
+            }
+            ControllerAction::RemoveApproval(p) => {
+                return self.generic_transaction(*p, "remove_approval").await
+            }
+            ControllerAction::Reject(p) => {
+                return self.generic_transaction(*p, "reject_proposal").await
+            }
+            ControllerAction::DeleteProposal(p) => {
+                return self.generic_transaction(*p, "delete_proposal").await
+            }
+            ControllerAction::Execute(p) => return self.execute_transaction(*p).await,
+            _ => {}
+        }
+        let (mut tx, identity, auth) = self.begin().await?;
+        match action {
+            ControllerAction::ProposeDocument(bytes) => {
+                let clock = tx.clock().await?;
+                calls::propose_update(&mut tx, identity, auth, self.expiration, bytes, clock);
+            }
+            ControllerAction::ProposeDeactivation => {
+                let clock = tx.clock().await?;
+                calls::propose_deactivation(&mut tx, identity, auth, self.expiration, clock);
+            }
+            ControllerAction::ProposeDidDeletion => {
+                let clock = tx.clock().await?;
+                calls::propose_did_deletion(&mut tx, identity, auth, self.expiration, clock);
+            }
+            ControllerAction::ProposeConfigChange(change) => {
+                let args = vec![
+                    identity,
+                    auth,
+                    tx.pure(&self.expiration),
+                    tx.pure(&change.threshold),
+                    tx.pure(&change.add.iter().map(|c| c.address).collect::<Vec<_>>()),
+                    tx.pure(
+                        &change
+                            .add
+                            .iter()
+                            .map(|c| c.voting_power)
+                            .collect::<Vec<_>>(),
+                    ),
+                    tx.pure(
+                        &change
+                            .add
+                            .iter()
+                            .map(|c| c.can_delegate)
+                            .collect::<Vec<_>>(),
+                    ),
+                    tx.pure(&change.remove),
+                    tx.pure(&change.update.iter().map(|u| u.0).collect::<Vec<_>>()),
+                    tx.pure(&change.update.iter().map(|u| u.1).collect::<Vec<_>>()),
+                ];
+                tx.move_call(
+                    PKG,
+                    "config_proposal",
+                    "propose_config_change",
+                    vec![],
+                    args,
+                );
+            }
+            ControllerAction::ProposeUpgrade => {
+                let expiration = tx.pure(&self.expiration);
+                tx.move_call(
+                    PKG,
+                    "upgrade_proposal",
+                    "propose_upgrade",
+                    vec![],
+                    vec![identity, auth, expiration],
+                );
+            }
+            ControllerAction::ProposeIdentityDeletion => {
+                let expiration = tx.pure(&self.expiration);
+                let clock = tx.clock().await?;
+                tx.move_call(
+                    PKG,
+                    "delete_proposal",
+                    "propose_identity_deletion",
+                    vec![],
+                    vec![identity, auth, expiration, clock],
+                );
+            }
+            ControllerAction::ProposeSend(transfers) => {
+                add_propose_send(&mut tx, identity, auth, self.expiration, transfers);
+            }
+            ControllerAction::Approve(_)
+            | ControllerAction::RemoveApproval(_)
+            | ControllerAction::Reject(_)
+            | ControllerAction::DeleteProposal(_)
+            | ControllerAction::Execute(_) => unreachable!("handled above"),
+        }
+        Ok(tx)
+    }
+
     /// Proposes replacing the DID document with `doc` (stored
     /// deflate-compressed, its own DID as the placeholder), after checking
     /// it ([`DidDocument::validate_for_chain`]; [`SdkError::InvalidDocument`]
@@ -105,100 +241,57 @@ impl<'a> Controller<'a> {
     /// Proposes replacing the DID document with packed bytes, sent unchecked
     /// (see [`Controller::propose_document`] for the checked way).
     pub async fn propose_document_bytes(&self, bytes: Vec<u8>) -> SdkResult<ProposalOutcome> {
-        let (mut tx, identity, auth) = self.begin().await?;
-        let clock = tx.clock().await?;
-        calls::propose_update(&mut tx, identity, auth, self.expiration, &bytes, clock);
+        let tx = self
+            .transaction(&ControllerAction::ProposeDocument(bytes))
+            .await?;
         self.run_proposal(&tx).await
     }
 
     /// Proposes deactivating the DID (the document becomes empty; a later
     /// update reactivates it).
     pub async fn propose_deactivation(&self) -> SdkResult<ProposalOutcome> {
-        let (mut tx, identity, auth) = self.begin().await?;
-        let clock = tx.clock().await?;
-        calls::propose_deactivation(&mut tx, identity, auth, self.expiration, clock);
+        let tx = self
+            .transaction(&ControllerAction::ProposeDeactivation)
+            .await?;
         self.run_proposal(&tx).await
     }
 
     /// Proposes deleting the DID document for good.
     pub async fn propose_did_deletion(&self) -> SdkResult<ProposalOutcome> {
-        let (mut tx, identity, auth) = self.begin().await?;
-        let clock = tx.clock().await?;
-        calls::propose_did_deletion(&mut tx, identity, auth, self.expiration, clock);
+        let tx = self
+            .transaction(&ControllerAction::ProposeDidDeletion)
+            .await?;
         self.run_proposal(&tx).await
     }
 
     /// Proposes a change of controllers and threshold.
     pub async fn propose_config_change(&self, change: &ConfigChange) -> SdkResult<ProposalOutcome> {
-        let (mut tx, identity, auth) = self.begin().await?;
-        let args = vec![
-            identity,
-            auth,
-            tx.pure(&self.expiration),
-            tx.pure(&change.threshold),
-            tx.pure(&change.add.iter().map(|c| c.address).collect::<Vec<_>>()),
-            tx.pure(
-                &change
-                    .add
-                    .iter()
-                    .map(|c| c.voting_power)
-                    .collect::<Vec<_>>(),
-            ),
-            tx.pure(
-                &change
-                    .add
-                    .iter()
-                    .map(|c| c.can_delegate)
-                    .collect::<Vec<_>>(),
-            ),
-            tx.pure(&change.remove),
-            tx.pure(&change.update.iter().map(|u| u.0).collect::<Vec<_>>()),
-            tx.pure(&change.update.iter().map(|u| u.1).collect::<Vec<_>>()),
-        ];
-        tx.move_call(
-            PKG,
-            "config_proposal",
-            "propose_config_change",
-            vec![],
-            args,
-        );
+        let tx = self
+            .transaction(&ControllerAction::ProposeConfigChange(change.clone()))
+            .await?;
         self.run_proposal(&tx).await
     }
 
     /// Proposes migrating the identity to the package's current version.
     pub async fn propose_upgrade(&self) -> SdkResult<ProposalOutcome> {
-        let (mut tx, identity, auth) = self.begin().await?;
-        let expiration = tx.pure(&self.expiration);
-        tx.move_call(
-            PKG,
-            "upgrade_proposal",
-            "propose_upgrade",
-            vec![],
-            vec![identity, auth, expiration],
-        );
+        let tx = self.transaction(&ControllerAction::ProposeUpgrade).await?;
         self.run_proposal(&tx).await
     }
 
     /// Proposes deleting the identity (its DID document must be deleted first).
     pub async fn propose_identity_deletion(&self) -> SdkResult<ProposalOutcome> {
-        let (mut tx, identity, auth) = self.begin().await?;
-        let expiration = tx.pure(&self.expiration);
-        let clock = tx.clock().await?;
-        tx.move_call(
-            PKG,
-            "delete_proposal",
-            "propose_identity_deletion",
-            vec![],
-            vec![identity, auth, expiration, clock],
-        );
+        let tx = self
+            .transaction(&ControllerAction::ProposeIdentityDeletion)
+            .await?;
         self.run_proposal(&tx).await
     }
 
     /// Proposes sending objects the identity owns, each to its recipient.
     /// Never executes at once: see [`Controller::send_now`].
     pub async fn propose_send(&self, transfers: &[(ObjectID, Address)]) -> SdkResult<ObjectID> {
-        let (mut tx, identity, auth) = self.begin().await?;
-        add_propose_send(&mut tx, identity, auth, self.expiration, transfers);
+        let tx = self
+            .transaction(&ControllerAction::ProposeSend(transfers.to_vec()))
+            .await?;
         let outcome = self.run_proposal(&tx).await?;
         Ok(outcome.proposal_id)
     }
@@ -256,6 +349,15 @@ impl<'a> Controller<'a> {
         proposal_id: ObjectID,
         function: &str,
     ) -> SdkResult<TransactionResponse> {
+        let tx = self.generic_transaction(proposal_id, function).await?;
+        self.run(&tx, Some(proposal_id)).await
+    }
+
+    async fn generic_transaction(
+        &self,
+        proposal_id: ObjectID,
+        function: &str,
+    ) -> SdkResult<TransactionBuilder<'a>> {
         // The action type is read from the object's type, not its contents,
         // so a proposal whose contents do not decode can still be voted on,
         // rejected and deleted.
@@ -269,7 +371,7 @@ impl<'a> Controller<'a> {
             vec![action_type],
             vec![identity, auth, id],
         );
-        self.run(&tx, Some(proposal_id)).await
+        Ok(tx)
     }
 
     /// The `T` of the open proposal `Proposal<T>` `proposal_id`.
@@ -304,6 +406,14 @@ impl<'a> Controller<'a> {
     /// commands: use [`Controller::execute_borrow`] and
     /// [`Controller::access_sub_identity`].
     pub async fn execute(&self, proposal_id: ObjectID) -> SdkResult<TransactionResponse> {
+        let tx = self.execute_transaction(proposal_id).await?;
+        self.run(&tx, Some(proposal_id)).await
+    }
+
+    async fn execute_transaction(
+        &self,
+        proposal_id: ObjectID,
+    ) -> SdkResult<TransactionBuilder<'a>> {
         let proposal = self.proposal(proposal_id).await?;
         let (mut tx, identity, auth) = self.begin().await?;
         let id = tx.pure(&proposal_id);
@@ -358,7 +468,7 @@ impl<'a> Controller<'a> {
                 )))
             }
         }
-        self.run(&tx, Some(proposal_id)).await
+        Ok(tx)
     }
 
     /// Proposes and executes, in one transaction, sending objects the

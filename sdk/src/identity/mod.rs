@@ -54,7 +54,7 @@ use std::sync::Arc;
 
 use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeTag};
 
-pub use controller::Controller;
+pub use controller::{Controller, ControllerAction};
 pub use error::IdentityError;
 pub use state::{
     ConfigChange, ControllerCap, ControllerInfo, DelegationToken, NewController, OnChainIdentity,
@@ -378,16 +378,23 @@ impl IdentityClient {
             .collect()
     }
 
-    /// The DIDs of the identities `owner` holds a `ControllerCap` of (a cap
-    /// whose controller was removed still counts until destroyed; check
-    /// [`OnChainIdentity::is_controller`] when it matters).
+    /// The DIDs of the identities `owner` holds a `ControllerCap` or a
+    /// `DelegationToken` of, each once, ordered by identity ID. A cap whose
+    /// controller was removed, or a token that was revoked or whose
+    /// delegating controller was removed, still counts until destroyed:
+    /// check [`OnChainIdentity::is_controller`] or the identity's revoked
+    /// tokens when it matters.
     pub async fn dids_controlled_by(&self, owner: Address) -> SdkResult<Vec<Did>> {
-        let mut ids: Vec<ObjectID> = self
-            .controller_caps(owner)
-            .await?
-            .into_iter()
-            .map(|c| c.controller_of)
-            .collect();
+        // One read of what `owner` holds serves both credential kinds.
+        let (cap_ty, token_ty) = (controller_cap_type(), delegation_token_type());
+        let mut ids = vec![];
+        for object in self.client.owned_objects(owner).await? {
+            if object.type_() == Some(&cap_ty) {
+                ids.push(ControllerCap::from_object(&object)?.controller_of);
+            } else if object.type_() == Some(&token_ty) {
+                ids.push(DelegationToken::from_object(&object)?.controller_of);
+            }
+        }
         ids.sort();
         ids.dedup();
         ids.into_iter().map(|id| self.did_of(id)).collect()
@@ -424,6 +431,33 @@ impl IdentityClient {
             return Err(SdkError::ObjectNotFound(id));
         }
         Ok(out)
+    }
+
+    /// [`IdentityClient::document_history`] `limit` versions at a time,
+    /// after object version `cursor` (see [`crate::paging`]).
+    pub async fn document_history_page(
+        &self,
+        id: ObjectID,
+        cursor: Option<u64>,
+        limit: usize,
+    ) -> SdkResult<crate::paging::Page<DocumentVersion, u64>> {
+        if limit == 0 {
+            return Err(SdkError::InvalidArgument(
+                "a page limit must be at least 1".into(),
+            ));
+        }
+        let mut rest = self
+            .document_history(id)
+            .await?
+            .into_iter()
+            .filter(|v| cursor.is_none_or(|c| v.object_version > c))
+            .peekable();
+        let items: Vec<DocumentVersion> = rest.by_ref().take(limit).collect();
+        let next_cursor = match (rest.peek(), items.last()) {
+            (Some(_), Some(last)) => Some(last.object_version),
+            _ => None,
+        };
+        Ok(crate::paging::Page { items, next_cursor })
     }
 
     /// Acts on identity `identity` as `signer`, with the `ControllerCap` it

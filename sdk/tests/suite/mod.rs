@@ -15,6 +15,8 @@
 
 pub mod client_tests;
 pub mod identity_tests;
+pub mod offline_tests;
+pub mod paging_tests;
 pub mod resolution_tests;
 
 /// Generates one `#[tokio::test]` per suite function for `$factory`, an
@@ -67,6 +69,17 @@ macro_rules! client_suite {
             identity_tests::deleted_identity_refuses_operations,
             identity_tests::identity_deletion_needs_the_threshold,
             identity_tests::non_controller_has_no_controller_handle,
+            offline_tests::sponsored_transaction_takes_gas_from_the_sponsors_coin,
+            offline_tests::sponsored_transaction_without_the_sponsors_signature_is_refused,
+            offline_tests::sponsor_signature_over_other_bytes_is_refused,
+            offline_tests::unsigned_bytes_round_trip_through_base64,
+            offline_tests::controller_approval_is_built_sponsored_and_signed_elsewhere,
+            offline_tests::builder_executes_a_sponsored_transaction_with_both_keys,
+            paging_tests::dids_controlled_by_finds_identities_reached_through_a_delegation_token,
+            paging_tests::owned_objects_are_paged_by_id_without_gaps_or_repeats,
+            paging_tests::object_and_document_histories_are_paged,
+            paging_tests::events_are_paged_by_cursor_and_a_foreign_cursor_is_refused,
+            paging_tests::events_past_the_node_query_cap_are_refused_not_truncated,
             resolution_tests::live_did_resolves_to_its_document,
             resolution_tests::opening_a_proposal_does_not_change_the_version_id,
             resolution_tests::older_versions_resolve_by_version_id_and_time,
