@@ -500,7 +500,10 @@ pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
 
 async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliResult<()> {
     let ids = IdentityClient::new(ctx.client.clone());
-    let signer = ctx.signer().await?;
+    // The key is fetched when a command first signs: reads (`show`, `proposals`, `controlled`)
+    // work in a home with no key of its own.
+    let signer_cell = tokio::sync::OnceCell::new();
+    let signer = || signer_cell.get_or_try_init(|| ctx.signer());
     let e = |err| ctx.error(err);
     let addr = |s: &str| -> CliResult<Address> { Ok(Address(*ctx.wallet.resolve(s)?.as_bytes())) };
     match cmd {
@@ -524,7 +527,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 .collect::<CliResult<Vec<_>>>()?;
             let mut b = ids.create_identity().document(&doc);
             if controllers.is_empty() {
-                let me = Signer::address(&signer);
+                let me = Signer::address(signer().await?);
                 b = b.controller_with_delegation(me, 1, delegators.contains(&me));
             }
             for c in &controllers {
@@ -535,7 +538,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             if let Some(t) = threshold {
                 b = b.threshold(t);
             }
-            let identity = b.execute(&signer).await.map_err(e)?;
+            let identity = b.execute(signer().await?).await.map_err(e)?;
             out.print(
                 &json!({ "did": identity.did.to_string(), "id": identity.id }),
                 || format!("created {}", identity.did),
@@ -579,7 +582,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             };
             let (did, id) = parse_did(&did)?;
             let c = ids
-                .controller(id, &signer)
+                .controller(id, signer().await?)
                 .await
                 .map_err(e)?
                 .with_expiration(expiration);
@@ -661,7 +664,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         }
         IdentityCommand::Approve { did, proposal } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let c = ids.controller(id, signer().await?).await.map_err(e)?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::Approve(proposal))
@@ -681,7 +684,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         }
         IdentityCommand::Execute { did, proposal } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let c = ids.controller(id, signer().await?).await.map_err(e)?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::Execute(proposal))
@@ -697,7 +700,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         }
         IdentityCommand::Reject { did, proposal } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let c = ids.controller(id, signer().await?).await.map_err(e)?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::Reject(proposal))
@@ -721,7 +724,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         }
         IdentityCommand::RemoveApproval { did, proposal } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let c = ids.controller(id, signer().await?).await.map_err(e)?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::RemoveApproval(proposal))
@@ -761,7 +764,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             if perms.is_empty() {
                 bits = permissions::ALL;
             }
-            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let c = ids.controller(id, signer().await?).await.map_err(e)?;
             let token = c.delegate(bits, addr(&to)?).await.map_err(e)?;
             out.print(&json!({ "token": token, "permissions": bits }), || {
                 format!("delegation token {token} sent")
@@ -769,13 +772,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         }
         IdentityCommand::RevokeToken { did, token } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let c = ids.controller(id, signer().await?).await.map_err(e)?;
             c.revoke_token(token).await.map_err(e)?;
             out.print(&json!({ "revoked": token }), || format!("revoked {token}"));
         }
         IdentityCommand::UnrevokeToken { did, token } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, &signer).await.map_err(e)?;
+            let c = ids.controller(id, signer().await?).await.map_err(e)?;
             let o = c.propose_unrevoke(token).await.map_err(e)?;
             let v = outcome(&ids, id, o).await;
             print_outcome(out, &v);
