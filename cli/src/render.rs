@@ -183,8 +183,8 @@ pub fn history(versions: &[DocumentVersion]) -> String {
         .map(|v| {
             let state = match v.document() {
                 Ok(Some(d)) => format!(
-                    "{} ({} verification methods, {} services)",
-                    document_state(v.did_doc.as_deref(), false),
+                    "active ({} bytes, {} verification methods, {} services)",
+                    v.did_doc.as_ref().map_or(0, Vec::len),
                     d.verification_method.len(),
                     d.service.len()
                 ),
@@ -263,8 +263,9 @@ fn document_state(doc: Option<&[u8]>, identity_deleted: bool) -> String {
     }
 }
 
+/// Clock milliseconds as the UTC time DID Resolution metadata uses.
 fn millis(ms: u64) -> String {
-    format!("clock {ms} ms")
+    movid_sdk::did::format_timestamp_ms(ms)
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -356,8 +357,8 @@ mod tests {
             }],
             revoked_tokens: vec![],
             tokens: vec![],
-            created_ms: 1,
-            updated_ms: 2,
+            created_ms: 1_706_702_400_000,
+            updated_ms: 1_706_702_460_000,
             package_version: 1,
             deleted: false,
             deleted_did: false,
@@ -391,6 +392,7 @@ mod tests {
         assert!(s.contains(&format!("{} power 2", id(2))), "{s}");
         assert!(s.contains("active (300 bytes)"), "{s}");
         assert!(s.contains("doc version: 4"), "{s}");
+        assert!(s.contains("updated:     2024-01-31T12:01:00Z"), "{s}");
         assert!(s.contains("update the DID document (412 bytes)"), "{s}");
         no_debug_artefacts(&s);
     }
