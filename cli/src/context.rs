@@ -100,12 +100,15 @@ pub fn hint(e: &SdkError, rpc: Option<&str>) -> String {
                 None => "check the data directory".to_string(),
             }
         }
-        SdkError::ExecutionFailed { failure, .. } => match &**failure {
+        SdkError::ExecutionFailed {
+            failure, submitted, ..
+        } => match &**failure {
             ExecutionFailure::InsufficientGas { budget } => format!(
                 "the gas budget of {budget} was too low for this transaction: retry with a larger \
                  one (e.g. --gas-budget {}) or leave --gas-budget out so a dry run estimates it",
                 budget.saturating_mul(2)
             ),
+            _ if !submitted => "the dry run failed, so nothing was sent or charged".into(),
             _ => "the transaction ran and failed; only gas was charged".into(),
         },
         SdkError::InsufficientGas { owner, needed, .. } => format!(
@@ -147,6 +150,21 @@ mod tests {
         assert!(h.contains("gas budget of 1000 was too low"), "{h}");
         assert!(h.contains("--gas-budget 2000"), "{h}");
         assert!(!h.contains("only gas was charged"), "{h}");
+    }
+
+    #[test]
+    fn a_failed_dry_run_does_not_claim_gas_was_charged() {
+        let failed = |submitted| SdkError::ExecutionFailed {
+            digest: Digest([7; 32]),
+            failure: Box::new(ExecutionFailure::MoveRuntimeError {
+                status: "ARITHMETIC_ERROR".into(),
+                location: "m::f".into(),
+            }),
+            command: Some(0),
+            submitted,
+        };
+        assert!(hint(&failed(false), None).contains("nothing was sent or charged"));
+        assert!(hint(&failed(true), None).contains("only gas was charged"));
     }
 
     #[test]
