@@ -367,7 +367,7 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 )
             })?;
             let v = object_json(&o);
-            out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
+            out.print(&v, || crate::render::object(&o));
         }
         ClientCommand::Objects { address } => {
             let a = address_of(&ctx, address.as_deref())?;
@@ -450,11 +450,7 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 })
                 .collect();
             let total: u64 = rows.iter().map(|r| r.1).sum();
-            out.print(&json!({ "address": a, "total": total, "coins": rows.iter().map(|(id, v)| json!({ "id": id, "value": v })).collect::<Vec<_>>() }), || {
-                let mut s = rows.iter().map(|(id, v)| format!("{id} {v}")).collect::<Vec<_>>().join("\n");
-                s.push_str(&format!("\ntotal: {total} ({:.3} MOVID)", total as f64 / MOVID as f64));
-                s
-            });
+            out.print(&json!({ "address": a, "total": total, "coins": rows.iter().map(|(id, v)| json!({ "id": id, "value": v })).collect::<Vec<_>>() }), || crate::render::gas(&a, &rows));
         }
     }
     Ok(())

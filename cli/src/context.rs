@@ -7,7 +7,9 @@ use std::sync::Arc;
 use movid_sdk::client::{Client, InProcessClient};
 use movid_sdk::keys::Committer;
 use movid_sdk::rpc::RpcClient;
+use movid_sdk::runtime::error::TransactionError;
 use movid_sdk::runtime::types::Address;
+use movid_sdk::runtime::types::ExecutionFailure;
 use movid_sdk::SdkError;
 
 use crate::output::{CliError, CliResult};
@@ -81,25 +83,103 @@ impl Context {
 
     /// Maps an SDK error to a one-line failure with a hint.
     pub fn error(&self, e: SdkError) -> CliError {
-        let hint = match &e {
-            SdkError::Transport(_) => match &self.rpc {
-                Some(url) => format!(
-                    "is a node running at {url}? start one with `movid start`, or use --data-dir"
-                ),
-                None => "check the data directory".to_string(),
-            },
-            SdkError::Transaction(_) => {
-                "fetch fresh object versions and try again; `movid client gas` shows your coins"
-                    .into()
-            }
-            SdkError::Identity(_) => {
-                "`movid identity show DID` shows controllers, threshold and proposals".into()
-            }
-            SdkError::ExecutionFailed { .. } => {
-                "the transaction ran and failed; only gas was charged".into()
-            }
-            _ => "run with --json for details".into(),
-        };
+        let hint = hint(&e, self.rpc.as_deref());
         CliError::new(e.to_string(), hint)
+    }
+}
+
+/// What to try after `e`, naming its real cause: a budget that ran out says so and suggests
+/// one, coins too small to pay say so, a node out of reach names its URL.
+pub fn hint(e: &SdkError, rpc: Option<&str>) -> String {
+    match e {
+        SdkError::Transport(_) => {
+            match rpc {
+                Some(url) => {
+                    format!("is a node running at {url}? start one with `movid start`, or use --data-dir")
+                }
+                None => "check the data directory".to_string(),
+            }
+        }
+        SdkError::ExecutionFailed {
+            failure, submitted, ..
+        } => match &**failure {
+            ExecutionFailure::InsufficientGas { budget } => format!(
+                "the gas budget of {budget} was too low for this transaction: retry with a larger \
+                 one (e.g. --gas-budget {}) or leave --gas-budget out so a dry run estimates it",
+                budget.saturating_mul(2)
+            ),
+            _ if !submitted => "the dry run failed, so nothing was sent or charged".into(),
+            _ => "the transaction ran and failed; only gas was charged".into(),
+        },
+        SdkError::InsufficientGas { owner, needed, .. } => format!(
+            "the gas coins of {owner} cannot pay {needed}: fund it (`movid client faucet` on a \
+             development chain) or lower --gas-budget; `movid client gas` shows its coins"
+        ),
+        SdkError::Transaction(t) => match &**t {
+            TransactionError::InsufficientGasBalance { budget, .. } => format!(
+                "the gas coins hold less than the budget of {budget}: fund the account or lower \
+                 --gas-budget; `movid client gas` shows your coins"
+            ),
+            TransactionError::GasBudgetOutOfRange { min, max, .. } => {
+                format!("choose a --gas-budget between {min} and {max}")
+            }
+            _ => "fetch fresh object versions and try again; `movid client gas` shows your coins"
+                .into(),
+        },
+        SdkError::Identity(_) => {
+            "`movid identity show DID` shows controllers, threshold and proposals".into()
+        }
+        _ => "run with --json for details".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use movid_sdk::runtime::types::Digest;
+
+    #[test]
+    fn an_exhausted_gas_budget_is_named_and_a_larger_one_suggested() {
+        let e = SdkError::ExecutionFailed {
+            digest: Digest([7; 32]),
+            failure: Box::new(ExecutionFailure::InsufficientGas { budget: 1_000 }),
+            command: Some(0),
+            submitted: true,
+        };
+        let h = hint(&e, None);
+        assert!(h.contains("gas budget of 1000 was too low"), "{h}");
+        assert!(h.contains("--gas-budget 2000"), "{h}");
+        assert!(!h.contains("only gas was charged"), "{h}");
+    }
+
+    #[test]
+    fn a_failed_dry_run_does_not_claim_gas_was_charged() {
+        let failed = |submitted| SdkError::ExecutionFailed {
+            digest: Digest([7; 32]),
+            failure: Box::new(ExecutionFailure::MoveRuntimeError {
+                status: "ARITHMETIC_ERROR".into(),
+                location: "m::f".into(),
+            }),
+            command: Some(0),
+            submitted,
+        };
+        assert!(hint(&failed(false), None).contains("nothing was sent or charged"));
+        assert!(hint(&failed(true), None).contains("only gas was charged"));
+    }
+
+    #[test]
+    fn coins_too_small_for_the_budget_say_so() {
+        let e = SdkError::InsufficientGas {
+            owner: Address([1; 32]),
+            balance: 5,
+            needed: 10,
+        };
+        let h = hint(&e, None);
+        assert!(h.contains("cannot pay 10") && h.contains("faucet"), "{h}");
+        let t = SdkError::Transaction(Box::new(TransactionError::InsufficientGasBalance {
+            balance: 5,
+            budget: 10,
+        }));
+        assert!(hint(&t, None).contains("less than the budget of 10"));
     }
 }

@@ -482,7 +482,7 @@ pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
                     .iter()
                     .map(|v| json!({ "version": v.object_version, "doc_version": v.doc_version, "updated_ms": v.updated_ms, "document": v.document().ok().flatten().map(|d| serde_json::to_value(d).expect("json")), "raw_len": v.did_doc.as_ref().map(Vec::len) }))
                     .collect();
-                out.print(&rows, || serde_json::to_string_pretty(&rows).expect("json"));
+                out.print(&rows, || crate::render::history(&h));
             }
             DidCommand::Encrypt {
                 did,
@@ -548,7 +548,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let (_, id) = parse_did(&did)?;
             let i = ids.get_identity(id).await.map_err(e)?;
             let v = identity_json(&i);
-            out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
+            out.print(&v, || crate::render::identity(&i));
         }
         IdentityCommand::Controlled { address } => {
             let who = match address {
@@ -563,7 +563,9 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let (_, id) = parse_did(&did)?;
             let i = ids.get_identity(id).await.map_err(e)?;
             let v = identity_json(&i)["proposals"].clone();
-            out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
+            out.print(&v, || {
+                format!("{}\n{}", i.did, crate::render::proposals(&i).trim_end())
+            });
         }
         IdentityCommand::Propose(p) => {
             let (did, expiration) = match &p {

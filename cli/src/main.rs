@@ -11,6 +11,7 @@ mod move_cmd;
 mod node_cmd;
 mod offline;
 mod output;
+mod render;
 mod signer;
 mod wallet;
 
