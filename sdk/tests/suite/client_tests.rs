@@ -188,7 +188,7 @@ pub async fn dev_inspect_decodes_return_values_and_commits_nothing(client: Arc<d
     assert_eq!(client.transaction(r.result.digest).await.unwrap(), None);
 }
 
-pub async fn dev_inspect_of_an_unknown_function_is_refused(client: Arc<dyn Client>) {
+pub async fn dev_inspect_of_an_unknown_function_fails_by_name(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
     let alice = w.alice().address();
     let coin = client.gas_coins(alice).await.unwrap()[1].clone();
@@ -203,8 +203,17 @@ pub async fn dev_inspect_of_an_unknown_function_is_refused(client: Arc<dyn Clien
         vec![c],
     );
     let data = tx.build().await.unwrap();
-    let err = format!("{:?}", client.dev_inspect(data).await);
-    assert!(err.contains("no_such_function"), "{err}");
+    let r = client.dev_inspect(data).await.unwrap();
+    let ExecutionStatus::Failure {
+        error: ExecutionFailure::FunctionNotCallable { target, .. },
+        command: Some(0),
+    } = &r.result.effects.status
+    else {
+        panic!("{:?}", r.result.effects.status)
+    };
+    assert!(target.ends_with("::coin::no_such_function"), "{target}");
+    assert!(r.return_values.is_empty());
+    assert_eq!(client.transaction(r.result.digest).await.unwrap(), None);
     assert_eq!(w.object(coin.id()).await, coin);
 }
 
