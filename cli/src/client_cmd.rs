@@ -53,6 +53,11 @@ pub enum ClientCommand {
         /// objects, events, gas); nothing changes on the chain and nothing is signed.
         #[arg(long)]
         dry_run: bool,
+        /// Like --dry-run, and also print each command's return values, decoded to JSON
+        /// where the type is a number, bool, address, ID, string, byte vector, Option or a
+        /// vector of these (else its type and hex BCS). Nothing is committed or signed.
+        #[arg(long, conflicts_with = "dry_run")]
+        dev_inspect: bool,
     },
     /// Show an object.
     Object {
@@ -237,6 +242,7 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             args,
             gas_budget,
             dry_run,
+            dev_inspect,
         } => {
             let type_args = type_args
                 .iter()
@@ -314,35 +320,61 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
             if let Some(u) = ctx.unsigned {
                 return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
             }
-            if dry_run {
+            if dry_run || dev_inspect {
                 let data = tx.build().await.map_err(e)?;
-                let r = client.dry_run(data).await.map_err(e)?;
+                let (r, returns) = if dev_inspect {
+                    let d = client.dev_inspect(data).await.map_err(e)?;
+                    (d.result, Some(d.return_values))
+                } else {
+                    (client.dry_run(data).await.map_err(e)?, None)
+                };
                 let created: Vec<Value> = r
                     .effects
                     .created
                     .iter()
                     .map(|(o, owner)| json!({ "id": o.id, "version": o.version, "owner": owner }))
                     .collect();
-                out.print(
-                    &json!({
-                        "dry_run": true,
-                        "status": r.effects.status,
-                        "created": created,
-                        "mutated": r.effects.mutated.len(),
-                        "deleted": r.effects.deleted.len(),
-                        "events": r.events.len(),
-                        "gas": r.effects.gas_used,
-                    }),
-                    || {
-                        format!(
-                            "dry run of {module}::{function}: {:?}; would create {} objects, emit {} events, use {} in gas (nothing was committed)",
-                            r.effects.status,
-                            r.effects.created.len(),
-                            r.events.len(),
-                            r.effects.gas_used.net_gas_usage()
-                        )
-                    },
-                );
+                let mut report = json!({
+                    "dry_run": true,
+                    "status": r.effects.status,
+                    "created": created,
+                    "mutated": r.effects.mutated.len(),
+                    "deleted": r.effects.deleted.len(),
+                    "events": r.events.len(),
+                    "gas": r.effects.gas_used,
+                });
+                let decoded: Option<Vec<Vec<Value>>> = returns.map(|rs| {
+                    rs.iter()
+                        .map(|c| c.iter().map(movid_sdk::returns::describe).collect())
+                        .collect()
+                });
+                if let Some(d) = &decoded {
+                    report["dev_inspect"] = json!(true);
+                    report["return_values"] = json!(d);
+                }
+                out.print(&report, || {
+                    let mut s = format!(
+                        "{} of {module}::{function}: {:?}; would create {} objects, emit {} events, use {} in gas (nothing was committed)",
+                        if decoded.is_some() { "dev inspect" } else { "dry run" },
+                        r.effects.status,
+                        r.effects.created.len(),
+                        r.events.len(),
+                        r.effects.gas_used.net_gas_usage()
+                    );
+                    // The call is the last command; what it returned is what the user asked for.
+                    if let Some(values) = decoded.as_ref().and_then(|d| d.last()) {
+                        if values.is_empty() {
+                            s.push_str("
+returned nothing");
+                        }
+                        for v in values {
+                            let shown = v.get("value").unwrap_or(&v["bcs"]);
+                            s.push_str(&format!("
+returned {}: {shown}", v["type"].as_str().unwrap_or("?")));
+                        }
+                    }
+                    s
+                });
                 return Ok(());
             }
             let resp = tx.execute(&signer).await.map_err(e)?;

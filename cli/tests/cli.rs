@@ -1359,3 +1359,89 @@ fn sponsored_and_offline_transactions_round_trip_and_a_missing_or_foreign_sponso
         "{refused}"
     );
 }
+
+/// `client call --dev-inspect` runs a call that returns values without committing it and
+/// prints them decoded; an unknown function is refused by name, as one JSON document.
+#[test]
+fn dev_inspect_prints_decoded_return_values_and_changes_nothing() {
+    let (env, _node) = with_node();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../move/examples/escrow");
+    let publish = env.json(&["client", "publish", "--path", dir.to_str().unwrap()]);
+    let package = publish["package"].as_str().unwrap().to_string();
+    let call = |function: &'static str, args: Vec<String>| {
+        let mut v: Vec<String> = [
+            "client",
+            "call",
+            "--dev-inspect",
+            "--package",
+            &package,
+            "--module",
+            "market",
+            "--function",
+            function,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if !args.is_empty() {
+            v.push("--args".into());
+            v.extend(args);
+        }
+        v
+    };
+    let mint = env.json(&[
+        "client",
+        "call",
+        "--package",
+        &package,
+        "--module",
+        "market",
+        "--function",
+        "mint",
+        "--args",
+        "Sword",
+        "9",
+    ]);
+    let item = mint["created"][0]["id"].as_str().unwrap().to_string();
+    let before = env.json(&["client", "objects"]);
+    let item_before = env.json(&["client", "object", &item]);
+
+    let name = call("name", vec![item.clone()]);
+    let name: Vec<&str> = name.iter().map(String::as_str).collect();
+    let r = env.json(&name);
+    assert_eq!(r["dev_inspect"], true);
+    assert!(r["status"].to_string().contains("Success"), "{r}");
+    assert_eq!(
+        r["return_values"],
+        serde_json::json!([[{ "type": "0x1::string::String", "value": "Sword" }]])
+    );
+    let power = call("power", vec![item.clone()]);
+    let power: Vec<&str> = power.iter().map(String::as_str).collect();
+    assert_eq!(
+        env.json(&power)["return_values"],
+        serde_json::json!([[{ "type": "u64", "value": "9" }]])
+    );
+    // The human form names what the call returned.
+    let out = env.cmd().args(&name).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("returned 0x1::string::String: \"Sword\""),
+        "{text}"
+    );
+    assert_eq!(
+        before,
+        env.json(&["client", "objects"]),
+        "nothing committed"
+    );
+    assert_eq!(item_before, env.json(&["client", "object", &item]));
+
+    let unknown = call("no_such_function", vec![]);
+    let unknown: Vec<&str> = unknown.iter().map(String::as_str).collect();
+    let err = json_failure(&env, &unknown);
+    assert!(
+        err.to_string().contains("no function `no_such_function`"),
+        "{err}"
+    );
+    assert_eq!(before, env.json(&["client", "objects"]));
+}

@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use rayon::prelude::*;
 
 use crate::error::{RuntimeError, RuntimeResult, TransactionError};
-use crate::execution::{check_transaction, BlockEnv, ExecutionOutput, Executor};
+use crate::execution::{check_transaction, BlockEnv, ExecutionOutput, Executor, ReturnValue};
 use crate::genesis::{clock_object, clock_timestamp, gas_coin, genesis_packages, GenesisConfig};
 use crate::store::{
     ChainMeta, CommitBatch, EventFilter, EventRecord, MemoryStore, ObjectVersion, Store,
@@ -32,6 +32,16 @@ pub struct ExecutionResult {
     pub effects: TransactionEffects,
     /// Its events.
     pub events: Vec<Event>,
+}
+
+/// What `dev_inspect` returns: the dry run's result and what each command returned.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DevInspectResult {
+    /// The effects and events, as a dry run reports them.
+    pub result: ExecutionResult,
+    /// Each command's return values, in command order; on a failure, those of the commands
+    /// that ran before it.
+    pub return_values: Vec<Vec<ReturnValue>>,
 }
 
 /// How the chain's clock moves.
@@ -451,6 +461,26 @@ impl LocalChain {
     /// stopping at [`DryRunLimits::max_gas_units`] — past that, the failure is
     /// `ExecutionFailure::LimitExceeded` naming the cap, not out of gas.
     pub fn dry_run(&self, data: TransactionData) -> RuntimeResult<ExecutionResult> {
+        Ok(self.dry_run_inner(data, false)?.0)
+    }
+
+    /// A dry run that also returns every command's return values (their types and BCS), in
+    /// command order, as far as the commands ran: Sui's dev inspect. It is a dry run in
+    /// every other way (the same checks of sender and gas, the same [`DryRunLimits`], nothing
+    /// committed).
+    pub fn dev_inspect(&self, data: TransactionData) -> RuntimeResult<DevInspectResult> {
+        let (result, return_values) = self.dry_run_inner(data, true)?;
+        Ok(DevInspectResult {
+            result,
+            return_values,
+        })
+    }
+
+    fn dry_run_inner(
+        &self,
+        data: TransactionData,
+        returning: bool,
+    ) -> RuntimeResult<(ExecutionResult, Vec<Vec<ReturnValue>>)> {
         let executor = self.dry_runs.lease()?;
         let snapshot = self.log.open(&*self.store)?;
         let meta = snapshot
@@ -461,7 +491,11 @@ impl LocalChain {
             epoch: meta.epoch,
             epoch_start_ms: meta.epoch_start_ms,
         };
-        let mut out = executor.execute(&snapshot, &checked, env);
+        let (mut out, returns) = if returning {
+            executor.execute_returning(&snapshot, &checked, env)
+        } else {
+            (executor.execute(&snapshot, &checked, env), vec![])
+        };
         if data.programmable().commands.iter().any(is_publish) {
             // The VM cached the modules of a publish that is not committed; this executor
             // flushes them before its next dry run.
@@ -477,11 +511,14 @@ impl LocalChain {
                 ));
             }
         }
-        Ok(ExecutionResult {
-            digest: checked.digest,
-            effects: out.effects,
-            events: out.events,
-        })
+        Ok((
+            ExecutionResult {
+                digest: checked.digest,
+                effects: out.effects,
+                events: out.events,
+            },
+            returns,
+        ))
     }
 
     /// Mints a new gas coin of `amount` for `recipient` (a development faucet).

@@ -544,6 +544,18 @@ struct Run<'r, 'l> {
     resolver: &'r StoreResolver<'r>,
     /// The Move calls as handed to the VM, when the execution is traced.
     trace: Option<Vec<PreparedCall>>,
+    /// Every command's return values as it produced them, when they are asked for (dev
+    /// inspect). Captured at once, since a later command may move a result away.
+    returns: Option<Vec<Vec<ReturnValue>>>,
+}
+
+/// One value a command returned: its type and its BCS bytes (a dev inspect's output).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReturnValue {
+    /// The value's Move type.
+    pub type_: TypeTag,
+    /// Its BCS encoding.
+    pub bcs: Vec<u8>,
 }
 
 impl Executor {
@@ -583,7 +595,19 @@ impl Executor {
         tx: &CheckedTransaction,
         env: BlockEnv,
     ) -> ExecutionOutput {
-        self.execute_inner(store, tx, env, None)
+        self.execute_inner(store, tx, env, None, None).0
+    }
+
+    /// Executes like [`execute`](Self::execute) and also returns every command's return
+    /// values, in command order, as far as the commands ran (a dev inspect).
+    pub fn execute_returning(
+        &self,
+        store: &dyn Store,
+        tx: &CheckedTransaction,
+        env: BlockEnv,
+    ) -> (ExecutionOutput, Vec<Vec<ReturnValue>>) {
+        let (out, returns) = self.execute_inner(store, tx, env, None, Some(vec![]));
+        (out, returns.unwrap_or_default())
     }
 
     /// Executes like [`execute`](Self::execute) and also captures the transaction's Move
@@ -597,7 +621,7 @@ impl Executor {
         env: BlockEnv,
     ) -> (ExecutionOutput, TransactionTrace) {
         let mut trace = TransactionTrace::default();
-        let out = self.execute_inner(store, tx, env, Some(&mut trace));
+        let (out, _) = self.execute_inner(store, tx, env, Some(&mut trace), None);
         (out, trace)
     }
 
@@ -607,7 +631,8 @@ impl Executor {
         tx: &CheckedTransaction,
         env: BlockEnv,
         mut trace: Option<&mut TransactionTrace>,
-    ) -> ExecutionOutput {
+        returns: Option<Vec<Vec<ReturnValue>>>,
+    ) -> (ExecutionOutput, Option<Vec<Vec<ReturnValue>>>) {
         self.vm.flush_loader_cache_if_invalidated();
         let resolver = StoreResolver::new(store);
         let recorder = trace.as_ref().map(|_| RecordingResolver::new(&resolver));
@@ -646,6 +671,7 @@ impl Executor {
             vm: &self.vm,
             resolver: &resolver,
             trace: trace.as_ref().map(|_| vec![]),
+            returns,
         };
         let outcome = run.run_all(tx);
         let result = match outcome {
@@ -664,6 +690,7 @@ impl Executor {
                 })
                 .collect();
         }
+        let returns = run.returns.take();
         let out = match result {
             Ok(out) => {
                 drop(run);
@@ -687,7 +714,7 @@ impl Executor {
         if let (Some(t), Some(r)) = (trace, recorder) {
             t.objects = r.into_objects();
         }
-        out
+        (out, returns)
     }
 
     /// The package objects of the genesis packages (no transaction, no gas). Every module
@@ -1013,6 +1040,17 @@ impl<'r, 'l> Run<'r, 'l> {
                 error,
                 command: Some(i),
             })?;
+            if let Some(returns) = &mut self.returns {
+                returns.push(
+                    results
+                        .iter()
+                        .map(|v| ReturnValue {
+                            type_: v.ty.clone(),
+                            bcs: v.bytes.clone(),
+                        })
+                        .collect(),
+                );
+            }
             self.results.push(
                 results
                     .into_iter()

@@ -407,6 +407,9 @@ fn dispatch(state: &NodeState, method: &str, params: &Value) -> Result<Value, Rp
             )
         }
         "movid_dryRunTransaction" => to_value(chain.dry_run(decode_tx(params)?).map_err(rt)?),
+        "movid_devInspectTransaction" => {
+            to_value(chain.dev_inspect(decode_tx(params)?).map_err(rt)?)
+        }
         "movid_getTransaction" => to_value(
             chain
                 .transaction(&param(params, 0, "digest")?)

@@ -615,6 +615,27 @@ fn a_dry_run_stops_at_the_dry_run_gas_cap_whatever_its_budget() {
     assert_unchanged(&w, &before, &[]);
 }
 
+/// A dev inspect is a dry run: the same cap holds, so it is no way around the dry-run limits.
+#[test]
+fn a_dev_inspect_stops_at_the_dry_run_gas_cap_too() {
+    let w = World::new();
+    let before = w.snapshot(&[]);
+    let r = w.chain.dev_inspect(spin_data(&w, w.alice())).unwrap();
+    let ExecutionStatus::Failure {
+        error: ExecutionFailure::LimitExceeded(reason),
+        command: Some(0),
+    } = &r.result.effects.status
+    else {
+        panic!("{:?}", r.result.effects.status)
+    };
+    assert!(
+        reason.contains(&DRY_RUN_MAX_GAS_UNITS.to_string()),
+        "{reason}"
+    );
+    assert!(r.return_values.is_empty(), "the one command never returned");
+    assert_unchanged(&w, &before, &[]);
+}
+
 #[test]
 fn a_dry_run_past_the_concurrency_and_queue_bounds_is_refused_as_busy() {
     let mut w = World::bare();

@@ -24,7 +24,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use movid_runtime::chain::{ExecutionResult, LocalChain};
+use movid_runtime::chain::{DevInspectResult, ExecutionResult, LocalChain};
 use movid_runtime::store::{EventFilter, EventRecord, ObjectVersion, TransactionRecord};
 use movid_runtime::types::{
     Address, Digest, Object, ObjectID, ObjectRef, Owner, SequenceNumber, SignedTransaction,
@@ -91,6 +91,10 @@ pub trait Client: Send + Sync {
 
     /// Runs a transaction without committing it (no signature needed).
     async fn dry_run(&self, data: TransactionData) -> SdkResult<ExecutionResult>;
+
+    /// Runs a transaction like [`dry_run`](Self::dry_run) and also returns every command's
+    /// return values (type and BCS; [`crate::returns`] decodes them). Nothing is committed.
+    async fn dev_inspect(&self, data: TransactionData) -> SdkResult<DevInspectResult>;
 
     /// Executes a signed transaction. A transaction that fails in Move still
     /// returns `Ok` with a failure status (it was charged gas); a refused one
@@ -288,6 +292,10 @@ impl Client for InProcessClient {
 
     async fn dry_run(&self, data: TransactionData) -> SdkResult<ExecutionResult> {
         Ok(self.chain.dry_run(data)?)
+    }
+
+    async fn dev_inspect(&self, data: TransactionData) -> SdkResult<DevInspectResult> {
+        Ok(self.chain.dev_inspect(data)?)
     }
 
     async fn execute(&self, tx: SignedTransaction) -> SdkResult<ExecutionResult> {

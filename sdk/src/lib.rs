@@ -67,6 +67,7 @@ pub mod keys;
 pub mod offline;
 pub mod paging;
 pub mod resolver;
+pub mod returns;
 pub mod rpc;
 pub mod sim;
 pub mod tx;

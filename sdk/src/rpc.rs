@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use base64::Engine;
-use movid_runtime::chain::ExecutionResult;
+use movid_runtime::chain::{DevInspectResult, ExecutionResult};
 use movid_runtime::store::{EventFilter, EventRecord, ObjectVersion, TransactionRecord};
 use movid_runtime::types::rpc::{codes, RpcRequest, RpcResponse};
 use movid_runtime::types::{
@@ -176,6 +176,11 @@ impl Client for RpcClient {
 
     async fn dry_run(&self, data: TransactionData) -> SdkResult<ExecutionResult> {
         self.call("movid_dryRunTransaction", json!([tx_bytes(&data)]))
+            .await
+    }
+
+    async fn dev_inspect(&self, data: TransactionData) -> SdkResult<DevInspectResult> {
+        self.call("movid_devInspectTransaction", json!([tx_bytes(&data)]))
             .await
     }
 

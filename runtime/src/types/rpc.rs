@@ -15,6 +15,7 @@
 //! | `movid_getDynamicFields` | `[parent id]` | `[Object]` |
 //! | `movid_executeTransaction` | `[tx_bytes, [signature, ..]]` (base64) | `ExecutionResult` |
 //! | `movid_dryRunTransaction` | `[tx_bytes]` | `ExecutionResult` |
+//! | `movid_devInspectTransaction` | `[tx_bytes]` | `DevInspectResult` (a dry run plus every command's return values: type and BCS) |
 //! | `movid_getTransaction` | `[digest]` | `TransactionRecord` or null |
 //! | `movid_queryEvents` | `[EventFilter, limit]` | `[EventRecord]` |
 //! | `movid_getEpoch` / `movid_getClock` | `[]` | number |

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use async_trait::async_trait;
-use movid_runtime::chain::{ExecutionResult, LocalChain};
+use movid_runtime::chain::{DevInspectResult, ExecutionResult, LocalChain};
 use movid_runtime::genesis::GenesisConfig;
 use movid_runtime::store::{
     EventFilter, EventRecord, MemoryStore, ObjectVersion, TransactionRecord,
@@ -349,6 +349,11 @@ impl Client for SimClient {
             });
         }
         Ok(result?)
+    }
+
+    async fn dev_inspect(&self, data: TransactionData) -> SdkResult<DevInspectResult> {
+        // A read, like the other reads: not a step of the trace.
+        Ok(self.current().chain().dev_inspect(data)?)
     }
 
     async fn execute(&self, tx: SignedTransaction) -> SdkResult<ExecutionResult> {

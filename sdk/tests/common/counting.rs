@@ -84,6 +84,12 @@ impl Client for CountingClient {
     async fn dry_run(&self, data: TransactionData) -> SdkResult<ExecutionResult> {
         self.inner.dry_run(data).await
     }
+    async fn dev_inspect(
+        &self,
+        data: TransactionData,
+    ) -> SdkResult<movid_runtime::chain::DevInspectResult> {
+        self.inner.dev_inspect(data).await
+    }
     async fn execute(&self, tx: SignedTransaction) -> SdkResult<ExecutionResult> {
         self.inner.execute(tx).await
     }

@@ -12,7 +12,8 @@ use movid_sdk::client::coin_balance;
 use movid_sdk::identity::{event_type, ProposalKind};
 use movid_sdk::keys::{Backend, Capability, IdentityManager, Scheme};
 use movid_sdk::tx::{struct_tag, TransactionBuilder};
-use movid_sdk::{Client, SdkError};
+use movid_sdk::{returns, Client, SdkError};
+use serde_json::json;
 
 use crate::common::{World, MOVID};
 
@@ -133,6 +134,87 @@ pub async fn dry_run_does_not_commit(client: Arc<dyn Client>) {
     assert_eq!(result.digest, data.digest());
     assert_eq!(w.object(coin.id()).await, coin);
     assert_eq!(client.transaction(result.digest).await.unwrap(), None);
+}
+
+pub async fn dev_inspect_decodes_return_values_and_commits_nothing(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let alice = w.alice().address();
+    let coin = client.gas_coins(alice).await.unwrap()[1].clone();
+    let movid = gas_coin_type().type_params[0].clone();
+    let mut tx = TransactionBuilder::new(&*client, alice);
+    let c = tx.object(coin.id()).await.unwrap();
+    let a = tx.pure(&alice);
+    tx.move_call(ObjectID::FRAMEWORK, "coin", "value", vec![movid], vec![c]);
+    tx.move_call(
+        ObjectID::FRAMEWORK,
+        "address",
+        "to_ascii_string",
+        vec![],
+        vec![a],
+    );
+    tx.move_call(ObjectID::FRAMEWORK, "address", "to_string", vec![], vec![a]);
+    tx.move_call(
+        ObjectID::FRAMEWORK,
+        "object",
+        "id_from_address",
+        vec![],
+        vec![a],
+    );
+    let data = tx.build().await.unwrap();
+    let r = client.dev_inspect(data.clone()).await.unwrap();
+    assert!(
+        r.result.effects.status.is_ok(),
+        "{:?}",
+        r.result.effects.status
+    );
+    assert_eq!(r.result.digest, data.digest());
+    let decoded: Vec<Vec<serde_json::Value>> = r
+        .return_values
+        .iter()
+        .map(|c| c.iter().map(returns::describe).collect())
+        .collect();
+    let hex = hex::encode(bcs::to_bytes(&alice).unwrap());
+    assert_eq!(
+        decoded,
+        vec![
+            vec![json!({ "type": "u64", "value": coin_balance(&coin).to_string() })],
+            vec![json!({ "type": "0x1::ascii::String", "value": hex })],
+            vec![json!({ "type": "0x1::string::String", "value": hex })],
+            vec![json!({ "type": "0x2::object::ID", "value": format!("0x{hex}") })],
+        ]
+    );
+    // Nothing committed: the coin is as it was and no transaction was recorded.
+    assert_eq!(w.object(coin.id()).await, coin);
+    assert_eq!(client.transaction(r.result.digest).await.unwrap(), None);
+}
+
+pub async fn dev_inspect_of_an_unknown_function_fails_by_name(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let alice = w.alice().address();
+    let coin = client.gas_coins(alice).await.unwrap()[1].clone();
+    let mut tx = TransactionBuilder::new(&*client, alice);
+    tx.gas_budget(MIN_GAS_BUDGET * 10);
+    let c = tx.object(coin.id()).await.unwrap();
+    tx.move_call(
+        ObjectID::FRAMEWORK,
+        "coin",
+        "no_such_function",
+        vec![],
+        vec![c],
+    );
+    let data = tx.build().await.unwrap();
+    let r = client.dev_inspect(data).await.unwrap();
+    let ExecutionStatus::Failure {
+        error: ExecutionFailure::FunctionNotCallable { target, .. },
+        command: Some(0),
+    } = &r.result.effects.status
+    else {
+        panic!("{:?}", r.result.effects.status)
+    };
+    assert!(target.ends_with("::coin::no_such_function"), "{target}");
+    assert!(r.return_values.is_empty());
+    assert_eq!(client.transaction(r.result.digest).await.unwrap(), None);
+    assert_eq!(w.object(coin.id()).await, coin);
 }
 
 pub async fn builder_splits_merges_and_transfers(client: Arc<dyn Client>) {

@@ -31,6 +31,8 @@ macro_rules! client_suite {
             client_tests::object_reads_follow_versions,
             client_tests::transactions_and_events_are_recorded,
             client_tests::dry_run_does_not_commit,
+            client_tests::dev_inspect_decodes_return_values_and_commits_nothing,
+            client_tests::dev_inspect_of_an_unknown_function_fails_by_name,
             client_tests::builder_splits_merges_and_transfers,
             client_tests::builder_pays_gas_with_a_coin_that_is_not_an_input,
             client_tests::builder_budget_comes_from_the_dry_run,
