@@ -437,12 +437,22 @@ fn render(files: &FilesSourceText, diags: move_compiler::diagnostics::Diagnostic
     String::from_utf8_lossy(&report_diagnostics_to_buffer(files, diags)).into_owned()
 }
 
-/// The `E...` error constants of a compiled module, by value.
+/// Whether a constant's name marks an error: `E`, an upper-case letter, and a lower-case letter
+/// somewhere (`ENotAController`). Upper-case names (`EXECUTE`, `ENCODING_JSON`) are other
+/// constants that happen to start with E (docs/DESIGN.md §6, error names).
+pub fn is_error_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next() == Some('E')
+        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// The error constants of a compiled module (named by [`is_error_name`]), by value.
 pub(crate) fn error_constants(named: &NamedCompiledModule) -> Vec<(u64, String)> {
     let mut out = vec![];
     for (name, idx) in &named.source_map.constant_map {
         let name = name.0.as_str();
-        if !name.starts_with('E') {
+        if !is_error_name(name) {
             continue;
         }
         let Some(c) = named.module.constant_pool.get(*idx as usize) else {
@@ -658,4 +668,32 @@ pub fn build_stdlib() -> Result<Vec<CompiledModule>, BuildError> {
         report: render(&files, d),
     })?;
     Ok(own_modules(units))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_error_name;
+
+    #[test]
+    fn error_names_are_e_pascal_case_and_upper_case_names_are_not() {
+        for name in [
+            "ENotAController",
+            "EWrongIdentity",
+            "EEmptyConfigChange",
+            "EA1b",
+        ] {
+            assert!(is_error_name(name), "{name}");
+        }
+        for name in [
+            "EXECUTE",
+            "ENCODING_JSON",
+            "E_NOT_FOUND",
+            "E",
+            "Ea",
+            "MAX_E",
+            "e",
+        ] {
+            assert!(!is_error_name(name), "{name}");
+        }
+    }
 }

@@ -350,6 +350,23 @@ fn a_field_added_and_removed_in_one_transaction_never_reaches_the_store() {
 }
 
 #[test]
+fn an_abort_code_equal_to_a_permission_constant_is_not_named_after_it() {
+    // `constants::EXECUTE` is 4, a permission bit: an abort with code 4 has no error name.
+    let w = World::new();
+    let r = w.run(w.alice(), |b| {
+        let code = b.pure(&4u64);
+        b.move_call(w.pkg, "constants", "abort_with", vec![], vec![code]);
+    });
+    let a = abort_of(&r);
+    assert_eq!((a.module.as_str(), a.code), ("constants", 4));
+    assert_eq!(a.constant, None, "EXECUTE is not an error constant");
+    let r = w.run(w.alice(), |b| {
+        b.move_call(w.pkg, "constants", "refuse", vec![], vec![]);
+    });
+    assert_eq!(abort_of(&r).constant.as_deref(), Some("ENotAllowed"));
+}
+
+#[test]
 fn borrowing_a_missing_dynamic_field_aborts_with_the_constant_name() {
     let w = World::new();
     let t = w.thing(w.alice(), 0);

@@ -38,7 +38,7 @@ module identity::identity {
     /// controller with a config change first.
     const EControllerStillActive: u64 = 201;
     /// The credential belongs to a different identity.
-    const ECredentialOfOtherIdentity: u64 = 202;
+    const EWrongIdentity: u64 = 202;
     /// Proposals can be purged without authorization only from a deleted identity.
     const EIdentityNotDeleted: u64 = 203;
 
@@ -227,7 +227,7 @@ module identity::identity {
     /// Destroys a delegation token of this identity (its holder's choice),
     /// clearing it from the revocation list.
     public fun destroy_delegation_token(self: &mut Identity, token: DelegationToken) {
-        assert!(controller::token_controller_of(&token) == object::uid_to_inner(&self.id), ECredentialOfOtherIdentity);
+        assert!(controller::token_controller_of(&token) == object::uid_to_inner(&self.id), EWrongIdentity);
         multicontroller::forget_token(&mut self.did_doc, object::id(&token));
         controller::delete_token(token);
     }
@@ -235,7 +235,7 @@ module identity::identity {
     /// Destroys the `ControllerCap` of a controller that a config change (or
     /// the identity's deletion) removed.
     public fun destroy_controller_cap(self: &Identity, cap: ControllerCap) {
-        assert!(controller::cap_controller_of(&cap) == object::uid_to_inner(&self.id), ECredentialOfOtherIdentity);
+        assert!(controller::cap_controller_of(&cap) == object::uid_to_inner(&self.id), EWrongIdentity);
         assert!(!multicontroller::is_controller(&self.did_doc, object::id(&cap)), EControllerStillActive);
         controller::delete_cap(cap);
     }
