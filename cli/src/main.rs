@@ -6,6 +6,7 @@ mod client_cmd;
 mod context;
 mod envelope_cmd;
 mod identity_cmd;
+mod identity_flows;
 mod keys_cmd;
 mod move_cmd;
 mod node_cmd;
@@ -41,7 +42,7 @@ struct Cli {
     signer: Option<String>,
     /// Do not sign or execute: print the transaction as base64 BCS TransactionData, to be
     /// signed with `movid client sign` and run with `movid client execute-signed` (accepted by
-    /// `client call|publish` and `identity propose|approve|execute|reject|remove-approval`).
+    /// `client call|publish` and `identity propose|approve|execute|reject|remove-approval|delete-proposal`).
     #[arg(long, global = true)]
     serialize_unsigned: bool,
     /// With --serialize-unsigned: this alias or address pays for gas from its own coins and
@@ -97,11 +98,12 @@ fn builds_a_transaction(command: &Command) -> bool {
         command,
         Command::Client(C::Call { .. } | C::Publish { .. })
             | Command::Identity(
-                I::Propose(_)
+                I::Propose { .. }
                     | I::Approve { .. }
                     | I::Execute { .. }
                     | I::Reject { .. }
                     | I::RemoveApproval { .. }
+                    | I::DeleteProposal { .. }
             )
     )
 }
@@ -112,7 +114,7 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
         // Ignoring the flag would sign and execute what the caller wanted only serialized.
         return Err(output::CliError::new(
             "--serialize-unsigned is not supported by this command",
-            "use it with `client call|publish` or `identity propose|approve|execute|reject|remove-approval`",
+            "use it with `client call|publish` or `identity propose|approve|execute|reject|remove-approval|delete-proposal`",
         ));
     }
     let connect = |rpc, data_dir| {
