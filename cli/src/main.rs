@@ -7,6 +7,7 @@ mod context;
 mod envelope_cmd;
 mod identity_cmd;
 mod keys_cmd;
+mod keys_sui;
 mod move_cmd;
 mod node_cmd;
 mod offline;

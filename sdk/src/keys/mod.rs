@@ -444,7 +444,7 @@ pub enum KeyError {
     /// A key was asked out of a backend that never hands one out (a signer
     /// agent, a remote signer, a PKCS#11 token): the key can only be used
     /// where it is.
-    #[error("the key is held by the {backend} backend, which never hands a key out; only a key in the key file can be exported")]
+    #[error("the {backend} backend never hands a key out, so no key can be exported through it; only a key in the key file can be")]
     NotExportable {
         /// The backend: `agent`, `remote` or `pkcs11`.
         backend: &'static str,
