@@ -604,7 +604,7 @@ fn a_refused_import_is_one_json_document_and_leaves_the_key_file_byte_identical(
         (vec!["keys", "import", "-", "--alias", "b"], SUI_KEY_0, "already in the key file as `a`"),
         // The alias is taken.
         (vec!["keys", "import", "-", "--alias", "a"], SUI_KEY_1, "alias `a` is taken"),
-        (vec!["keys", "import", "-"], pubkey_prefix, "prefix is `suipubkey1`"),
+        (vec!["keys", "import", "-"], pubkey_prefix, "this one with `suipubkey1`"),
         (vec!["keys", "import", "-"], &typo, "checksum does not match"),
         (vec!["keys", "import", "-"], cut, "checksum does not match"),
         (vec!["keys", "import", "-"], secp, "Secp256k1 (flag 0x01) keys are not supported"),

@@ -451,10 +451,12 @@ pub enum KeyError {
     },
     /// A string meant as a Sui private key has another Bech32 prefix than
     /// `suiprivkey` (an address, a public key, another chain's key).
-    #[error("not a Sui private key: its prefix is `{found}1`, a Sui private key starts with `suiprivkey1`")]
+    #[error("not a Sui private key: a Sui private key starts with `suiprivkey1`{}", .found.as_ref().map(|f| format!(", this one with `{f}1`")).unwrap_or_default())]
     SuiKeyWrongHrp {
-        /// The prefix found (lowercase).
-        found: String,
+        /// The prefix found (lowercase), if it looks like one: a long or
+        /// non-alphabetic "prefix" (everything before the last `1`) may be
+        /// part of a pasted secret, and is not repeated.
+        found: Option<String>,
     },
     /// A `suiprivkey1…` string's checksum does not match: mistyped, cut
     /// short, or not Bech32 (Bech32m is not Sui's).

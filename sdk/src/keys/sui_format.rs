@@ -136,10 +136,13 @@ impl SuiPrivateKey {
         })?;
         // The prefix first: a string meant for something else (an address,
         // another chain's key) is named as such rather than as a bad checksum.
-        let hrp = unchecked.hrp();
-        if hrp.to_lowercase() != SUI_PRIVATE_KEY_HRP {
+        let hrp = unchecked.hrp().to_lowercase();
+        if hrp != SUI_PRIVATE_KEY_HRP {
+            // Errors end up in terminals, logs and JSON: only a prefix that
+            // looks like one (Sui's are short words) is repeated.
+            let shown = hrp.len() <= 16 && hrp.bytes().all(|b| b.is_ascii_lowercase());
             return Err(KeyError::SuiKeyWrongHrp {
-                found: hrp.to_lowercase(),
+                found: shown.then_some(hrp),
             });
         }
         let checked = unchecked
@@ -266,7 +269,19 @@ pub fn parse_sui_keystore(contents: &[u8]) -> Result<Vec<SuiKeystoreEntry>, KeyE
     let strings: Vec<Zeroizing<String>> = serde_json::from_slice::<Vec<String>>(contents)
         .map(|v| v.into_iter().map(Zeroizing::new).collect())
         .map_err(|e| KeyError::SuiKeystoreMalformed {
-            reason: format!("expected a JSON array of Base64 strings: {e}"),
+            // Not serde's message, which can quote the file's strings (its
+            // keys); only where, and what kind of error.
+            reason: format!(
+                "expected a JSON array of Base64 strings ({} error at line {}, column {})",
+                match e.classify() {
+                    serde_json::error::Category::Io => "read",
+                    serde_json::error::Category::Syntax => "syntax",
+                    serde_json::error::Category::Data => "type",
+                    serde_json::error::Category::Eof => "unexpected end",
+                },
+                e.line(),
+                e.column()
+            ),
         })?;
     strings
         .iter()
@@ -398,10 +413,42 @@ mod tests {
         for hrp in ["suipubkey", "bc", "suiprivkeyx"] {
             let s = bech32_of(hrp, &data[..]);
             match SuiPrivateKey::from_bech32(&s) {
-                Err(KeyError::SuiKeyWrongHrp { found }) => assert_eq!(found, hrp),
+                Err(KeyError::SuiKeyWrongHrp { found }) => assert_eq!(found.as_deref(), Some(hrp)),
                 other => panic!("{s}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn errors_do_not_repeat_a_pasted_secret() {
+        // A raw hex secret "parses" with everything before its last `1` as the prefix.
+        let hex_secret = VECTORS[0].0;
+        let err = SuiPrivateKey::from_bech32(hex_secret).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                KeyError::SuiKeyWrongHrp { found: None } | KeyError::SuiKeyMalformed { .. }
+            ),
+            "{err:?}"
+        );
+        assert!(!err.to_string().contains(&hex_secret[..12]), "{err}");
+        assert!(!format!("{err:?}").contains(&hex_secret[..12]), "{err:?}");
+        // A keystore that is a JSON string, not an array: serde would quote it.
+        let contents = serde_json::to_vec(VECTORS[0].1).unwrap();
+        let err = parse_sui_keystore(&contents).unwrap_err();
+        assert!(
+            matches!(err, KeyError::SuiKeystoreMalformed { .. }),
+            "{err:?}"
+        );
+        assert!(!err.to_string().contains(&VECTORS[0].1[12..30]), "{err}");
+        // An entry that is not Base64 is named by index, not repeated.
+        let contents = serde_json::to_vec(&[VECTORS[0].1]).unwrap();
+        let err = parse_sui_keystore(&contents).unwrap_err();
+        assert!(
+            matches!(err, KeyError::SuiKeystoreEntry { index: 0, .. }),
+            "{err:?}"
+        );
+        assert!(!err.to_string().contains(&VECTORS[0].1[12..30]), "{err}");
     }
 
     #[test]
