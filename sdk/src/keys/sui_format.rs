@@ -33,7 +33,8 @@ use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use bech32::primitives::decode::UncheckedHrpstring;
+use bech32::primitives::decode::{CharError, UncheckedHrpstring, UncheckedHrpstringError};
+use bech32::primitives::hrp;
 use bech32::{Bech32, Hrp};
 use zeroize::Zeroizing;
 
@@ -102,6 +103,27 @@ impl fmt::Display for SuiKeyScheme {
     }
 }
 
+/// Why a string is not Bech32, in words that quote none of it (the
+/// library's own messages name the offending character).
+fn not_bech32_reason(e: &UncheckedHrpstringError) -> &'static str {
+    match e {
+        UncheckedHrpstringError::Char(CharError::MissingSeparator) => {
+            "there is no `1` after the prefix"
+        }
+        UncheckedHrpstringError::Char(CharError::NothingAfterSeparator) => {
+            "nothing follows the `1` after the prefix"
+        }
+        UncheckedHrpstringError::Char(CharError::InvalidChar(_)) => {
+            "it holds a character outside Bech32's alphabet (which has no b, i, o or 1 after the prefix)"
+        }
+        UncheckedHrpstringError::Char(CharError::MixedCase) | UncheckedHrpstringError::Hrp(hrp::Error::MixedCase) => {
+            "it mixes upper and lower case"
+        }
+        UncheckedHrpstringError::Hrp(_) => "its prefix is not a Bech32 prefix",
+        _ => "it is not Bech32",
+    }
+}
+
 /// An Ed25519 private key in Sui's terms: the 32-byte seed that
 /// `suiprivkey1…` strings and `sui.keystore` entries carry after flag 0x00.
 ///
@@ -132,7 +154,7 @@ impl SuiPrivateKey {
     pub fn from_bech32(s: &str) -> Result<SuiPrivateKey, KeyError> {
         let s = s.trim();
         let unchecked = UncheckedHrpstring::new(s).map_err(|e| KeyError::SuiKeyMalformed {
-            reason: e.to_string(),
+            reason: not_bech32_reason(&e).into(),
         })?;
         // The prefix first: a string meant for something else (an address,
         // another chain's key) is named as such rather than as a bad checksum.
