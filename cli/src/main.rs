@@ -8,6 +8,7 @@ mod envelope_cmd;
 mod identity_cmd;
 mod identity_flows;
 mod keys_cmd;
+mod keys_sui;
 mod move_cmd;
 mod node_cmd;
 mod offline;
