@@ -6,6 +6,7 @@ use std::str::FromStr;
 use clap::Subcommand;
 use movid_runtime::types::{Address, ObjectID};
 use movid_sdk::did::{self, Did, DidDocument};
+use movid_sdk::identity::credentials::{CredentialChange, PublicCredential};
 use movid_sdk::identity::{
     permissions, ConfigChange, ControllerAction, NewController, OnChainIdentity, ProposalOutcome,
 };
@@ -46,6 +47,11 @@ pub enum IdentityCommand {
     Controlled {
         /// Alias or address (default: the active address).
         address: Option<String>,
+    },
+    /// List the public credentials an identity holds (name, issuer, subject, type).
+    Credentials {
+        /// The DID.
+        did: String,
     },
     /// List an identity's open proposals.
     Proposals {
@@ -264,6 +270,21 @@ pub enum ProposeCommand {
         #[arg(long)]
         expiration: Option<u64>,
     },
+    /// Set (add or replace) and remove public credentials: compact-JWS credentials or
+    /// presentations anyone can read, served at `/1.0/identifiers/{did}/credentials/{name}`.
+    Credentials {
+        /// The DID.
+        did: String,
+        /// A credential as NAME=FILE, FILE holding its compact JWS (repeat).
+        #[arg(long = "set", value_name = "NAME=FILE")]
+        set: Vec<String>,
+        /// The name of a credential to remove (repeat).
+        #[arg(long = "remove", value_name = "NAME")]
+        remove: Vec<String>,
+        /// Last epoch in which the proposal may be approved or executed.
+        #[arg(long)]
+        expiration: Option<u64>,
+    },
     /// Migrate the identity to the version the identity package implements (refused with
     /// NoUpgradeAvailable while it already follows it).
     Upgrade {
@@ -405,6 +426,54 @@ fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
     })?;
     let id = ObjectID(*d.object_id());
     Ok((d, id))
+}
+
+/// A `propose credentials` change from `--set NAME=FILE` and `--remove NAME`, checked as the
+/// package checks it.
+fn credential_change(set: &[String], remove: Vec<String>) -> CliResult<CredentialChange> {
+    let mut change = CredentialChange {
+        set: vec![],
+        remove,
+    };
+    for s in set {
+        let (name, file) = s.split_once('=').ok_or_else(|| {
+            CliError::new(
+                format!("`{s}` is not NAME=FILE"),
+                "e.g. --set degree=degree.jwt",
+            )
+        })?;
+        let jwt = std::fs::read_to_string(file).map_err(|e| {
+            CliError::new(
+                format!("cannot read {file}: {e}"),
+                "FILE holds the credential's compact JWS",
+            )
+        })?;
+        change.set.push((name.to_owned(), jwt.trim().to_owned()));
+    }
+    change.check().map_err(|e| {
+        CliError::new(
+            e.to_string(),
+            "names are 1 to 64 of A-Z a-z 0-9 . _ -; each value is a compact JWS of at most 8192 bytes",
+        )
+    })?;
+    Ok(change)
+}
+
+/// A public credential as `identity credentials` shows it: name, kind (a `vc` or `vp` claim),
+/// issuer and subject where the payload says, and the JWS itself.
+fn credential_json(c: &PublicCredential) -> Value {
+    let claims = c.claims().unwrap_or(Value::Null);
+    let kind = if claims.get("vp").is_some() {
+        "presentation"
+    } else if claims.get("vc").is_some() {
+        "credential"
+    } else {
+        "jws"
+    };
+    json!({
+        "name": c.name, "kind": kind, "issuer": claims.get("iss"), "subject": claims.get("sub"),
+        "alg": c.header().ok().and_then(|h| h.get("alg").cloned()), "jwt": c.jwt,
+    })
 }
 
 fn unsigned_unsupported(what: &str) -> CliError {
@@ -658,6 +727,30 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let list: Vec<String> = dids.iter().map(|d| d.to_string()).collect();
             out.print(&json!({ "address": who, "dids": list }), || list.join("\n"));
         }
+        IdentityCommand::Credentials { did } => {
+            let (did, id) = parse_did(&did)?;
+            let held = ids.credentials(id).await.map_err(e)?;
+            let rows: Vec<Value> = held.iter().map(credential_json).collect();
+            out.print(
+                &json!({ "did": did.to_string(), "credentials": rows }),
+                || {
+                    if rows.is_empty() {
+                        return format!("{did} holds no public credentials");
+                    }
+                    let mut s = format!("{did}: {} public credentials", rows.len());
+                    for r in &rows {
+                        s.push_str(&format!(
+                            "\n  {}  {}  issuer {}  subject {}",
+                            r["name"].as_str().unwrap_or_default(),
+                            r["kind"].as_str().unwrap_or("?"),
+                            r["issuer"].as_str().unwrap_or("?"),
+                            r["subject"].as_str().unwrap_or("?")
+                        ));
+                    }
+                    s
+                },
+            );
+        }
         IdentityCommand::Proposals { did } => {
             let (_, id) = parse_did(&did)?;
             let i = ids.get_identity(id).await.map_err(e)?;
@@ -686,7 +779,10 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 | ProposeCommand::SubIdentity {
                     did, expiration, ..
                 }
-                | ProposeCommand::Upgrade { did, expiration } => (did.clone(), *expiration),
+                | ProposeCommand::Upgrade { did, expiration }
+                | ProposeCommand::Credentials {
+                    did, expiration, ..
+                } => (did.clone(), *expiration),
             };
             let (did, id) = parse_did(&did)?;
             let c = controller_for(&ctx, &ids, signer().await?, id, acting)
@@ -702,6 +798,9 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 ProposeCommand::DeleteDoc { .. } => ControllerAction::ProposeDidDeletion,
                 ProposeCommand::Delete { .. } => ControllerAction::ProposeIdentityDeletion,
                 ProposeCommand::Upgrade { .. } => ControllerAction::ProposeUpgrade,
+                ProposeCommand::Credentials { set, remove, .. } => {
+                    ControllerAction::ProposeCredentials(credential_change(&set, remove)?)
+                }
                 ProposeCommand::Borrow { objects, .. } => {
                     if ctx.unsigned.is_some() {
                         return Err(unsigned_unsupported("propose borrow"));
@@ -774,6 +873,9 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 ControllerAction::ProposeDidDeletion => c.propose_did_deletion().await,
                 ControllerAction::ProposeIdentityDeletion => c.propose_identity_deletion().await,
                 ControllerAction::ProposeUpgrade => c.propose_upgrade().await,
+                ControllerAction::ProposeCredentials(change) => {
+                    c.propose_credentials(&change).await
+                }
                 ControllerAction::ProposeConfigChange(change) => {
                     c.propose_config_change(&change).await
                 }

@@ -167,6 +167,17 @@ pub fn action(a: &ProposalAction, threshold: u64) -> String {
         }
         ProposalAction::DeleteIdentity => "delete the identity".into(),
         ProposalAction::UnrevokeToken { token } => format!("un-revoke delegation token {token}"),
+        ProposalAction::UpdateCredentials(c) => {
+            let mut parts = vec![];
+            if !c.set.is_empty() {
+                let names: Vec<&str> = c.set.iter().map(|(n, _)| n.as_str()).collect();
+                parts.push(format!("set {}", names.join(", ")));
+            }
+            if !c.remove.is_empty() {
+                parts.push(format!("remove {}", c.remove.join(", ")));
+            }
+            format!("credentials: {}", parts.join("; "))
+        }
         ProposalAction::Unknown { contents } => {
             format!("unknown action ({} bytes)", contents.len())
         }

@@ -11,6 +11,7 @@ module identity::events {
     friend identity::identity;
     friend identity::multicontroller;
     friend identity::config_proposal;
+    friend identity::credential_proposal;
 
     /// A new `Identity` was created and shared.
     struct IdentityCreated has copy, drop {
@@ -142,6 +143,14 @@ module identity::events {
     }
 
     /// Emits `IdentityCreated`.
+    /// An identity's public credentials changed: those named in `set` were
+    /// added or replaced, those in `removed` removed.
+    struct CredentialsUpdated has copy, drop {
+        identity: ID,
+        set: vector<vector<u8>>,
+        removed: vector<vector<u8>>,
+    }
+
     public(friend) fun identity_created(
         identity: ID,
         creator: address,
@@ -228,5 +237,10 @@ module identity::events {
     /// Emits `TokenUnrevoked`.
     public(friend) fun token_unrevoked(identity: ID, token: ID, controller: ID) {
         event::emit(TokenUnrevoked { identity, token, controller })
+    }
+
+    /// Emits `CredentialsUpdated`.
+    public(friend) fun credentials_updated(identity: ID, set: vector<vector<u8>>, removed: vector<vector<u8>>) {
+        event::emit(CredentialsUpdated { identity, set, removed })
     }
 }

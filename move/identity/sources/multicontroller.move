@@ -44,6 +44,7 @@ module identity::multicontroller {
     friend identity::upgrade_proposal;
     friend identity::delete_proposal;
     friend identity::unrevoke_proposal;
+    friend identity::credential_proposal;
 
     /// The presented credential's controller is not a controller of this identity.
     const ENotAController: u64 = 100;
