@@ -138,9 +138,34 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(usage_error(e)),
+    };
     let out = Output { json: cli.json };
     if let Err(e) = run(cli, out) {
         std::process::exit(report(&e, out));
     }
+}
+
+/// A command line clap refused. With `--json` anywhere on it, the failure is one JSON document
+/// on stdout like every other failure (`{"error", "hint"}`, exit 2); help and `--version` print
+/// as they always do.
+fn usage_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    let wants_json = std::env::args_os().skip(1).any(|a| a == "--json");
+    let informational = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if !wants_json || informational {
+        e.exit();
+    }
+    let rendered = e.render().to_string();
+    let message = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid command line")
+        .trim_start_matches("error: ")
+        .to_string();
+    let mut err = output::CliError::new(message, "run the command with --help for its usage");
+    err.code = 2;
+    output::report(&err, Output { json: true })
 }
