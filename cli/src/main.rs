@@ -159,10 +159,14 @@ fn usage_error(e: clap::Error) -> i32 {
         e.exit();
     }
     let rendered = e.render().to_string();
+    // The message is what clap prints before its usage line, on one line.
     let message = rendered
         .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid command line")
+        .take_while(|l| !l.starts_with("Usage:") && !l.trim_start().starts_with("tip:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
         .trim_start_matches("error: ")
         .to_string();
     let mut err = output::CliError::new(message, "run the command with --help for its usage");
