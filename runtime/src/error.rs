@@ -88,7 +88,7 @@ pub enum TransactionError {
         epoch: u64,
     },
     /// A gas payment object is not a gas coin.
-    #[error("gas payment {0} is not a Coin<0x2::movid::MOVID>")]
+    #[error("gas payment {0} is not a Coin<0x2::sui::SUI>")]
     NotAGasCoin(ObjectID),
     /// No gas payment was given.
     #[error("the transaction names no gas coin")]
