@@ -458,6 +458,8 @@ fn a_ptb_cannot_forge_the_sui_witness_from_pure_bytes() {
     let w = World::bare();
     let framework = ObjectID::FRAMEWORK;
     let before = w.snapshot(&[framework]);
+    let supply_type: TypeTag = "0x2::balance::Supply<0x2::sui::SUI>".parse().unwrap();
+    // Were the witness accepted, this would mint a coin of 10^6 SUI and keep the supply in a bag.
     let r = w.run(w.alice(), |b| {
         // `SUI` has one (dummy) bool field, so these are its BCS bytes.
         let witness = b.pure_bytes(vec![1]);
@@ -468,7 +470,7 @@ fn a_ptb_cannot_forge_the_sui_witness_from_pure_bytes() {
             vec![sui_type()],
             vec![witness],
         );
-        let amount = b.pure(&1_000_000u64);
+        let amount = b.pure(&(1_000_000 * movid_runtime::genesis::MIST_PER_SUI));
         let minted = b.move_call(
             framework,
             "balance",
@@ -476,11 +478,34 @@ fn a_ptb_cannot_forge_the_sui_witness_from_pure_bytes() {
             vec![sui_type()],
             vec![supply, amount],
         );
-        let _ = minted;
+        let coin = b.move_call(
+            framework,
+            "coin",
+            "from_balance",
+            vec![sui_type()],
+            vec![minted],
+        );
+        let bag = b.move_call(framework, "bag", "new", vec![], vec![]);
+        let key = b.pure(&0u64);
+        b.move_call(
+            framework,
+            "bag",
+            "add",
+            vec![TypeTag::U64, supply_type.clone()],
+            vec![bag, key, supply],
+        );
+        let me = b.pure(&w.alice().address());
+        b.transfer_objects(vec![coin, bag], me);
     });
     match failure(&r) {
-        (ExecutionFailure::InvalidPureValue { .. }, Some(0))
-        | (ExecutionFailure::InvalidArgument { .. }, Some(0)) => {}
+        (
+            ExecutionFailure::InvalidPureValue {
+                argument: 0, type_, ..
+            },
+            Some(0),
+        ) => {
+            assert_eq!(type_, "0x2::sui::SUI")
+        }
         other => panic!("expected the pure witness to be refused in command 0, got {other:?}"),
     }
     assert_only_gas_changed(&w, &before, &r, &[framework]);
