@@ -541,3 +541,43 @@ fn a_package_calling_the_test_only_minter_does_not_link() {
     }
     assert_only_gas_changed(&w, &before, &r, &[]);
 }
+
+#[test]
+fn a_chain_created_before_the_sui_gas_coin_is_refused_when_opened_and_left_as_it_was() {
+    use movid_runtime::chain::LocalChain;
+    use movid_runtime::genesis::GenesisConfig;
+    use movid_runtime::store::{CommitBatch, MemoryStore, Store};
+    use std::sync::Arc;
+
+    let store = Arc::new(MemoryStore::new());
+    LocalChain::open(store.clone(), GenesisConfig::default()).expect("a new chain");
+    LocalChain::open(store.clone(), GenesisConfig::default()).expect("reopens as it is");
+    // The framework as an older movid wrote it: the gas module was `movid`, not `sui`.
+    let mut old = store.get_object(&ObjectID::FRAMEWORK).unwrap().unwrap();
+    match &mut old.data {
+        Data::Package(p) => {
+            let bytes = p
+                .modules
+                .remove("sui")
+                .expect("the framework has a sui module");
+            p.modules.insert("movid".into(), bytes);
+        }
+        _ => panic!("0x2 is a package"),
+    }
+    store
+        .commit(CommitBatch {
+            written: vec![old.clone()],
+            removed: vec![],
+            record: None,
+            meta: None,
+        })
+        .unwrap();
+    let meta = store.meta().unwrap();
+    match LocalChain::open(store.clone(), GenesisConfig::default()) {
+        Err(RuntimeError::OutdatedChain) => {}
+        Err(other) => panic!("expected OutdatedChain, got {other:?}"),
+        Ok(_) => panic!("expected OutdatedChain, the chain opened"),
+    }
+    assert_eq!(store.get_object(&ObjectID::FRAMEWORK).unwrap(), Some(old));
+    assert_eq!(store.meta().unwrap(), meta, "nothing was written");
+}
