@@ -385,7 +385,7 @@ fn a_package_s_own_sui_coin_never_pays_gas() {
     let w = World::bare();
     let pkg = publish_named(&w, "own_sui_coin");
     let fake = look_alike_coin(&w, pkg);
-    assert_eq!(balance(&w.chain, fake.id()), 1_000_000_000_000);
+    assert_eq!(balance(&w.chain, fake.id()), 1_000_000_000_000_000);
     assert_ne!(fake.type_(), Some(&gas_coin_type()));
     assert!(
         !w.chain

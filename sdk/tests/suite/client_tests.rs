@@ -462,6 +462,63 @@ pub async fn publish_and_call_through_the_builder(client: Arc<dyn Client>) {
     );
 }
 
+/// A package's own `sui::SUI` (`runtime/tests/packages/own_sui_coin`: a coin called SUI, larger
+/// than any real gas coin) is never offered or used for gas: the builder pays with a
+/// `Coin<0x2::sui::SUI>` and leaves the look-alike as it was.
+pub async fn gas_is_never_paid_with_a_look_alike_sui_coin(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../runtime/tests/packages/own_sui_coin");
+    let package = movid_runtime::build::build_package(&dir, &Default::default()).unwrap();
+    let mut tx = TransactionBuilder::new(&*client, w.alice().address());
+    let cap = tx.publish(package.module_bytes(), package.dependencies.clone());
+    let me = tx.pure(&w.alice().address());
+    tx.transfer_objects(vec![cap], me);
+    let response = tx.execute(w.alice()).await.unwrap();
+    let package_id = response
+        .created
+        .iter()
+        .find(|o| o.as_package().is_some())
+        .expect("the package is created")
+        .id();
+    let fake_type = struct_tag(
+        ObjectID::FRAMEWORK,
+        "coin",
+        "Coin",
+        vec![movid_runtime::types::TypeTag::Struct(struct_tag(
+            package_id,
+            "sui",
+            "SUI",
+            vec![],
+        ))],
+    );
+    let fake = response
+        .created_of_type(&fake_type)
+        .next()
+        .expect("init minted the look-alike")
+        .clone();
+    assert_eq!(coin_balance(&fake), 1_000_000 * MIST_PER_SUI);
+
+    let coins = client.gas_coins(w.alice().address()).await.unwrap();
+    assert!(!coins.is_empty());
+    assert!(coins.iter().all(|c| c.type_() == Some(&gas_coin_type())));
+    assert!(coins.iter().all(|c| c.id() != fake.id()));
+
+    let mut tx = TransactionBuilder::new(&*client, w.alice().address());
+    let amount = tx.pure(&7u64);
+    let split = tx.split_coins(tx.gas(), vec![amount]);
+    let to = tx.pure(&w.bob().address());
+    tx.transfer_objects(vec![split], to);
+    let response = tx.execute(w.alice()).await.unwrap();
+    let gas = w.object(response.effects.gas_object.0.id).await;
+    assert_eq!(gas.type_(), Some(&gas_coin_type()));
+    assert_eq!(
+        w.object(fake.id()).await,
+        fake,
+        "the look-alike is untouched"
+    );
+}
+
 pub async fn dynamic_fields_hold_an_identitys_proposals(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
     let identity = w.identity(&[0, 1], 2).await;

@@ -43,6 +43,7 @@ macro_rules! client_suite {
             client_tests::sender_without_gas_is_told_so,
             client_tests::key_manager_committer_signs_transactions,
             client_tests::publish_and_call_through_the_builder,
+            client_tests::gas_is_never_paid_with_a_look_alike_sui_coin,
             client_tests::dynamic_fields_hold_an_identitys_proposals,
             identity_tests::identity_with_one_controller_executes_at_once,
             identity_tests::identity_with_three_controllers_is_read_back,
