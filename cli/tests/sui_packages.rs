@@ -117,7 +117,8 @@ fn packages_naming_the_framework_sui_or_movid_build_publish_and_are_called_payin
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|c| c["id"] == tipped.as_str() && c["value"].to_string() == amount),
+                .any(|c| c["id"] == tipped.as_str()
+                    && c["value"].as_u64() == amount.parse::<u64>().ok()),
             "{got}"
         );
     }
