@@ -7,7 +7,7 @@
 //! (`Foo = { local = "../foo" }`, `path = ` is accepted too) or one of the packages every movid
 //! chain has at genesis (`MoveStdlib`, `Sui`, `Identity`, `Access`), written
 //! `Sui = { builtin = true }` (`Movid`, the framework's name before it answered to `sui`, too).
-//! Sui's own git dependencies on its framework and standard library (see [`sui_git_package`])
+//! Sui's own git dependencies on its framework and standard library (`sui_git_package`)
 //! are the built-in packages, so a manifest written for Sui builds without network access; any
 //! other git dependency is refused by name. The Move standard library is always a dependency.
 //!
