@@ -187,3 +187,65 @@ fn an_unknown_git_dependency_fails_with_one_json_document_naming_it_and_writes_n
         "nothing was sent"
     );
 }
+
+#[test]
+fn a_data_directory_from_before_the_sui_gas_coin_is_refused_with_a_hint_to_start_over() {
+    use movid_runtime::chain::LocalChain;
+    use movid_runtime::genesis::GenesisConfig;
+    use movid_runtime::store::{CommitBatch, RedbStore, Store};
+    use movid_runtime::types::{Data, ObjectID};
+    use std::sync::Arc;
+
+    let env = Env::new();
+    let dir = env.data_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let store_file = dir.join("chain.redb");
+    // The chain as an older movid left it: the framework's gas module was `movid`.
+    let framework_modules = |store: &RedbStore| match store
+        .get_object(&ObjectID::FRAMEWORK)
+        .unwrap()
+        .unwrap()
+        .data
+    {
+        Data::Package(p) => p.modules.keys().cloned().collect::<Vec<_>>(),
+        _ => panic!("0x2 is a package"),
+    };
+    {
+        let store = Arc::new(RedbStore::open(&store_file).unwrap());
+        LocalChain::open(store.clone(), GenesisConfig::default()).unwrap();
+        let mut old = store.get_object(&ObjectID::FRAMEWORK).unwrap().unwrap();
+        if let Data::Package(p) = &mut old.data {
+            let bytes = p.modules.remove("sui").unwrap();
+            p.modules.insert("movid".into(), bytes);
+        }
+        store
+            .commit(CommitBatch {
+                written: vec![old],
+                removed: vec![],
+                record: None,
+                meta: None,
+            })
+            .unwrap();
+    }
+    let data_dir = dir.to_str().unwrap();
+    for args in [
+        vec!["start", "--rpc-addr", "127.0.0.1:0", "--data-dir", data_dir],
+        vec!["--data-dir", data_dir, "client", "gas"],
+    ] {
+        let (v, _) = env.json_fails(&args);
+        assert!(
+            v["error"].as_str().unwrap().contains("0x2::sui::SUI"),
+            "{args:?}: {v}"
+        );
+        assert!(
+            v["hint"].as_str().unwrap().contains("--force-regenesis"),
+            "{v}"
+        );
+    }
+    let store = RedbStore::open(&store_file).unwrap();
+    let modules = framework_modules(&store);
+    assert!(
+        modules.contains(&"movid".to_string()) && !modules.contains(&"sui".to_string()),
+        "the old chain was left as it was: {modules:?}"
+    );
+}
