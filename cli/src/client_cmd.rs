@@ -8,7 +8,7 @@ use move_binary_format::access::ModuleAccess;
 use move_binary_format::file_format::{CompiledModule, SignatureToken};
 use movid_runtime::build::{build_package, BuildOptions};
 use movid_runtime::execution::coin_value;
-use movid_runtime::genesis::MOVID;
+use movid_runtime::genesis::MIST_PER_SUI;
 use movid_runtime::store::EventFilter;
 use movid_runtime::types::{
     Address, Argument, Data, Digest, Object, ObjectArg, ObjectID, ObjectRef, StructTag, TypeTag,
@@ -26,7 +26,7 @@ pub enum ClientCommand {
         /// Package directory.
         #[arg(long, default_value = ".")]
         path: PathBuf,
-        /// Gas budget (default: estimated by a dry run).
+        /// Gas budget in MIST (default: estimated by a dry run).
         #[arg(long)]
         gas_budget: Option<u64>,
     },
@@ -41,14 +41,14 @@ pub enum ClientCommand {
         /// Function name.
         #[arg(long)]
         function: String,
-        /// Type arguments, e.g. 0x2::movid::MOVID.
+        /// Type arguments, e.g. 0x2::sui::SUI.
         #[arg(long, num_args = 1..)]
         type_args: Vec<String>,
         /// Arguments: numbers, true/false, addresses and object IDs as 0x..., strings,
         /// hex byte vectors as 0x..., JSON arrays for vectors, `none` for an empty Option.
         #[arg(long, num_args = 1.., allow_hyphen_values = true)]
         args: Vec<String>,
-        /// Gas budget (default: estimated by a dry run).
+        /// Gas budget in MIST (default: estimated by a dry run).
         #[arg(long)]
         gas_budget: Option<u64>,
         /// Run the call without committing it and print what it would do (effects, created
@@ -111,7 +111,7 @@ pub enum ClientCommand {
     Faucet {
         /// Alias or address (default: the active address).
         address: Option<String>,
-        /// Amount in MOVID.
+        /// Amount in SUI (whole SUI; 1 SUI = 10^9 MIST).
         #[arg(long, default_value_t = 1000)]
         amount: u64,
     },
@@ -136,7 +136,7 @@ pub(crate) fn parse_type_tag(s: &str) -> CliResult<TypeTag> {
     move_core_types::parser::parse_type_tag(s).map_err(|e| {
         CliError::new(
             format!("`{s}` is not a Move type: {e}"),
-            "write e.g. u64 or 0x2::movid::MOVID",
+            "write e.g. u64 or 0x2::sui::SUI",
         )
     })
 }
@@ -401,12 +401,12 @@ returned {}: {shown}", v["type"].as_str().unwrap_or("?")));
         ClientCommand::Faucet { address, amount } => {
             let a = address_of(&ctx, address.as_deref())?;
             let r = client
-                .faucet(a, amount.saturating_mul(MOVID))
+                .faucet(a, amount.saturating_mul(MIST_PER_SUI))
                 .await
                 .map_err(e)?;
             out.print(
-                &json!({ "coin": r.id, "amount": amount * MOVID, "recipient": a }),
-                || format!("sent a coin of {amount} MOVID to {a}: {}", r.id),
+                &json!({ "coin": r.id, "amount": amount * MIST_PER_SUI, "recipient": a }),
+                || format!("sent a coin of {amount} SUI to {a}: {}", r.id),
             );
         }
         ClientCommand::Gas { address } => {

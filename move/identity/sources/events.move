@@ -5,8 +5,8 @@
 /// proposals, controllers (their `ControllerCap` IDs) and tokens are named by ID.
 module identity::events {
     use std::option::Option;
-    use movid::event;
-    use movid::object::ID;
+    use sui::event;
+    use sui::object::ID;
 
     friend identity::identity;
     friend identity::multicontroller;

@@ -14,10 +14,10 @@
 module identity::identity {
     use std::option::{Self, Option};
     use std::vector;
-    use movid::clock::{Self, Clock};
-    use movid::object::{Self, UID, ID};
-    use movid::transfer;
-    use movid::tx_context::{Self, TxContext};
+    use sui::clock::{Self, Clock};
+    use sui::object::{Self, UID, ID};
+    use sui::transfer;
+    use sui::tx_context::{Self, TxContext};
     use identity::controller::{Self, Auth, ControllerCap, DelegationToken};
     use identity::document;
     use identity::events;

@@ -44,6 +44,7 @@ macro_rules! client_suite {
             client_tests::sender_without_gas_is_told_so,
             client_tests::key_manager_committer_signs_transactions,
             client_tests::publish_and_call_through_the_builder,
+            client_tests::gas_is_never_paid_with_a_look_alike_sui_coin,
             client_tests::dynamic_fields_hold_an_identitys_proposals,
             credential_tests::credentials_change_by_proposal_and_are_read_back,
             credential_tests::bad_credential_changes_are_refused_by_name,
