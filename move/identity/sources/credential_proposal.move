@@ -10,9 +10,9 @@
 module identity::credential_proposal {
     use std::option::{Self, Option};
     use std::vector;
-    use movid::dynamic_field;
-    use movid::object::ID;
-    use movid::tx_context::TxContext;
+    use sui::dynamic_field;
+    use sui::object::ID;
+    use sui::tx_context::TxContext;
     use identity::controller::Auth;
     use identity::events;
     use identity::identity::{Self, Identity};

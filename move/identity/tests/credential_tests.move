@@ -4,9 +4,9 @@
 module identity::credential_tests {
     use std::option;
     use std::vector;
-    use movid::test_scenario::{Self as ts, Scenario};
-    use movid::clock::Clock;
-    use movid::object::ID;
+    use sui::test_scenario::{Self as ts, Scenario};
+    use sui::clock::Clock;
+    use sui::object::ID;
     use identity::credential_proposal::{Self, UpdateCredentials};
     use identity::controller::{Auth, ControllerCap};
     use identity::identity::{Self, Identity};
