@@ -138,6 +138,22 @@ async fn serve_local(mut stream: UnixStream, uid: u32, state: Arc<ServerState>) 
         );
         let reply = Reply::Error(WireError::Unauthorized);
         let _ = write_frame(&mut stream, &to_json(&reply)).await;
+        // The peer may still be writing its request. Closing now would hand it a broken pipe
+        // instead of the answer, so read and discard what it sends (a bounded amount, for a
+        // moment) until it closes, then close.
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let _ = stream.shutdown().await;
+        let mut sink = [0u8; 4096];
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(500), async {
+            let mut total = 0usize;
+            while total < 64 * 1024 {
+                match stream.read(&mut sink).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => total += n,
+                }
+            }
+        })
+        .await;
         return;
     }
     serve_connection(stream, state).await;
