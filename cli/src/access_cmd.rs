@@ -25,6 +25,7 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::context::Context;
+use crate::identity_cmd::parse_did;
 use crate::output::{CliError, CliResult, Output};
 use crate::wallet::Wallet;
 
@@ -838,17 +839,6 @@ async fn device_key_of(ctx: &mut Context, alias: &str, create: bool) -> CliResul
     DeviceKey::connect(&backend, identity.id())
         .await
         .map_err(|e| error(ctx, e))
-}
-
-fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
-    let d = Did::from_str(s).map_err(|e| {
-        CliError::new(
-            format!("`{s}` is not a movid DID: {e}"),
-            "write did:movid:local:0x<64 hex digits>",
-        )
-    })?;
-    let id = ObjectID(*d.object_id());
-    Ok((d, id))
 }
 
 fn read_token(path: &Path) -> CliResult<EnrollmentToken> {

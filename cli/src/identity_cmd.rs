@@ -417,7 +417,9 @@ fn resolution_failure(error: &did::ResolutionError) -> CliError {
     CliError::printed(format!("resolution failed: {error}"), hint)
 }
 
-fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
+/// A movid DID from the command line, and its identity's object ID (every command taking a
+/// DID reads it here, so all refuse a bad one alike).
+pub(crate) fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
     let d = Did::from_str(s).map_err(|e| {
         CliError::new(
             format!("`{s}` is not a movid DID: {e}"),
