@@ -156,6 +156,36 @@ pub enum IdentityError {
     /// The identity already follows this package version.
     #[error("the identity already follows this package version")]
     NoUpgradeAvailable,
+    /// The sender does not own the asset (`asset::ENotOwner`).
+    #[error("the sender does not own this asset")]
+    NotAssetOwner,
+    /// The asset was created immutable.
+    #[error("the asset was created immutable; its content cannot change")]
+    AssetImmutable,
+    /// The asset was created non-transferable.
+    #[error("the asset was created non-transferable; it stays with its owner")]
+    AssetNotTransferable,
+    /// The asset was created non-deletable.
+    #[error("the asset was created non-deletable")]
+    AssetNotDeletable,
+    /// Only the offer's recipient may accept it.
+    #[error("only the recipient of the offer may accept it")]
+    NotOfferRecipient,
+    /// Only the owner who made the offer may cancel it.
+    #[error("only the owner who made the offer may cancel it")]
+    NotOfferer,
+    /// The received object is not the asset the offer names.
+    #[error("the object is not the asset the offer names")]
+    WrongAsset,
+    /// The offer's expiration epoch has passed; only its sender can cancel it now.
+    #[error("the offer expired; only its sender can cancel it now")]
+    OfferExpired,
+    /// An owner cannot offer an asset to itself.
+    #[error("an asset cannot be offered to its own owner")]
+    SelfOffer,
+    /// No open offer has this ID (accepted, cancelled, or never made).
+    #[error("no open offer has this ID (accepted, cancelled, or never made)")]
+    OfferNotFound,
     /// An abort this SDK does not name.
     #[error("identity package abort: {0}")]
     MoveAbort(MoveAbort),
@@ -223,6 +253,15 @@ impl IdentityError {
             Some("EUnreturnedObjects") => UnreturnedObjects,
             Some("ECredentialMismatch") => CredentialMismatch,
             Some("ENoUpgradeAvailable") => NoUpgradeAvailable,
+            Some("ENotOwner") => NotAssetOwner,
+            Some("EImmutable") => AssetImmutable,
+            Some("ENotTransferable") => AssetNotTransferable,
+            Some("ENotDeletable") => AssetNotDeletable,
+            Some("ENotRecipient") => NotOfferRecipient,
+            Some("ENotOfferer") => NotOfferer,
+            Some("EWrongAsset") => WrongAsset,
+            Some("EOfferExpired") => OfferExpired,
+            Some("ESelfOffer") => SelfOffer,
             _ => MoveAbort(abort.clone()),
         }
     }
@@ -288,6 +327,16 @@ fn constant_of_code(code: u64) -> Option<&'static str> {
         900 => "ENoUpgradeAvailable",
         1000 => "EDidNotDeleted",
         1100 => "EDidDeleted",
+        1200 => "ENotOwner",
+        1201 => "EImmutable",
+        1202 => "ENotTransferable",
+        1203 => "ENotDeletable",
+        1204 => "ENotRecipient",
+        1205 => "ENotOfferer",
+        1206 => "EWrongAsset",
+        1207 => "EOfferExpired",
+        1208 => "EInvalidExpiration",
+        1209 => "ESelfOffer",
         _ => return None,
     })
 }
@@ -328,6 +377,10 @@ mod tests {
             (121, IdentityError::AlreadyRejected),
             (122, IdentityError::UnknownToken),
             (123, IdentityError::TooManyTokens),
+            (1200, IdentityError::NotAssetOwner),
+            (1204, IdentityError::NotOfferRecipient),
+            (1208, IdentityError::InvalidExpiration),
+            (1209, IdentityError::SelfOffer),
         ] {
             assert_eq!(
                 IdentityError::from_abort(&abort(code, None), (0, 0)),
