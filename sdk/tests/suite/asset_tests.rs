@@ -244,3 +244,63 @@ pub async fn expired_offer_cannot_be_accepted_but_can_be_cancelled(client: Arc<d
     );
     assert_eq!(a.get(id).await.unwrap().owner, w.alice().address());
 }
+
+/// `offers_to` reads the `AssetOffered` events; past the node's event query cap it refuses
+/// rather than answer from a truncated list (LIMITS.md, "Paging").
+pub async fn open_offers_past_the_event_query_cap_are_refused_not_truncated(
+    client: Arc<dyn Client>,
+) {
+    use movid_runtime::types::{ObjectID, TypeTag};
+    use movid_sdk::paging::MAX_EVENTS_PER_QUERY;
+    use movid_sdk::tx::TransactionBuilder;
+
+    let w = World::new(client.clone());
+    let a = assets(&w);
+    let bytes = TypeTag::Vector(Box::new(TypeTag::U8));
+    let per_tx = 250;
+    let mut made = 0;
+    while made < MAX_EVENTS_PER_QUERY {
+        // One transaction creates `per_tx` assets, the next offers them all to bob.
+        let mut tx = TransactionBuilder::new(&*client, w.alice().address());
+        for _ in 0..per_tx {
+            let args = vec![
+                tx.pure(&b"x".to_vec()),
+                tx.pure(&false),
+                tx.pure(&true),
+                tx.pure(&false),
+            ];
+            tx.move_call(
+                ObjectID::IDENTITY,
+                "asset",
+                "create",
+                vec![bytes.clone()],
+                args,
+            );
+        }
+        let created = tx.execute(w.alice()).await.unwrap();
+        let ids: Vec<ObjectID> = created.created.iter().map(|o| o.id()).collect();
+        assert_eq!(ids.len(), per_tx);
+        let mut tx = TransactionBuilder::new(&*client, w.alice().address());
+        for id in ids {
+            let args = vec![
+                tx.object(id).await.unwrap(),
+                tx.pure(&w.bob().address()),
+                tx.pure(&None::<u64>),
+            ];
+            tx.move_call(
+                ObjectID::IDENTITY,
+                "asset",
+                "offer",
+                vec![bytes.clone()],
+                args,
+            );
+        }
+        tx.execute(w.alice()).await.unwrap();
+        made += per_tx;
+    }
+    let err = a.offers_to(w.bob().address()).await.unwrap_err();
+    assert!(
+        matches!(&err, SdkError::InvalidArgument(m) if m.contains("get_offer")),
+        "{err:?}"
+    );
+}

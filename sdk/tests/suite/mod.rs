@@ -99,6 +99,7 @@ macro_rules! client_suite {
             asset_tests::offer_is_accepted_by_its_recipient_only,
             asset_tests::cancelled_offer_returns_the_asset_and_cannot_be_accepted,
             asset_tests::expired_offer_cannot_be_accepted_but_can_be_cancelled,
+            asset_tests::open_offers_past_the_event_query_cap_are_refused_not_truncated,
         );
     };
     (@tests $factory:path; $($module:ident :: $name:ident),* $(,)?) => {
