@@ -37,6 +37,8 @@
 //! # }).unwrap();
 //! ```
 
+pub mod events;
+
 use std::sync::Arc;
 
 use movid_runtime::store::EventFilter;
@@ -478,14 +480,14 @@ impl AssetClient {
     /// accepted or cancelled offer is left out.
     async fn open_offers(
         &self,
-        keep: impl Fn(&OfferedRaw) -> bool,
+        keep: impl Fn(&events::AssetOffered) -> bool,
     ) -> SdkResult<Vec<TransferOffer>> {
         let filter = EventFilter {
             type_: Some(event_type("AssetOffered")),
             ..EventFilter::default()
         };
-        let events = self.client.events(filter, MAX_EVENTS_PER_QUERY).await?;
-        if events.len() >= MAX_EVENTS_PER_QUERY {
+        let records = self.client.events(filter, MAX_EVENTS_PER_QUERY).await?;
+        if records.len() >= MAX_EVENTS_PER_QUERY {
             // Refuse rather than answer from a truncated list (LIMITS.md).
             return Err(SdkError::InvalidArgument(format!(
                 "the chain has {MAX_EVENTS_PER_QUERY} or more asset offers, more than one event \
@@ -493,8 +495,8 @@ impl AssetClient {
             )));
         }
         let mut ids = vec![];
-        for record in &events {
-            let offered: OfferedRaw = bcs::from_bytes(&record.event.contents)
+        for record in &records {
+            let offered: events::AssetOffered = bcs::from_bytes(&record.event.contents)
                 .map_err(|e| SdkError::decode("an AssetOffered event", e))?;
             if keep(&offered) {
                 ids.push(offered.proposal);
@@ -578,15 +580,4 @@ struct HeaderRaw {
     mutable: bool,
     transferable: bool,
     deletable: bool,
-}
-
-#[derive(Deserialize)]
-struct OfferedRaw {
-    proposal: ObjectID,
-    #[allow(dead_code)]
-    asset: ObjectID,
-    sender: Address,
-    recipient: Address,
-    #[allow(dead_code)]
-    expiration_epoch: Option<u64>,
 }

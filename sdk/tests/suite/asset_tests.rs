@@ -4,13 +4,30 @@
 use std::sync::Arc;
 
 use movid_runtime::types::Owner;
+use movid_sdk::identity::asset::events::{
+    AssetCreated, AssetDeleted, AssetMutated, AssetOfferCancelled, AssetOffered, AssetTransferred,
+};
 use movid_sdk::identity::asset::{AssetClient, AssetFlags, OnChainAsset};
+use movid_sdk::sim::{Events, MoveEvent};
+use movid_sdk::tx::TransactionResponse;
 use movid_sdk::{Client, IdentityError, SdkError};
 
 use crate::common::{identity_error, World};
 
 fn assets(w: &World) -> AssetClient {
     AssetClient::new(w.client.clone())
+}
+
+/// The one event of the identity package a transaction emitted, decoded as `T`: each change
+/// emits exactly one.
+fn only_event<T: MoveEvent>(r: &TransactionResponse) -> T {
+    let ours = r
+        .events
+        .iter()
+        .filter(|e| e.type_.address == movid_runtime::types::ObjectID::IDENTITY.into())
+        .count();
+    assert_eq!(ours, 1, "{:?}", r.events);
+    Events::new(r.events.clone()).one::<T>().unwrap()
 }
 
 pub async fn asset_is_created_read_mutated_and_deleted(client: Arc<dyn Client>) {
@@ -31,15 +48,19 @@ pub async fn asset_is_created_read_mutated_and_deleted(client: Arc<dyn Client>) 
         asset.content::<Vec<u8>>(),
         Err(SdkError::WrongObjectType { .. })
     ));
-    let event = created
-        .response
-        .events_of_type(&movid_sdk::identity::event_type("AssetCreated"))
-        .count();
-    assert_eq!(event, 1);
+    let e: AssetCreated = only_event(&created.response);
+    assert_eq!(
+        (e.asset, e.creator),
+        (created.asset_id, w.alice().address())
+    );
+    assert!(e.mutable && e.transferable && e.deletable);
 
-    a.set_content(w.alice(), created.asset_id, &"second".to_string())
+    let r = a
+        .set_content(w.alice(), created.asset_id, &"second".to_string())
         .await
         .unwrap();
+    let e: AssetMutated = only_event(&r);
+    assert_eq!((e.asset, e.owner), (created.asset_id, w.alice().address()));
     let asset = a.get(created.asset_id).await.unwrap();
     assert_eq!(asset.content::<String>().unwrap(), "second");
     let owned = a.owned_by(w.alice().address()).await.unwrap();
@@ -48,7 +69,9 @@ pub async fn asset_is_created_read_mutated_and_deleted(client: Arc<dyn Client>) 
         vec![created.asset_id]
     );
 
-    a.delete(w.alice(), created.asset_id).await.unwrap();
+    let r = a.delete(w.alice(), created.asset_id).await.unwrap();
+    let e: AssetDeleted = only_event(&r);
+    assert_eq!((e.asset, e.owner), (created.asset_id, w.alice().address()));
     assert!(matches!(
         a.get(created.asset_id).await,
         Err(SdkError::ObjectNotFound(_))
@@ -115,6 +138,23 @@ pub async fn offer_is_accepted_by_its_recipient_only(client: Arc<dyn Client>) {
         .offer(w.alice(), id, w.bob().address(), None)
         .await
         .unwrap();
+    let e: AssetOffered = only_event(&offer.response);
+    assert_eq!(
+        (
+            e.proposal,
+            e.asset,
+            e.sender,
+            e.recipient,
+            e.expiration_epoch
+        ),
+        (
+            offer.proposal_id,
+            id,
+            w.alice().address(),
+            w.bob().address(),
+            None
+        )
+    );
     let read = a.get_offer(offer.proposal_id).await.unwrap();
     assert_eq!(
         (
@@ -163,7 +203,17 @@ pub async fn offer_is_accepted_by_its_recipient_only(client: Arc<dyn Client>) {
     );
     assert_eq!(a.get(id).await.unwrap(), held);
 
-    a.accept(w.bob(), offer.proposal_id).await.unwrap();
+    let accepted = a.accept(w.bob(), offer.proposal_id).await.unwrap();
+    let e: AssetTransferred = only_event(&accepted);
+    assert_eq!(
+        (e.proposal, e.asset, e.sender, e.recipient),
+        (
+            offer.proposal_id,
+            id,
+            w.alice().address(),
+            w.bob().address()
+        )
+    );
     let moved = a.get(id).await.unwrap();
     assert_eq!(moved.owner, w.bob().address());
     assert_eq!(moved.origin, w.alice().address());
@@ -200,7 +250,17 @@ pub async fn cancelled_offer_returns_the_asset_and_cannot_be_accepted(client: Ar
         .offer(w.alice(), id, w.bob().address(), None)
         .await
         .unwrap();
-    a.cancel(w.alice(), offer.proposal_id).await.unwrap();
+    let cancelled = a.cancel(w.alice(), offer.proposal_id).await.unwrap();
+    let e: AssetOfferCancelled = only_event(&cancelled);
+    assert_eq!(
+        (e.proposal, e.asset, e.sender, e.recipient),
+        (
+            offer.proposal_id,
+            id,
+            w.alice().address(),
+            w.bob().address()
+        )
+    );
     let back: OnChainAsset = a.get(id).await.unwrap();
     assert_eq!(back.owner, w.alice().address());
     assert_eq!(back.offer, None);
