@@ -115,6 +115,7 @@ impl Content {
     }
 }
 
+/// Runs one `movid asset` command on `ctx`'s chain.
 pub fn run(cmd: AssetCommand, ctx: Context, out: Output) -> CliResult<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

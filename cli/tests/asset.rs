@@ -57,7 +57,13 @@ fn an_asset_is_created_offered_refused_to_others_accepted_and_deleted() {
     );
     assert!(stderr.contains("error:"), "{stderr}");
     let (err, _) = env.json_fails(&["asset", "mutate", &id, "--text", "forged"]);
-    assert!(err["hint"].as_str().unwrap().contains("offer"), "{err}");
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("held by the open offer {offer}")),
+        "{err}"
+    );
     env.json(&["keys", "use", "dev2"]);
     let (err, _) = env.json_fails(&["asset", "cancel", &offer]);
     assert!(

@@ -378,7 +378,7 @@ impl AssetClient {
         id: ObjectID,
         content_bcs: Vec<u8>,
     ) -> SdkResult<TransactionResponse> {
-        let (object, asset) = self.read(id).await?;
+        let (object, asset) = self.read_owned(signer, id).await?;
         let mut tx = TransactionBuilder::new(&*self.client, signer.address());
         let arg = tx.object_from(&object, true)?;
         let content = tx.pure_bytes(content_bcs);
@@ -400,7 +400,7 @@ impl AssetClient {
         signer: &dyn Signer,
         id: ObjectID,
     ) -> SdkResult<TransactionResponse> {
-        let (object, asset) = self.read(id).await?;
+        let (object, asset) = self.read_owned(signer, id).await?;
         let mut tx = TransactionBuilder::new(&*self.client, signer.address());
         let arg = tx.object_from(&object, true)?;
         tx.move_call(PKG, MODULE, "delete", vec![asset.content_type], vec![arg]);
@@ -416,7 +416,7 @@ impl AssetClient {
         recipient: Address,
         expiration: Option<u64>,
     ) -> SdkResult<OpenedOffer> {
-        let (object, asset) = self.read(id).await?;
+        let (object, asset) = self.read_owned(signer, id).await?;
         let mut tx = TransactionBuilder::new(&*self.client, signer.address());
         let arg = tx.object_from(&object, true)?;
         let recipient = tx.pure(&recipient);
@@ -541,6 +541,24 @@ impl AssetClient {
     async fn read(&self, id: ObjectID) -> SdkResult<(Object, OnChainAsset)> {
         let object = self.client.object(id).await?;
         let asset = OnChainAsset::from_object(&object)?;
+        Ok((object, asset))
+    }
+
+    /// Reads an asset `signer` is about to use as its owner, refusing before anything is sent
+    /// when it is another's or held by an offer. The chain enforces both anyway (the node
+    /// refuses the input); this names the reason.
+    async fn read_owned(
+        &self,
+        signer: &dyn Signer,
+        id: ObjectID,
+    ) -> SdkResult<(Object, OnChainAsset)> {
+        let (object, asset) = self.read(id).await?;
+        if asset.owner != signer.address() {
+            return Err(IdentityError::NotAssetOwner.into());
+        }
+        if let Some(offer) = asset.offer {
+            return Err(IdentityError::AssetOffered { offer }.into());
+        }
         Ok((object, asset))
     }
 }

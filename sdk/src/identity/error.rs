@@ -183,6 +183,12 @@ pub enum IdentityError {
     /// An owner cannot offer an asset to itself.
     #[error("an asset cannot be offered to its own owner")]
     SelfOffer,
+    /// The asset is held by an open offer: cancel it (or let it be accepted) first.
+    #[error("the asset is held by the open offer {offer}; cancel it first (`movid asset cancel`)")]
+    AssetOffered {
+        /// The `TransferProposal` holding the asset.
+        offer: ObjectID,
+    },
     /// No open offer has this ID (accepted, cancelled, or never made).
     #[error("no open offer has this ID (accepted, cancelled, or never made)")]
     OfferNotFound,

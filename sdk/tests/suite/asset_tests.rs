@@ -106,12 +106,24 @@ pub async fn flags_and_ownership_refuse_with_named_errors_and_change_nothing(
         identity_error(a.offer(w.alice(), fixed, w.alice().address(), None).await),
         IdentityError::AssetNotTransferable
     );
-    // Bob cannot even name alice's object as an input: the node refuses it.
-    let err = a
-        .set_content(w.bob(), fixed, &b"x".to_vec())
-        .await
-        .unwrap_err();
-    assert!(err.transaction_error().is_some(), "{err:?}");
+    // Bob is told the asset is not his before anything is sent (the node would refuse his
+    // input anyway: tests/tests/asset_chain.rs).
+    for err in [
+        a.set_content(w.bob(), fixed, &b"x".to_vec())
+            .await
+            .unwrap_err(),
+        a.delete(w.bob(), fixed).await.unwrap_err(),
+        a.offer(w.bob(), fixed, w.bob().address(), None)
+            .await
+            .map(|_| ())
+            .unwrap_err(),
+    ] {
+        assert_eq!(
+            err.identity_error(),
+            Some(&IdentityError::NotAssetOwner),
+            "{err:?}"
+        );
+    }
     assert_eq!(a.get(fixed).await.unwrap(), before);
 
     let open = a
@@ -173,7 +185,7 @@ pub async fn offer_is_accepted_by_its_recipient_only(client: Arc<dyn Client>) {
     assert!(a.offers_to(w.carol().address()).await.unwrap().is_empty());
 
     // While offered, the asset belongs to the offer: alice can no longer
-    // mutate, delete or offer it again (the node refuses her input).
+    // mutate, delete or offer it again (the SDK names why; the node refuses her input).
     let held = a.get(id).await.unwrap();
     assert_eq!(held.offer, Some(offer.proposal_id));
     assert_eq!(held.owner, w.alice().address());
@@ -186,7 +198,13 @@ pub async fn offer_is_accepted_by_its_recipient_only(client: Arc<dyn Client>) {
             .map(|_| ())
             .unwrap_err(),
     ] {
-        assert!(err.transaction_error().is_some(), "{err:?}");
+        assert_eq!(
+            err.identity_error(),
+            Some(&IdentityError::AssetOffered {
+                offer: offer.proposal_id
+            }),
+            "{err:?}"
+        );
     }
 
     // Neither a third party nor alice herself can accept bob's offer.
