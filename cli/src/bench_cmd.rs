@@ -29,7 +29,7 @@ use movid_runtime::crypto::{blake2b256, KeyPair};
 use movid_runtime::execution::{check_transaction, BlockEnv, Executor};
 use movid_runtime::floor::{FloorRunner, TransactionTrace};
 use movid_runtime::gas::MAX_GAS_BUDGET;
-use movid_runtime::genesis::{GenesisConfig, MOVID};
+use movid_runtime::genesis::{GenesisConfig, MIST_PER_SUI};
 use movid_runtime::store::{MemoryStore, RedbStore, Store};
 use movid_runtime::types::*;
 use movid_sdk::identity::OnChainIdentity;
@@ -152,7 +152,7 @@ pub fn run(args: BenchArgs, out: Output) -> CliResult<()> {
     let config = GenesisConfig {
         accounts: keys.iter().flatten().map(KeyPair::address).collect(),
         coins_per_account: 1,
-        coin_value: 1_000_000 * MOVID,
+        coin_value: 1_000_000 * MIST_PER_SUI,
         start_time_ms: 1_700_000_000_000,
     };
     let chain = Arc::new(out.spin("genesis", || LocalChain::open(store.clone(), config))?);

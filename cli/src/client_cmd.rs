@@ -8,9 +8,11 @@ use move_binary_format::access::ModuleAccess;
 use move_binary_format::file_format::{CompiledModule, SignatureToken};
 use movid_runtime::build::{build_package, BuildOptions};
 use movid_runtime::execution::coin_value;
-use movid_runtime::genesis::MOVID;
+use movid_runtime::genesis::MIST_PER_SUI;
 use movid_runtime::store::EventFilter;
-use movid_runtime::types::{Address, Argument, Data, Digest, Object, ObjectID, StructTag, TypeTag};
+use movid_runtime::types::{
+    Address, Argument, Data, Digest, Object, ObjectArg, ObjectID, ObjectRef, StructTag, TypeTag,
+};
 use movid_sdk::tx::{Signer, TransactionBuilder};
 use serde_json::{json, Value};
 
@@ -24,7 +26,7 @@ pub enum ClientCommand {
         /// Package directory.
         #[arg(long, default_value = ".")]
         path: PathBuf,
-        /// Gas budget (default: estimated by a dry run).
+        /// Gas budget in MIST (default: estimated by a dry run).
         #[arg(long)]
         gas_budget: Option<u64>,
     },
@@ -39,14 +41,14 @@ pub enum ClientCommand {
         /// Function name.
         #[arg(long)]
         function: String,
-        /// Type arguments, e.g. 0x2::movid::MOVID.
+        /// Type arguments, e.g. 0x2::sui::SUI.
         #[arg(long, num_args = 1..)]
         type_args: Vec<String>,
         /// Arguments: numbers, true/false, addresses and object IDs as 0x..., strings,
         /// hex byte vectors as 0x..., JSON arrays for vectors, `none` for an empty Option.
         #[arg(long, num_args = 1.., allow_hyphen_values = true)]
         args: Vec<String>,
-        /// Gas budget (default: estimated by a dry run).
+        /// Gas budget in MIST (default: estimated by a dry run).
         #[arg(long)]
         gas_budget: Option<u64>,
         /// Run the call without committing it and print what it would do (effects, created
@@ -109,7 +111,7 @@ pub enum ClientCommand {
     Faucet {
         /// Alias or address (default: the active address).
         address: Option<String>,
-        /// Amount in MOVID.
+        /// Amount in SUI (whole SUI; 1 SUI = 10^9 MIST).
         #[arg(long, default_value_t = 1000)]
         amount: u64,
     },
@@ -130,11 +132,11 @@ fn parse_struct_tag(s: &str) -> CliResult<StructTag> {
     }
 }
 
-fn parse_type_tag(s: &str) -> CliResult<TypeTag> {
+pub(crate) fn parse_type_tag(s: &str) -> CliResult<TypeTag> {
     move_core_types::parser::parse_type_tag(s).map_err(|e| {
         CliError::new(
             format!("`{s}` is not a Move type: {e}"),
-            "write e.g. u64 or 0x2::movid::MOVID",
+            "write e.g. u64 or 0x2::sui::SUI",
         )
     })
 }
@@ -249,74 +251,14 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 .map(|t| parse_type_tag(t))
                 .collect::<CliResult<Vec<_>>>()?;
             let signer = ctx.signer().await?;
-            let pkg = client.object(package).await.map_err(e)?;
-            let Data::Package(p) = &pkg.data else {
-                return Err(CliError::new(
-                    format!("{package} is not a package"),
-                    "pass a package ID with --package",
-                ));
-            };
-            let bytes = p.modules.get(&module).ok_or_else(|| {
-                CliError::new(
-                    format!("package {package} has no module `{module}`"),
-                    format!(
-                        "its modules: {}",
-                        p.modules.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            })?;
-            let m = CompiledModule::deserialize(bytes)
-                .map_err(|e| CliError::plain(format!("{e:?}")))?;
-            let fdef = m
-                .function_defs
-                .iter()
-                .find(|f| {
-                    m.identifier_at(m.function_handle_at(f.function).name)
-                        .as_str()
-                        == function
-                })
-                .ok_or_else(|| {
-                    CliError::new(
-                        format!("{module} has no function `{function}`"),
-                        "check the name",
-                    )
-                })?;
-            let params = m
-                .signature_at(m.function_handle_at(fdef.function).parameters)
-                .0
-                .clone();
-            let params: Vec<SignatureToken> = params
-                .into_iter()
-                .filter(|p| !is_tx_context(&m, p))
-                .collect();
-            if params.len() != args.len() {
-                return Err(CliError::new(
-                    format!(
-                        "{module}::{function} takes {} arguments, {} given",
-                        params.len(),
-                        args.len()
-                    ),
-                    "pass one --args value per parameter (the TxContext is supplied for you)",
-                ));
-            }
             let mut tx = TransactionBuilder::new(&*client, Signer::address(&signer));
             if let Some(b) = gas_budget {
                 tx.gas_budget(b);
             }
-            let mut call_args = vec![];
-            for (i, (p, a)) in params.iter().zip(&args).enumerate() {
-                call_args.push(
-                    arg_for(&mut tx, &m, p, a, &type_args)
-                        .await
-                        .map_err(|msg| {
-                            CliError::new(
-                                format!("argument {i} (`{a}`): {msg}"),
-                                "see `movid client call --help` for argument syntax",
-                            )
-                        })?,
-                );
-            }
-            tx.move_call(package, &module, &function, type_args, call_args);
+            PreparedCall::resolve(&ctx, package, (&module, &function), type_args, &args, &[])
+                .await?
+                .add(&mut tx, &[])
+                .map_err(e)?;
             if let Some(u) = ctx.unsigned {
                 return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
             }
@@ -459,12 +401,12 @@ returned {}: {shown}", v["type"].as_str().unwrap_or("?")));
         ClientCommand::Faucet { address, amount } => {
             let a = address_of(&ctx, address.as_deref())?;
             let r = client
-                .faucet(a, amount.saturating_mul(MOVID))
+                .faucet(a, amount.saturating_mul(MIST_PER_SUI))
                 .await
                 .map_err(e)?;
             out.print(
-                &json!({ "coin": r.id, "amount": amount * MOVID, "recipient": a }),
-                || format!("sent a coin of {amount} MOVID to {a}: {}", r.id),
+                &json!({ "coin": r.id, "amount": amount * MIST_PER_SUI, "recipient": a }),
+                || format!("sent a coin of {amount} SUI to {a}: {}", r.id),
             );
         }
         ClientCommand::Gas { address } => {
@@ -624,13 +566,160 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
     })
 }
 
-async fn arg_for(
-    tx: &mut TransactionBuilder<'_>,
+/// A Move call given on the command line, its arguments read by the function's parameter
+/// types and its objects fetched, ready to add to a transaction without further reads (so a
+/// flow can add it inside the SDK's synchronous callbacks).
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedCall {
+    package: ObjectID,
+    module: String,
+    function: String,
+    type_args: Vec<TypeTag>,
+    args: Vec<PreparedArg>,
+}
+
+#[derive(Debug, Clone)]
+enum PreparedArg {
+    Pure(Vec<u8>),
+    Object(Box<Object>, bool),
+    Receiving(ObjectRef),
+    /// `@NAME`: a value the flow supplies.
+    Named(String),
+}
+
+impl PreparedCall {
+    /// Reads `package::module::function`'s signature and the arguments `args`, written as on
+    /// the command line (the `TxContext` is supplied). When `names` is not empty, `@NAME` with
+    /// NAME among `names` is a value the flow supplies when the call is added.
+    pub(crate) async fn resolve(
+        ctx: &Context,
+        package: ObjectID,
+        (module, function): (&str, &str),
+        type_args: Vec<TypeTag>,
+        args: &[String],
+        names: &[String],
+    ) -> CliResult<PreparedCall> {
+        let client = &*ctx.client;
+        let pkg = client.object(package).await.map_err(|e| ctx.error(e))?;
+        let Data::Package(p) = &pkg.data else {
+            return Err(CliError::new(
+                format!("{package} is not a package"),
+                "pass a package ID with --package",
+            ));
+        };
+        let bytes = p.modules.get(module).ok_or_else(|| {
+            CliError::new(
+                format!("package {package} has no module `{module}`"),
+                format!(
+                    "its modules: {}",
+                    p.modules.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
+        let m =
+            CompiledModule::deserialize(bytes).map_err(|e| CliError::plain(format!("{e:?}")))?;
+        let fdef = m
+            .function_defs
+            .iter()
+            .find(|f| {
+                m.identifier_at(m.function_handle_at(f.function).name)
+                    .as_str()
+                    == function
+            })
+            .ok_or_else(|| {
+                CliError::new(
+                    format!("{module} has no function `{function}`"),
+                    "check the name",
+                )
+            })?;
+        let params: Vec<SignatureToken> = m
+            .signature_at(m.function_handle_at(fdef.function).parameters)
+            .0
+            .iter()
+            .filter(|p| !is_tx_context(&m, p))
+            .cloned()
+            .collect();
+        if params.len() != args.len() {
+            return Err(CliError::new(
+                format!(
+                    "{module}::{function} takes {} arguments, {} given",
+                    params.len(),
+                    args.len()
+                ),
+                "pass one --args value per parameter (the TxContext is supplied for you)",
+            ));
+        }
+        let mut prepared = vec![];
+        for (i, (p, a)) in params.iter().zip(args).enumerate() {
+            let arg = match a.strip_prefix('@').filter(|_| !names.is_empty()) {
+                Some(name) if names.iter().any(|n| n == name) => {
+                    Ok(PreparedArg::Named(name.into()))
+                }
+                Some(name) => {
+                    let offered: Vec<String> = names.iter().map(|n| format!("@{n}")).collect();
+                    Err(format!(
+                        "no value named `@{name}`; this command offers {}",
+                        offered.join(", ")
+                    ))
+                }
+                None => prepare_arg(client, &m, p, a, &type_args).await,
+            };
+            prepared.push(arg.map_err(|msg| {
+                CliError::new(
+                    format!("argument {i} (`{a}`): {msg}"),
+                    "see `movid client call --help` for argument syntax",
+                )
+            })?);
+        }
+        Ok(PreparedCall {
+            package,
+            module: module.to_string(),
+            function: function.to_string(),
+            type_args,
+            args: prepared,
+        })
+    }
+
+    /// Adds the call to `tx` and returns its result; `named` holds the values for `@NAME`.
+    pub(crate) fn add(
+        &self,
+        tx: &mut TransactionBuilder<'_>,
+        named: &[(String, Argument)],
+    ) -> Result<Argument, movid_sdk::SdkError> {
+        let mut args = vec![];
+        for a in &self.args {
+            args.push(match a {
+                PreparedArg::Pure(bytes) => tx.pure_bytes(bytes.clone()),
+                PreparedArg::Object(object, mutable) => tx.object_from(object, *mutable)?,
+                PreparedArg::Receiving(r) => tx.object_arg(ObjectArg::Receiving(*r)),
+                PreparedArg::Named(name) => named
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, arg)| *arg)
+                    .ok_or_else(|| {
+                        movid_sdk::SdkError::InvalidArgument(format!(
+                            "no value named `@{name}` in this flow"
+                        ))
+                    })?,
+            });
+        }
+        Ok(tx.move_call(
+            self.package,
+            &self.module,
+            &self.function,
+            self.type_args.clone(),
+            args,
+        ))
+    }
+}
+
+async fn prepare_arg(
+    client: &dyn movid_sdk::Client,
     m: &CompiledModule,
     p: &SignatureToken,
     a: &str,
     targs: &[TypeTag],
-) -> Result<Argument, String> {
+) -> Result<PreparedArg, String> {
     let (inner, mutable) = match p {
         SignatureToken::Reference(i) => (&**i, false),
         SignatureToken::MutableReference(i) => (&**i, true),
@@ -652,18 +741,19 @@ async fn arg_for(
     if let Some(t) = &tag {
         if is_struct(t, ObjectID::FRAMEWORK, "transfer", "Receiving") {
             let id = ObjectID::from_str(a).map_err(|e| e.to_string())?;
-            return tx.receiving(id).await.map_err(|e| e.to_string());
+            let object = client.object(id).await.map_err(|e| e.to_string())?;
+            return Ok(PreparedArg::Receiving(object.object_ref()));
         }
     }
     if is_object {
         let id = ObjectID::from_str(a).map_err(|e| e.to_string())?;
-        let obj = tx.client().object(id).await.map_err(|e| e.to_string())?;
-        return tx.object_from(&obj, mutable).map_err(|e| e.to_string());
+        let object = client.object(id).await.map_err(|e| e.to_string())?;
+        return Ok(PreparedArg::Object(Box::new(object), mutable));
     }
     let tag = tag.ok_or("unsupported parameter type")?;
     let value = match serde_json::from_str::<Value>(a) {
         Ok(v @ Value::Array(_)) => v,
         _ => Value::String(a.to_string()),
     };
-    Ok(tx.pure_bytes(pure_bcs(&tag, &value)?))
+    Ok(PreparedArg::Pure(pure_bcs(&tag, &value)?))
 }

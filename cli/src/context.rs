@@ -104,7 +104,7 @@ pub fn hint(e: &SdkError, rpc: Option<&str>) -> String {
             failure, submitted, ..
         } => match &**failure {
             ExecutionFailure::InsufficientGas { budget } => format!(
-                "the gas budget of {budget} was too low for this transaction: retry with a larger \
+                "the gas budget of {budget} MIST was too low for this transaction: retry with a larger \
                  one (e.g. --gas-budget {}) or leave --gas-budget out so a dry run estimates it",
                 budget.saturating_mul(2)
             ),
@@ -112,16 +112,16 @@ pub fn hint(e: &SdkError, rpc: Option<&str>) -> String {
             _ => "the transaction ran and failed; only gas was charged".into(),
         },
         SdkError::InsufficientGas { owner, needed, .. } => format!(
-            "the gas coins of {owner} cannot pay {needed}: fund it (`movid client faucet` on a \
+            "the gas coins of {owner} cannot pay {needed} MIST: fund it (`movid client faucet` on a \
              development chain) or lower --gas-budget; `movid client gas` shows its coins"
         ),
         SdkError::Transaction(t) => match &**t {
             TransactionError::InsufficientGasBalance { budget, .. } => format!(
-                "the gas coins hold less than the budget of {budget}: fund the account or lower \
+                "the gas coins hold less than the budget of {budget} MIST: fund the account or lower \
                  --gas-budget; `movid client gas` shows your coins"
             ),
             TransactionError::GasBudgetOutOfRange { min, max, .. } => {
-                format!("choose a --gas-budget between {min} and {max}")
+                format!("choose a --gas-budget between {min} and {max} MIST")
             }
             _ => "fetch fresh object versions and try again; `movid client gas` shows your coins"
                 .into(),
@@ -147,7 +147,7 @@ mod tests {
             submitted: true,
         };
         let h = hint(&e, None);
-        assert!(h.contains("gas budget of 1000 was too low"), "{h}");
+        assert!(h.contains("gas budget of 1000 MIST was too low"), "{h}");
         assert!(h.contains("--gas-budget 2000"), "{h}");
         assert!(!h.contains("only gas was charged"), "{h}");
     }
@@ -175,11 +175,14 @@ mod tests {
             needed: 10,
         };
         let h = hint(&e, None);
-        assert!(h.contains("cannot pay 10") && h.contains("faucet"), "{h}");
+        assert!(
+            h.contains("cannot pay 10 MIST") && h.contains("faucet"),
+            "{h}"
+        );
         let t = SdkError::Transaction(Box::new(TransactionError::InsufficientGasBalance {
             balance: 5,
             budget: 10,
         }));
-        assert!(hint(&t, None).contains("less than the budget of 10"));
+        assert!(hint(&t, None).contains("less than the budget of 10 MIST"));
     }
 }

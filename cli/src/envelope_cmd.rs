@@ -137,7 +137,7 @@ fn read_input(path: Option<&Path>) -> CliResult<Vec<u8>> {
 
 /// Writes a file only its owner can read (plaintexts are secrets; an
 /// envelope says who talks to whom).
-fn write_private(path: &Path, bytes: &[u8]) -> CliResult<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> CliResult<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
         .write(true)

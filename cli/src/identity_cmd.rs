@@ -6,6 +6,7 @@ use std::str::FromStr;
 use clap::Subcommand;
 use movid_runtime::types::{Address, ObjectID};
 use movid_sdk::did::{self, Did, DidDocument};
+use movid_sdk::identity::credentials::{CredentialChange, PublicCredential};
 use movid_sdk::identity::{
     permissions, ConfigChange, ControllerAction, NewController, OnChainIdentity, ProposalOutcome,
 };
@@ -14,6 +15,7 @@ use movid_sdk::IdentityClient;
 use serde_json::{json, Value};
 
 use crate::context::Context;
+use crate::identity_flows::{self, controller_for, Acting, FlowCall};
 use crate::output::{CliError, CliResult, Output};
 
 #[derive(Subcommand, Debug)]
@@ -46,20 +48,78 @@ pub enum IdentityCommand {
         /// Alias or address (default: the active address).
         address: Option<String>,
     },
+    /// List the public credentials an identity holds (name, issuer, subject, type).
+    Credentials {
+        /// The DID.
+        did: String,
+    },
     /// List an identity's open proposals.
     Proposals {
         /// The DID.
         did: String,
     },
     /// Open a proposal (it executes at once when your vote alone reaches the threshold).
-    #[command(subcommand)]
-    Propose(ProposeCommand),
+    Propose {
+        #[command(flatten)]
+        acting: Acting,
+        #[command(subcommand)]
+        what: ProposeCommand,
+    },
+    /// Borrow objects the identity owns for one call and give them back, in one transaction:
+    /// execute an approved borrow proposal (PROPOSAL), or propose and execute one at once
+    /// (--object, when your vote alone reaches the threshold). In --args, @0, @1, ... are the
+    /// borrowed objects in proposal order.
+    Borrow {
+        /// The DID.
+        did: String,
+        /// An approved borrow proposal.
+        proposal: Option<ObjectID>,
+        /// Borrow this object at once (repeat; instead of PROPOSAL).
+        #[arg(long = "object")]
+        objects: Vec<ObjectID>,
+        #[command(flatten)]
+        call: FlowCall,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Act on a sub-identity with a credential this identity owns: execute an approved
+    /// sub-identity proposal and run --call with @identity (the sub-identity), @auth (the Auth
+    /// acting on it) and @clock, e.g. `--call 0x3::identity::approve_proposal --type-args T
+    /// --args @identity @auth 0xPROPOSAL`.
+    SubIdentity {
+        /// The DID (the parent identity).
+        did: String,
+        /// The approved sub-identity proposal.
+        proposal: ObjectID,
+        #[command(flatten)]
+        call: FlowCall,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Delete a proposal that expired, has no current votes, or was rejected by the threshold.
+    DeleteProposal {
+        /// The DID.
+        did: String,
+        /// The proposal ID.
+        proposal: ObjectID,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Delete a proposal left open on a deleted identity (anyone may; no credential needed).
+    PurgeProposal {
+        /// The DID.
+        did: String,
+        /// The proposal ID.
+        proposal: ObjectID,
+    },
     /// Approve a proposal.
     Approve {
         /// The DID.
         did: String,
         /// The proposal ID.
         proposal: ObjectID,
+        #[command(flatten)]
+        acting: Acting,
     },
     /// Execute an approved proposal.
     Execute {
@@ -67,6 +127,8 @@ pub enum IdentityCommand {
         did: String,
         /// The proposal ID.
         proposal: ObjectID,
+        #[command(flatten)]
+        acting: Acting,
     },
     /// Reject a proposal; once the rejecters reach the threshold it is deleted.
     Reject {
@@ -74,6 +136,8 @@ pub enum IdentityCommand {
         did: String,
         /// The proposal ID.
         proposal: ObjectID,
+        #[command(flatten)]
+        acting: Acting,
     },
     /// Withdraw your approval (or rejection) of a proposal.
     RemoveApproval {
@@ -81,6 +145,8 @@ pub enum IdentityCommand {
         did: String,
         /// The proposal ID.
         proposal: ObjectID,
+        #[command(flatten)]
+        acting: Acting,
     },
     /// Mint a delegation token for another address.
     Delegate {
@@ -175,6 +241,53 @@ pub enum ProposeCommand {
     },
     /// Delete the identity (after its document was deleted).
     Delete {
+        /// The DID.
+        did: String,
+        /// Last epoch in which the proposal may be approved or executed.
+        #[arg(long)]
+        expiration: Option<u64>,
+    },
+    /// Borrow objects the identity owns (execute it with `identity borrow DID PROPOSAL`).
+    Borrow {
+        /// The DID.
+        did: String,
+        /// An object to borrow (repeat).
+        #[arg(long = "object", required = true)]
+        objects: Vec<ObjectID>,
+        /// Last epoch in which the proposal may be approved or executed.
+        #[arg(long)]
+        expiration: Option<u64>,
+    },
+    /// Use a ControllerCap or DelegationToken the identity owns on the sub-identity it belongs
+    /// to (execute it with `identity sub-identity DID PROPOSAL --call ...`).
+    SubIdentity {
+        /// The DID.
+        did: String,
+        /// The credential the identity owns.
+        #[arg(long)]
+        credential: ObjectID,
+        /// Last epoch in which the proposal may be approved or executed.
+        #[arg(long)]
+        expiration: Option<u64>,
+    },
+    /// Set (add or replace) and remove public credentials: compact-JWS credentials or
+    /// presentations anyone can read, served at `/1.0/identifiers/{did}/credentials/{name}`.
+    Credentials {
+        /// The DID.
+        did: String,
+        /// A credential as NAME=FILE, FILE holding its compact JWS (repeat).
+        #[arg(long = "set", value_name = "NAME=FILE")]
+        set: Vec<String>,
+        /// The name of a credential to remove (repeat).
+        #[arg(long = "remove", value_name = "NAME")]
+        remove: Vec<String>,
+        /// Last epoch in which the proposal may be approved or executed.
+        #[arg(long)]
+        expiration: Option<u64>,
+    },
+    /// Migrate the identity to the version the identity package implements (refused with
+    /// NoUpgradeAvailable while it already follows it).
+    Upgrade {
         /// The DID.
         did: String,
         /// Last epoch in which the proposal may be approved or executed.
@@ -313,6 +426,61 @@ fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
     })?;
     let id = ObjectID(*d.object_id());
     Ok((d, id))
+}
+
+/// A `propose credentials` change from `--set NAME=FILE` and `--remove NAME`, checked as the
+/// package checks it.
+fn credential_change(set: &[String], remove: Vec<String>) -> CliResult<CredentialChange> {
+    let mut change = CredentialChange {
+        set: vec![],
+        remove,
+    };
+    for s in set {
+        let (name, file) = s.split_once('=').ok_or_else(|| {
+            CliError::new(
+                format!("`{s}` is not NAME=FILE"),
+                "e.g. --set degree=degree.jwt",
+            )
+        })?;
+        let jwt = std::fs::read_to_string(file).map_err(|e| {
+            CliError::new(
+                format!("cannot read {file}: {e}"),
+                "FILE holds the credential's compact JWS",
+            )
+        })?;
+        change.set.push((name.to_owned(), jwt.trim().to_owned()));
+    }
+    change.check().map_err(|e| {
+        CliError::new(
+            e.to_string(),
+            "names are 1 to 64 of A-Z a-z 0-9 . _ -; each value is a compact JWS of at most 8192 bytes",
+        )
+    })?;
+    Ok(change)
+}
+
+/// A public credential as `identity credentials` shows it: name, kind (a `vc` or `vp` claim),
+/// issuer and subject where the payload says, and the JWS itself.
+fn credential_json(c: &PublicCredential) -> Value {
+    let claims = c.claims().unwrap_or(Value::Null);
+    let kind = if claims.get("vp").is_some() {
+        "presentation"
+    } else if claims.get("vc").is_some() {
+        "credential"
+    } else {
+        "jws"
+    };
+    json!({
+        "name": c.name, "kind": kind, "issuer": claims.get("iss"), "subject": claims.get("sub"),
+        "alg": c.header().ok().and_then(|h| h.get("alg").cloned()), "jwt": c.jwt,
+    })
+}
+
+fn unsigned_unsupported(what: &str) -> CliError {
+    CliError::new(
+        format!("--serialize-unsigned is not supported by `identity {what}`"),
+        "run it signed, or serialize the proposals `identity propose update-doc|deactivate|delete-doc|config|send|delete|upgrade` make",
+    )
 }
 
 fn pair(s: &str, what: &str) -> CliResult<(String, u64)> {
@@ -559,6 +727,30 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let list: Vec<String> = dids.iter().map(|d| d.to_string()).collect();
             out.print(&json!({ "address": who, "dids": list }), || list.join("\n"));
         }
+        IdentityCommand::Credentials { did } => {
+            let (did, id) = parse_did(&did)?;
+            let held = ids.credentials(id).await.map_err(e)?;
+            let rows: Vec<Value> = held.iter().map(credential_json).collect();
+            out.print(
+                &json!({ "did": did.to_string(), "credentials": rows }),
+                || {
+                    if rows.is_empty() {
+                        return format!("{did} holds no public credentials");
+                    }
+                    let mut s = format!("{did}: {} public credentials", rows.len());
+                    for r in &rows {
+                        s.push_str(&format!(
+                            "\n  {}  {}  issuer {}  subject {}",
+                            r["name"].as_str().unwrap_or_default(),
+                            r["kind"].as_str().unwrap_or("?"),
+                            r["issuer"].as_str().unwrap_or("?"),
+                            r["subject"].as_str().unwrap_or("?")
+                        ));
+                    }
+                    s
+                },
+            );
+        }
         IdentityCommand::Proposals { did } => {
             let (_, id) = parse_did(&did)?;
             let i = ids.get_identity(id).await.map_err(e)?;
@@ -567,7 +759,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 format!("{}\n{}", i.did, crate::render::proposals(&i).trim_end())
             });
         }
-        IdentityCommand::Propose(p) => {
+        IdentityCommand::Propose { acting, what: p } => {
             let (did, expiration) = match &p {
                 ProposeCommand::UpdateDoc {
                     did, expiration, ..
@@ -580,13 +772,21 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 | ProposeCommand::Send {
                     did, expiration, ..
                 }
-                | ProposeCommand::Delete { did, expiration } => (did.clone(), *expiration),
+                | ProposeCommand::Delete { did, expiration }
+                | ProposeCommand::Borrow {
+                    did, expiration, ..
+                }
+                | ProposeCommand::SubIdentity {
+                    did, expiration, ..
+                }
+                | ProposeCommand::Upgrade { did, expiration }
+                | ProposeCommand::Credentials {
+                    did, expiration, ..
+                } => (did.clone(), *expiration),
             };
             let (did, id) = parse_did(&did)?;
-            let c = ids
-                .controller(id, signer().await?)
-                .await
-                .map_err(e)?
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting)
+                .await?
                 .with_expiration(expiration);
             let action = match p {
                 ProposeCommand::UpdateDoc { doc, .. } => {
@@ -597,6 +797,29 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 ProposeCommand::Deactivate { .. } => ControllerAction::ProposeDeactivation,
                 ProposeCommand::DeleteDoc { .. } => ControllerAction::ProposeDidDeletion,
                 ProposeCommand::Delete { .. } => ControllerAction::ProposeIdentityDeletion,
+                ProposeCommand::Upgrade { .. } => ControllerAction::ProposeUpgrade,
+                ProposeCommand::Credentials { set, remove, .. } => {
+                    ControllerAction::ProposeCredentials(credential_change(&set, remove)?)
+                }
+                ProposeCommand::Borrow { objects, .. } => {
+                    if ctx.unsigned.is_some() {
+                        return Err(unsigned_unsupported("propose borrow"));
+                    }
+                    let pid = c.propose_borrow(&objects).await.map_err(e)?;
+                    print_outcome(out, &json!({ "proposal_id": pid, "executed": false }));
+                    return Ok(());
+                }
+                ProposeCommand::SubIdentity { credential, .. } => {
+                    if ctx.unsigned.is_some() {
+                        return Err(unsigned_unsupported("propose sub-identity"));
+                    }
+                    let pid = c
+                        .propose_controller_execution(credential)
+                        .await
+                        .map_err(e)?;
+                    print_outcome(out, &json!({ "proposal_id": pid, "executed": false }));
+                    return Ok(());
+                }
                 ProposeCommand::Config {
                     add,
                     remove,
@@ -649,6 +872,10 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 ControllerAction::ProposeDeactivation => c.propose_deactivation().await,
                 ControllerAction::ProposeDidDeletion => c.propose_did_deletion().await,
                 ControllerAction::ProposeIdentityDeletion => c.propose_identity_deletion().await,
+                ControllerAction::ProposeUpgrade => c.propose_upgrade().await,
+                ControllerAction::ProposeCredentials(change) => {
+                    c.propose_credentials(&change).await
+                }
                 ControllerAction::ProposeConfigChange(change) => {
                     c.propose_config_change(&change).await
                 }
@@ -664,9 +891,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let v = outcome(&ids, id, o).await;
             print_outcome(out, &v);
         }
-        IdentityCommand::Approve { did, proposal } => {
+        IdentityCommand::Approve {
+            did,
+            proposal,
+            acting,
+        } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, signer().await?).await.map_err(e)?;
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::Approve(proposal))
@@ -684,9 +915,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 .unwrap_or(0);
             out.print(&json!({ "proposal_id": proposal, "votes": votes, "threshold": i.threshold, "digest": r.digest }), || format!("approved {proposal}: {votes} of {} votes", i.threshold));
         }
-        IdentityCommand::Execute { did, proposal } => {
+        IdentityCommand::Execute {
+            did,
+            proposal,
+            acting,
+        } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, signer().await?).await.map_err(e)?;
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::Execute(proposal))
@@ -700,9 +935,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 || format!("executed {proposal}"),
             );
         }
-        IdentityCommand::Reject { did, proposal } => {
+        IdentityCommand::Reject {
+            did,
+            proposal,
+            acting,
+        } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, signer().await?).await.map_err(e)?;
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::Reject(proposal))
@@ -724,9 +963,13 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                 },
             );
         }
-        IdentityCommand::RemoveApproval { did, proposal } => {
+        IdentityCommand::RemoveApproval {
+            did,
+            proposal,
+            acting,
+        } => {
             let (_, id) = parse_did(&did)?;
-            let c = ids.controller(id, signer().await?).await.map_err(e)?;
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
             if let Some(u) = ctx.unsigned {
                 let mut tx = c
                     .transaction(&ControllerAction::RemoveApproval(proposal))
@@ -777,6 +1020,47 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
             let c = ids.controller(id, signer().await?).await.map_err(e)?;
             c.revoke_token(token).await.map_err(e)?;
             out.print(&json!({ "revoked": token }), || format!("revoked {token}"));
+        }
+        IdentityCommand::Borrow {
+            did,
+            proposal,
+            objects,
+            call,
+            acting,
+        } => {
+            let (_, id) = parse_did(&did)?;
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
+            identity_flows::borrow(&ctx, &ids, &c, proposal, objects, call, out).await?;
+        }
+        IdentityCommand::SubIdentity {
+            did,
+            proposal,
+            call,
+            acting,
+        } => {
+            let (_, id) = parse_did(&did)?;
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
+            identity_flows::sub_identity(&ctx, &c, proposal, call, out).await?;
+        }
+        IdentityCommand::DeleteProposal {
+            did,
+            proposal,
+            acting,
+        } => {
+            let (_, id) = parse_did(&did)?;
+            let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
+            if let Some(u) = ctx.unsigned {
+                let mut tx = c
+                    .transaction(&ControllerAction::DeleteProposal(proposal))
+                    .await
+                    .map_err(e)?;
+                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            }
+            identity_flows::delete_proposal(&ctx, &c, proposal, out).await?;
+        }
+        IdentityCommand::PurgeProposal { did, proposal } => {
+            let (_, id) = parse_did(&did)?;
+            identity_flows::purge_proposal(&ctx, &ids, signer().await?, id, proposal, out).await?;
         }
         IdentityCommand::UnrevokeToken { did, token } => {
             let (_, id) = parse_did(&did)?;

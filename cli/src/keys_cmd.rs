@@ -1,4 +1,5 @@
-//! `movid keys generate|import-dev|list|use|delete|agent|show|decrypt`.
+//! `movid keys generate|import-dev|import|export|list|use|delete|agent|show|decrypt`
+//! (`import` and `export`, in Sui's forms, are in `keys_sui.rs`).
 
 use std::path::PathBuf;
 
@@ -63,6 +64,46 @@ pub enum KeysCommand {
         /// Create the key file without a password if there is none yet.
         #[arg(long)]
         insecure_no_password: bool,
+    },
+    /// Import Ed25519 keys in Sui's forms: a `suiprivkey1…` string, or every Ed25519 entry of a
+    /// Sui keystore file. Give the string on stdin (`movid keys import -`): an argument is kept
+    /// in shell history and visible to `ps`.
+    Import {
+        /// The `suiprivkey1…` string, or `-` to read it from stdin (recommended; not echoed on
+        /// a terminal).
+        #[arg(
+            required_unless_present = "sui_keystore",
+            conflicts_with = "sui_keystore",
+            allow_hyphen_values = true
+        )]
+        key: Option<String>,
+        /// Import every Ed25519 entry of this Sui keystore (e.g.
+        /// ~/.sui/sui_config/sui.keystore); entries of other schemes are skipped and listed.
+        #[arg(long)]
+        sui_keystore: Option<PathBuf>,
+        /// A name for the key.
+        #[arg(long, conflicts_with = "sui_keystore")]
+        alias: Option<String>,
+        /// With --sui-keystore: name each key PREFIX followed by its entry index (sui0, sui2, ...).
+        #[arg(long, requires = "sui_keystore")]
+        alias_prefix: Option<String>,
+        /// What the keys may do.
+        #[arg(long, value_enum, default_value = "commit-and-decrypt")]
+        capabilities: Caps,
+        /// Create the key file without a password if there is none yet: anyone who can read
+        /// it has the keys.
+        #[arg(long)]
+        insecure_no_password: bool,
+    },
+    /// Print a key's Ed25519 private key as Sui's `suiprivkey1…` string (`sui keytool import`
+    /// reads it). Whoever has the string controls the address. Only keys in the key file
+    /// export: an agent, a remote signer or a PKCS#11 token never hands a key out.
+    Export {
+        /// Alias or address.
+        key: String,
+        /// Write the string here (mode 0600) instead of stdout.
+        #[arg(long = "out")]
+        output: Option<PathBuf>,
     },
     /// List keys.
     List,
@@ -152,6 +193,26 @@ pub fn run(cmd: KeysCommand, out: Output) -> CliResult<()> {
 
 async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
     let home = crate::movid_home();
+    // Import reads and checks its input before the key file is opened.
+    if let KeysCommand::Import {
+        key,
+        sui_keystore,
+        alias,
+        alias_prefix,
+        capabilities,
+        insecure_no_password,
+    } = cmd
+    {
+        let args = crate::keys_sui::ImportArgs {
+            key,
+            sui_keystore,
+            alias,
+            alias_prefix,
+            capabilities: capabilities.into(),
+            insecure_no_password,
+        };
+        return crate::keys_sui::import(&home, args, out).await;
+    }
     let mut w = match cmd.creates() {
         Some(insecure_no_password) => Wallet::open_or_create(&home, insecure_no_password)?,
         None => Wallet::open(&home)?,
@@ -349,6 +410,10 @@ async fn run_async(cmd: KeysCommand, out: Output) -> CliResult<()> {
                 _ = interrupt.recv() => {}
             }
             server.shutdown();
+        }
+        KeysCommand::Import { .. } => unreachable!("handled before the key file is opened"),
+        KeysCommand::Export { key, output } => {
+            crate::keys_sui::export(&w, key, output, out).await?
         }
         KeysCommand::Show { key } => crate::signer::show(&w, key, out).await?,
         KeysCommand::Decrypt { key, input, output } => {

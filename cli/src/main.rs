@@ -7,7 +7,9 @@ mod client_cmd;
 mod context;
 mod envelope_cmd;
 mod identity_cmd;
+mod identity_flows;
 mod keys_cmd;
+mod keys_sui;
 mod move_cmd;
 mod node_cmd;
 mod offline;
@@ -42,7 +44,7 @@ struct Cli {
     signer: Option<String>,
     /// Do not sign or execute: print the transaction as base64 BCS TransactionData, to be
     /// signed with `movid client sign` and run with `movid client execute-signed` (accepted by
-    /// `client call|publish` and `identity propose|approve|execute|reject|remove-approval`).
+    /// `client call|publish` and `identity propose|approve|execute|reject|remove-approval|delete-proposal`).
     #[arg(long, global = true)]
     serialize_unsigned: bool,
     /// With --serialize-unsigned: this alias or address pays for gas from its own coins and
@@ -102,11 +104,12 @@ fn builds_a_transaction(command: &Command) -> bool {
         command,
         Command::Client(C::Call { .. } | C::Publish { .. })
             | Command::Identity(
-                I::Propose(_)
+                I::Propose { .. }
                     | I::Approve { .. }
                     | I::Execute { .. }
                     | I::Reject { .. }
                     | I::RemoveApproval { .. }
+                    | I::DeleteProposal { .. }
             )
     )
 }
@@ -117,7 +120,7 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
         // Ignoring the flag would sign and execute what the caller wanted only serialized.
         return Err(output::CliError::new(
             "--serialize-unsigned is not supported by this command",
-            "use it with `client call|publish` or `identity propose|approve|execute|reject|remove-approval`",
+            "use it with `client call|publish` or `identity propose|approve|execute|reject|remove-approval|delete-proposal`",
         ));
     }
     let connect = |rpc, data_dir| {
@@ -141,9 +144,38 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(usage_error(e)),
+    };
     let out = Output { json: cli.json };
     if let Err(e) = run(cli, out) {
         std::process::exit(report(&e, out));
     }
+}
+
+/// A command line clap refused. With `--json` anywhere on it, the failure is one JSON document
+/// on stdout like every other failure (`{"error", "hint"}`, exit 2); help and `--version` print
+/// as they always do.
+fn usage_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    let wants_json = std::env::args_os().skip(1).any(|a| a == "--json");
+    let informational = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if !wants_json || informational {
+        e.exit();
+    }
+    let rendered = e.render().to_string();
+    // The message is what clap prints before its usage line, on one line.
+    let message = rendered
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.trim_start().starts_with("tip:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches("error: ")
+        .to_string();
+    let mut err = output::CliError::new(message, "run the command with --help for its usage");
+    err.code = 2;
+    output::report(&err, Output { json: true })
 }

@@ -11,7 +11,7 @@ use crate::output::{CliError, CliResult, Output};
 
 #[derive(Subcommand, Debug)]
 pub enum MoveCommand {
-    /// Create a new Move package that depends on the movid framework.
+    /// Create a new Move package that depends on the framework (`sui`) and the identity package.
     New {
         /// Package name (also its directory and named address, lowercased).
         name: String,
@@ -45,7 +45,8 @@ fn build_error(e: BuildError) -> CliError {
     let hint = match &e {
         BuildError::ManifestNotFound(_) => "run in a package directory or pass --path; `movid move new NAME` creates one",
         BuildError::Compile { .. } => "fix the reported source locations and build again",
-        BuildError::UnknownDependency { .. } => "give the dependency a `local = \"path\"` or use `{ builtin = true }` for Movid/Identity",
+        BuildError::UnknownDependency { .. } => "give the dependency a `local = \"path\"` or use `{ builtin = true }` for Sui/Identity/Access",
+        BuildError::UnsupportedGitDependency { .. } => "copy the package next to yours and depend on it with `local = \"path\"`",
         _ => "check the package's Move.toml",
     };
     CliError::new(e.to_string(), hint)
@@ -136,19 +137,19 @@ fn new_package(name: &str, out: Output) -> CliResult<()> {
     std::fs::write(
         dir.join("Move.toml"),
         format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\n[dependencies]\nMovid = {{ builtin = true }}\nIdentity = {{ builtin = true }}\n\n[addresses]\n{addr} = \"0x0\"\n"
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\n[dependencies]\nSui = {{ builtin = true }}\nIdentity = {{ builtin = true }}\n\n[addresses]\n{addr} = \"0x0\"\n"
         ),
     )?;
     std::fs::write(
         dir.join(format!("sources/{addr}.move")),
         format!(
-            "/// A starting point: an object you can create and send.\nmodule {addr}::{addr} {{\n    use movid::object::{{Self, UID}};\n    use movid::transfer;\n    use movid::tx_context::{{Self, TxContext}};\n\n    /// An object with a counter.\n    struct Thing has key, store {{\n        id: UID,\n        /// How often it was bumped.\n        count: u64,\n    }}\n\n    /// Creates a Thing owned by the sender.\n    public entry fun create(ctx: &mut TxContext) {{\n        transfer::transfer(Thing {{ id: object::new(ctx), count: 0 }}, tx_context::sender(ctx));\n    }}\n\n    /// Adds one to the counter.\n    public entry fun bump(thing: &mut Thing) {{\n        thing.count = thing.count + 1;\n    }}\n\n    /// The counter.\n    public fun count(thing: &Thing): u64 {{\n        thing.count\n    }}\n\n    #[test_only]\n    /// Destroys a Thing in tests.\n    public fun destroy_for_testing(thing: Thing) {{\n        let Thing {{ id, count: _ }} = thing;\n        object::delete(id);\n    }}\n}}\n"
+            "/// A starting point: an object you can create and send.\nmodule {addr}::{addr} {{\n    use sui::object::{{Self, UID}};\n    use sui::transfer;\n    use sui::tx_context::{{Self, TxContext}};\n\n    /// An object with a counter.\n    struct Thing has key, store {{\n        id: UID,\n        /// How often it was bumped.\n        count: u64,\n    }}\n\n    /// Creates a Thing owned by the sender.\n    public entry fun create(ctx: &mut TxContext) {{\n        transfer::transfer(Thing {{ id: object::new(ctx), count: 0 }}, tx_context::sender(ctx));\n    }}\n\n    /// Adds one to the counter.\n    public entry fun bump(thing: &mut Thing) {{\n        thing.count = thing.count + 1;\n    }}\n\n    /// The counter.\n    public fun count(thing: &Thing): u64 {{\n        thing.count\n    }}\n\n    #[test_only]\n    /// Destroys a Thing in tests.\n    public fun destroy_for_testing(thing: Thing) {{\n        let Thing {{ id, count: _ }} = thing;\n        object::delete(id);\n    }}\n}}\n"
         ),
     )?;
     std::fs::write(
         dir.join(format!("tests/{addr}_tests.move")),
         format!(
-            "#[test_only]\nmodule {addr}::{addr}_tests {{\n    use movid::test_scenario as ts;\n    use {addr}::{addr}::{{Self, Thing}};\n\n    #[test]\n    fun bumping_counts() {{\n        let scenario = ts::begin(@0xA);\n        {addr}::create(ts::ctx(&mut scenario));\n        ts::next_tx(&mut scenario, @0xA);\n        let thing = ts::take_from_sender<Thing>(&scenario);\n        {addr}::bump(&mut thing);\n        assert!({addr}::count(&thing) == 1, 0);\n        {addr}::destroy_for_testing(thing);\n        ts::end(scenario);\n    }}\n}}\n"
+            "#[test_only]\nmodule {addr}::{addr}_tests {{\n    use sui::test_scenario as ts;\n    use {addr}::{addr}::{{Self, Thing}};\n\n    #[test]\n    fun bumping_counts() {{\n        let scenario = ts::begin(@0xA);\n        {addr}::create(ts::ctx(&mut scenario));\n        ts::next_tx(&mut scenario, @0xA);\n        let thing = ts::take_from_sender<Thing>(&scenario);\n        {addr}::bump(&mut thing);\n        assert!({addr}::count(&thing) == 1, 0);\n        {addr}::destroy_for_testing(thing);\n        ts::end(scenario);\n    }}\n}}\n"
         ),
     )?;
     out.print(&json!({ "created": dir }), || {

@@ -54,7 +54,13 @@ pub fn open_chain(data_dir: &std::path::Path, accounts: usize) -> CliResult<Loca
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
-    LocalChain::open(Arc::new(store), config).map_err(CliError::plain)
+    LocalChain::open(Arc::new(store), config).map_err(|e| match e {
+        movid_runtime::RuntimeError::OutdatedChain => CliError::new(
+            e.to_string(),
+            "`movid start --force-regenesis` starts this data directory's chain over (the old one is deleted), or pass another --data-dir",
+        ),
+        e => CliError::plain(e),
+    })
 }
 
 pub fn start(args: StartArgs, data_dir: Option<PathBuf>, out: Output) -> CliResult<()> {

@@ -2,7 +2,7 @@
 //! `did history`, `client object`, `client gas`): decoded facts, one per line, never Rust
 //! `Debug` or JSON. `--json` keeps its own documents; these functions only shape text.
 
-use movid_runtime::genesis::MOVID;
+use movid_runtime::genesis::MIST_PER_SUI;
 use movid_runtime::types::{Data, Object, ObjectID, Owner};
 use movid_sdk::identity::{DocumentVersion, OnChainIdentity, ProposalAction};
 
@@ -167,6 +167,17 @@ pub fn action(a: &ProposalAction, threshold: u64) -> String {
         }
         ProposalAction::DeleteIdentity => "delete the identity".into(),
         ProposalAction::UnrevokeToken { token } => format!("un-revoke delegation token {token}"),
+        ProposalAction::UpdateCredentials(c) => {
+            let mut parts = vec![];
+            if !c.set.is_empty() {
+                let names: Vec<&str> = c.set.iter().map(|(n, _)| n.as_str()).collect();
+                parts.push(format!("set {}", names.join(", ")));
+            }
+            if !c.remove.is_empty() {
+                parts.push(format!("remove {}", c.remove.join(", ")));
+            }
+            format!("credentials: {}", parts.join("; "))
+        }
         ProposalAction::Unknown { contents } => {
             format!("unknown action ({} bytes)", contents.len())
         }
@@ -238,9 +249,12 @@ pub fn gas(address: &impl std::fmt::Display, coins: &[(ObjectID, u64)]) -> Strin
     s
 }
 
-/// An amount in base units with its MOVID value.
+/// An amount in MIST with its SUI value.
 fn amount(units: u64) -> String {
-    format!("{units} ({:.3} MOVID)", units as f64 / MOVID as f64)
+    format!(
+        "{units} MIST ({:.3} SUI)",
+        units as f64 / MIST_PER_SUI as f64
+    )
 }
 
 fn owner(o: &Owner) -> String {
@@ -490,7 +504,7 @@ mod tests {
     #[test]
     fn object_and_gas_views_are_decoded() {
         let owner = Address([3; 32]);
-        let coin = gas_coin(id(4), 2 * MOVID, owner, Digest([0; 32]), 1);
+        let coin = gas_coin(id(4), 2 * MIST_PER_SUI, owner, Digest([0; 32]), 1);
         let s = object(&coin);
         assert!(s.starts_with(&id(4).to_string()), "{s}");
         assert!(s.contains(&format!("owner:    account {owner}")), "{s}");
@@ -499,14 +513,20 @@ mod tests {
             "{s}"
         );
         no_debug_artefacts(&s);
-        let g = gas(&owner, &[(id(4), 2 * MOVID), (id(5), MOVID / 2)]);
+        let g = gas(
+            &owner,
+            &[(id(4), 2 * MIST_PER_SUI), (id(5), MIST_PER_SUI / 2)],
+        );
         assert!(g.contains("gas coins of"), "{g}");
         assert!(
-            g.contains(&format!("{} {} (2.000 MOVID)", id(4), 2 * MOVID)),
+            g.contains(&format!("{} {} MIST (2.000 SUI)", id(4), 2 * MIST_PER_SUI)),
             "{g}"
         );
         assert!(
-            g.ends_with(&format!("total: {} (2.500 MOVID)", 2 * MOVID + MOVID / 2)),
+            g.ends_with(&format!(
+                "total: {} MIST (2.500 SUI)",
+                2 * MIST_PER_SUI + MIST_PER_SUI / 2
+            )),
             "{g}"
         );
         no_debug_artefacts(&g);

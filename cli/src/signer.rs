@@ -172,6 +172,20 @@ fn remote_backend(addr: SocketAddr) -> CliResult<Backend> {
     Backend::remote(addr, config).map_err(key_error)
 }
 
+/// What kind of backend holds `id`'s keys (`keystore`, `agent`, `remote` or `pkcs11`), decided
+/// from the configuration alone: nothing is opened or contacted.
+pub fn backend_kind(wallet: &Wallet, id: IdentityId) -> &'static str {
+    match selected() {
+        Some(SignerSpec::Keystore) => "keystore",
+        Some(SignerSpec::Agent(_)) => "agent",
+        Some(SignerSpec::Remote(_)) => "remote",
+        None => match wallet.config.signers.get(&id.to_string()) {
+            Some(SignerEntry::Pkcs11 { .. }) => "pkcs11",
+            None => "keystore",
+        },
+    }
+}
+
 /// Where `id`'s keys are, in words (`keystore`, `agent:PATH`, `pkcs11:LABEL`).
 pub fn describe_backend(wallet: &Wallet, id: IdentityId) -> String {
     match selected() {

@@ -67,8 +67,8 @@ enum Protection {
     None,
 }
 
-/// Reads a password from the terminal on stdin without echoing it.
-fn prompt_password(prompt: &str) -> CliResult<Zeroizing<String>> {
+/// Reads a password (or another secret) from the terminal on stdin without echoing it.
+pub(crate) fn prompt_password(prompt: &str) -> CliResult<Zeroizing<String>> {
     let mut stderr = std::io::stderr();
     let _ = write!(stderr, "{prompt}");
     let _ = stderr.flush();

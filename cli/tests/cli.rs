@@ -1311,7 +1311,7 @@ fn sponsored_and_offline_transactions_round_trip_and_a_missing_or_foreign_sponso
         "--package",
         "0x2",
         "--module",
-        "movid",
+        "sui",
         "--function",
         "transfer",
         "--args",

@@ -1,6 +1,7 @@
-//! The key file shared by real `movid` processes and a running agent: concurrent writers, an
+//! The key file shared by real `movid` processes and a running agent (concurrent writers, an
 //! agent that writes too, deletes seen by the agent, explicit plaintext stores, and the
-//! agent's signal handling.
+//! agent's signal handling), and keys moving in and out in Sui's forms (`keys export`,
+//! `keys import`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -375,5 +376,398 @@ fn a_keystore_without_a_password_is_only_made_by_an_explicit_choice() {
     assert!(
         err["error"].as_str().unwrap().contains("wrong password"),
         "{err}"
+    );
+}
+
+// Keys in Sui's forms: `keys export`, `keys import STRING|-`, `keys import --sui-keystore`.
+
+/// SIP-15's first two Ed25519 vectors: `suiprivkey` string, keystore entry, address.
+const SUI_KEY_0: &str = "suiprivkey1qzwant3kaegmjy4qxex93s0jzvemekkjmyv3r2sjwgnv2y479pgsywhveae";
+const SUI_ENTRY_0: &str = "AJ3ZrjbuUbkSoDZMWMHyEzO82tLZGRGqEnImxRK+KFEC";
+const SUI_ADDRESS_0: &str = "0x90f3e6d73b5730f16974f4df1d3441394ebae62186baf83608599f226455afa7";
+const SUI_KEY_1: &str = "suiprivkey1qrh2sjl88rze74hwjndw3l26dqyz63tea5u9frtwcsqhmfk9vxdlx8cpv0g";
+const SUI_ADDRESS_1: &str = "0xfd233cd9a5dd7e577f16fa523427c75fbc382af1583c39fdf1c6747d2ed807a3";
+
+/// Runs `movid --json ARGS` with `stdin` as its input; returns the exit status, stdout parsed
+/// as exactly one JSON document (it fails otherwise), and stderr.
+fn run_json(home: &Path, args: &[&str], stdin: &str) -> (bool, Value, String) {
+    use std::io::Write;
+    let mut child = movid(home, Some(PASSWORD))
+        .arg("--json")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("movid {args:?}: stdout is not one JSON document ({e}):\n{stdout}")
+    });
+    (
+        out.status.success(),
+        doc,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Writes a Sui keystore file in `dir` with these entries.
+fn sui_keystore(dir: &Path, entries: &[String]) -> PathBuf {
+    let path = dir.join("sui.keystore");
+    std::fs::write(&path, serde_json::to_vec_pretty(entries).unwrap()).unwrap();
+    path
+}
+
+/// The Base64 keystore entry `flag ‖ [byte; 32]`.
+fn entry(flag: u8, byte: u8) -> String {
+    use base64::Engine;
+    let mut bytes = vec![flag];
+    bytes.extend_from_slice(&[byte; 32]);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[test]
+fn a_generated_key_exported_and_imported_into_another_home_keeps_its_address_and_public_key() {
+    let home = tempfile::tempdir().unwrap();
+    let generated = json(
+        home.path(),
+        Some(PASSWORD),
+        &["keys", "generate", "--alias", "orig"],
+    );
+    let address = generated["address"].as_str().unwrap();
+    let exported = json(home.path(), Some(PASSWORD), &["keys", "export", "orig"]);
+    assert_eq!(exported["address"], address);
+    // A generated key's X25519 key is independent of its seed: the Sui form cannot carry it.
+    assert_eq!(exported["x25519_restored_on_import"], false);
+    let string = exported["suiprivkey"].as_str().unwrap().to_owned();
+    assert!(string.starts_with("suiprivkey1"), "{string}");
+
+    // The text form is the string alone, to be piped; --out writes it to a 0600 file instead.
+    let text = movid(home.path(), Some(PASSWORD))
+        .args(["keys", "export", "orig"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(text.stdout).unwrap().trim(), string);
+    let file = home.path().join("orig.suiprivkey");
+    let written = json(
+        home.path(),
+        Some(PASSWORD),
+        &["keys", "export", "orig", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(written["suiprivkey"], Value::Null, "{written}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), string);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // Into a fresh home under another alias, from stdin: the same address, signing.
+    let other = tempfile::tempdir().unwrap();
+    let (ok, imported, stderr) = run_json(
+        other.path(),
+        &["keys", "import", "-", "--alias", "copy"],
+        &format!("{string}\n"),
+    );
+    assert!(ok, "{imported}\n{stderr}");
+    assert!(!stderr.contains("shell history"), "{stderr}");
+    assert_eq!(imported["imported"][0]["address"], address);
+    let shown = json(other.path(), Some(PASSWORD), &["keys", "show", "copy"]);
+    assert_eq!(shown["address"], address);
+    assert_eq!(
+        shown["ed25519_public_key"],
+        json(home.path(), Some(PASSWORD), &["keys", "show", "orig"])["ed25519_public_key"]
+    );
+    // Imported keys are stored encrypted, as generated ones are.
+    assert_eq!(
+        json(other.path(), Some(PASSWORD), &["keys", "list"])["encrypted"],
+        true
+    );
+
+    // The known key has the address Sui derives for it; an argument works too, with a warning.
+    let (ok, imported, stderr) = run_json(
+        other.path(),
+        &["keys", "import", SUI_KEY_0, "--alias", "sip15"],
+        "",
+    );
+    assert!(ok, "{imported}");
+    assert_eq!(imported["imported"][0]["address"], SUI_ADDRESS_0);
+    assert!(stderr.contains("shell history"), "{stderr}");
+    let back = json(other.path(), Some(PASSWORD), &["keys", "export", "sip15"]);
+    assert_eq!(back["suiprivkey"], SUI_KEY_0);
+    assert_eq!(back["x25519_restored_on_import"], true);
+}
+
+#[test]
+fn import_takes_every_ed25519_entry_of_a_sui_keystore_and_names_the_skipped_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let path = sui_keystore(
+        home.path(),
+        &[
+            SUI_ENTRY_0.to_owned(),
+            entry(0x01, 7),
+            entry(0x00, 0x11),
+            entry(0x02, 9),
+        ],
+    );
+    let (ok, doc, stderr) = run_json(
+        home.path(),
+        &[
+            "keys",
+            "import",
+            "--sui-keystore",
+            path.to_str().unwrap(),
+            "--alias-prefix",
+            "sui",
+        ],
+        "",
+    );
+    assert!(ok, "{doc}\n{stderr}");
+    let imported = doc["imported"].as_array().unwrap();
+    assert_eq!(imported.len(), 2, "{doc}");
+    assert_eq!(imported[0]["address"], SUI_ADDRESS_0);
+    assert_eq!(imported[0]["alias"], "sui0");
+    assert_eq!(imported[0]["index"], 0);
+    assert_eq!(imported[1]["alias"], "sui2");
+    assert_eq!(imported[1]["index"], 2);
+    assert_eq!(
+        doc["skipped"],
+        serde_json::json!([
+            {"index": 1, "scheme": "secp256k1", "flag": 1},
+            {"index": 3, "scheme": "secp256r1", "flag": 2},
+        ])
+    );
+    assert_eq!(listed_ids(home.path()).len(), 2);
+    assert_eq!(
+        json(home.path(), Some(PASSWORD), &["keys", "show", "sui0"])["address"],
+        SUI_ADDRESS_0
+    );
+
+    // The text report lists the skipped entries by index and scheme.
+    let other = tempfile::tempdir().unwrap();
+    let text = movid(other.path(), Some(PASSWORD))
+        .args(["keys", "import", "--sui-keystore", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("skipped keystore entry 1: a Secp256k1 (flag 0x01) key"),
+        "{text}"
+    );
+    assert!(
+        text.contains("skipped keystore entry 3: a Secp256r1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_refused_import_is_one_json_document_and_leaves_the_key_file_byte_identical() {
+    let home = tempfile::tempdir().unwrap();
+    let (ok, doc, _) = run_json(
+        home.path(),
+        &["keys", "import", "-", "--alias", "a"],
+        SUI_KEY_0,
+    );
+    assert!(ok, "{doc}");
+    let keys_before = std::fs::read(home.path().join("keys.json")).unwrap();
+    let client_before = std::fs::read(home.path().join("client.json")).unwrap();
+
+    // Valid Bech32 strings (checksums computed with an independent encoder) carrying the first
+    // vector's secret: under the Secp256k1 flag, under another prefix, and cut to 31 bytes.
+    let secp = "suiprivkey1qxwant3kaegmjy4qxex93s0jzvemekkjmyv3r2sjwgnv2y479pgsy5gex7w";
+    let pubkey_prefix = "suipubkey1qzwant3kaegmjy4qxex93s0jzvemekkjmyv3r2sjwgnv2y479pgsy5m74wn";
+    let short_payload = "suiprivkey1qzwant3kaegmjy4qxex93s0jzvemekkjmyv3r2sjwgnv2y479pgst36l9r";
+    let typo = SUI_KEY_0.replacen("qzwant", "qzwanl", 1);
+    let cut = &SUI_KEY_0[..40];
+    let mixed = sui_keystore(
+        home.path(),
+        &[entry(0x00, 0x22), entry(0x01, 1), SUI_ENTRY_0.to_owned()],
+    );
+    let damaged_dir = tempfile::tempdir().unwrap();
+    let damaged = sui_keystore(
+        damaged_dir.path(),
+        &[entry(0x00, 0x23), entry(0x00, 0x24), "AAAA".to_owned()],
+    );
+    let missing = damaged_dir.path().join("none");
+    let only_secp_dir = tempfile::tempdir().unwrap();
+    let only_secp = sui_keystore(only_secp_dir.path(), &[entry(0x01, 1), entry(0x02, 2)]);
+
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        // The key is there already: say under which alias.
+        (vec!["keys", "import", "-", "--alias", "b"], SUI_KEY_0, "already in the key file as `a`"),
+        // The alias is taken.
+        (vec!["keys", "import", "-", "--alias", "a"], SUI_KEY_1, "alias `a` is taken"),
+        (vec!["keys", "import", "-"], pubkey_prefix, "this one with `suipubkey1`"),
+        (vec!["keys", "import", "-"], &typo, "checksum does not match"),
+        (vec!["keys", "import", "-"], cut, "checksum does not match"),
+        (vec!["keys", "import", "-"], secp, "Secp256k1 (flag 0x01) keys are not supported"),
+        (vec!["keys", "import", "-"], short_payload, "this one is 32"),
+        (vec!["keys", "import", "-"], "", "not a suiprivkey1"),
+        // A keystore whose entry 2 is the key already held: nothing of it is imported, not
+        // even entry 0.
+        (
+            vec!["keys", "import", "--sui-keystore", mixed.to_str().unwrap(), "--alias-prefix", "s"],
+            "",
+            "(keystore entry 2) is already in the key file as `a`",
+        ),
+        (
+            vec!["keys", "import", "--sui-keystore", damaged.to_str().unwrap()],
+            "",
+            "entry 2 of the Sui keystore is damaged",
+        ),
+        (
+            vec!["keys", "import", "--sui-keystore", only_secp.to_str().unwrap()],
+            "",
+            "no Ed25519 key (skipped entry 0: Secp256k1 (flag 0x01), entry 1: Secp256r1 (flag 0x02))",
+        ),
+        // A keystore that is not there.
+        (
+            vec!["keys", "import", "--sui-keystore", missing.to_str().unwrap()],
+            "",
+            "reading Sui keystore",
+        ),
+    ];
+    for (args, stdin, expected) in cases {
+        let (ok, doc, stderr) = run_json(home.path(), &args, stdin);
+        assert!(!ok, "movid {args:?} should fail: {doc}");
+        let error = doc["error"].as_str().unwrap_or_else(|| panic!("{doc}"));
+        assert!(
+            error.contains(expected),
+            "movid {args:?}: {error}\n{stderr}"
+        );
+        assert!(doc["hint"].is_string(), "{doc}");
+        assert_eq!(
+            std::fs::read(home.path().join("keys.json")).unwrap(),
+            keys_before,
+            "movid {args:?} changed keys.json"
+        );
+        assert_eq!(
+            std::fs::read(home.path().join("client.json")).unwrap(),
+            client_before,
+            "movid {args:?} changed client.json"
+        );
+    }
+
+    // A keystore alias that is taken refuses the whole keystore.
+    let fresh = sui_keystore(damaged_dir.path(), &[entry(0x00, 0x31), entry(0x00, 0x32)]);
+    let (ok, doc, _) = run_json(
+        home.path(),
+        &[
+            "keys",
+            "import",
+            "--sui-keystore",
+            fresh.to_str().unwrap(),
+            "--alias-prefix",
+            "a",
+        ],
+        "",
+    );
+    assert!(ok, "{doc}");
+    let keys_before = std::fs::read(home.path().join("keys.json")).unwrap();
+    let again = sui_keystore(damaged_dir.path(), &[entry(0x00, 0x41), entry(0x00, 0x42)]);
+    let (ok, doc, _) = run_json(
+        home.path(),
+        &[
+            "keys",
+            "import",
+            "--sui-keystore",
+            again.to_str().unwrap(),
+            "--alias-prefix",
+            "a",
+        ],
+        "",
+    );
+    assert!(!ok);
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("alias `a0` is taken"),
+        "{doc}"
+    );
+    assert_eq!(
+        std::fs::read(home.path().join("keys.json")).unwrap(),
+        keys_before
+    );
+    assert_eq!(listed_ids(home.path()).len(), 3);
+}
+
+#[test]
+fn export_refuses_keys_of_an_agent_a_remote_signer_or_a_token_and_decrypt_only_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let (ok, doc, _) = run_json(
+        home.path(),
+        &["keys", "import", "-", "--alias", "a"],
+        SUI_KEY_0,
+    );
+    assert!(ok, "{doc}");
+    // Nothing listens at either signer: the refusal comes before any contact.
+    for (signer, backend) in [
+        ("agent:/nonexistent/agent.sock", "agent"),
+        ("remote:127.0.0.1:9", "remote"),
+    ] {
+        let (ok, doc, _) = run_json(
+            home.path(),
+            &["--signer", signer, "keys", "export", "a"],
+            "",
+        );
+        assert!(!ok, "{doc}");
+        let error = doc["error"].as_str().unwrap();
+        assert!(
+            error.contains(&format!("the {backend} backend never hands a key out")),
+            "{error}"
+        );
+        assert!(doc.get("suiprivkey").is_none(), "{doc}");
+    }
+    // A key recorded as being on a PKCS#11 token: its PIN is not even asked for.
+    let client: Value =
+        serde_json::from_slice(&std::fs::read(home.path().join("client.json")).unwrap()).unwrap();
+    let mut client = client;
+    client["aliases"]["hsm"] = SUI_ADDRESS_1.into();
+    client["signers"] = serde_json::json!({
+        SUI_ADDRESS_1: {"kind": "pkcs11", "module": "/nonexistent.so", "token_label": "t", "pin_env": "NO_SUCH_PIN"}
+    });
+    std::fs::write(
+        home.path().join("client.json"),
+        serde_json::to_vec(&client).unwrap(),
+    )
+    .unwrap();
+    let (ok, doc, _) = run_json(home.path(), &["keys", "export", "hsm"], "");
+    assert!(!ok);
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("the pkcs11 backend never hands a key out"),
+        "{doc}"
+    );
+    // A decrypt-only key never signs here, and its seed would sign elsewhere.
+    json(
+        home.path(),
+        Some(PASSWORD),
+        &[
+            "keys",
+            "generate",
+            "--alias",
+            "dec",
+            "--capabilities",
+            "decrypt",
+        ],
+    );
+    let (ok, doc, _) = run_json(home.path(), &["keys", "export", "dec"], "");
+    assert!(!ok);
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("capabilities commit are not available"),
+        "{doc}"
     );
 }

@@ -143,7 +143,7 @@ fn identity_proposals_history_object_and_gas_read_as_decoded_text() {
 
     let gas = text(&env, &["client", "gas"]);
     assert!(gas.contains(&format!("gas coins of {a}")), "{gas}");
-    assert!(gas.contains("MOVID)") && gas.contains("total: "), "{gas}");
+    assert!(gas.contains("SUI)") && gas.contains("total: "), "{gas}");
     no_debug_or_json(&gas);
 
     let coin = json(&env, &["client", "gas"])["coins"][0]["id"]
@@ -185,7 +185,10 @@ fn a_gas_budget_too_low_to_publish_is_named_with_a_larger_one_suggested() {
         "1000000",
     ]);
     let hint = v["hint"].as_str().unwrap();
-    assert!(hint.contains("gas budget of 1000000 was too low"), "{v}");
+    assert!(
+        hint.contains("gas budget of 1000000 MIST was too low"),
+        "{v}"
+    );
     assert!(hint.contains("--gas-budget 2000000"), "{v}");
     assert!(!hint.contains("only gas was charged"), "{v}");
 }

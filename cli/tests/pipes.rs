@@ -155,3 +155,36 @@ fn json_output_is_exactly_one_document_for_successes_and_failures() {
         );
     }
 }
+
+#[test]
+fn a_command_line_clap_refuses_is_one_json_document_with_json() {
+    let w = World::new();
+    for args in [
+        vec!["--json", "identity", "approve"],
+        vec!["--json", "no-such-command"],
+        vec!["--json", "identity"],
+        vec!["identity", "show", "--json", "--no-such-flag"],
+        vec!["--json", "client", "faucet", "--amount", "not-a-number"],
+    ] {
+        let out = w.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "movid {args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut docs = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
+        let first = match docs.next() {
+            Some(Ok(v)) => v,
+            other => panic!("movid {args:?} printed no JSON document ({other:?}): {text}"),
+        };
+        assert!(
+            first["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{first}"
+        );
+        assert!(
+            docs.next().is_none(),
+            "movid {args:?}: more than one document"
+        );
+    }
+    // Help stays help.
+    let out = w.cmd().args(["--json", "--help"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
+}

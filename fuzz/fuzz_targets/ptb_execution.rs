@@ -15,7 +15,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use movid_runtime::chain::LocalChain;
 use movid_runtime::crypto::KeyPair;
-use movid_runtime::genesis::{dev_keys, MOVID};
+use movid_runtime::genesis::{dev_keys, MIST_PER_SUI};
 use movid_runtime::types::*;
 use once_cell::sync::Lazy;
 use std::sync::Mutex;
@@ -82,19 +82,19 @@ const FUNCTIONS: &[(ObjectID, &str, &str)] = &[
 ];
 
 const TYPES: &[&str] = &[
-    "0x2::movid::MOVID",
+    "0x2::sui::SUI",
     "u64",
     "u8",
     "bool",
     "address",
     "vector<u8>",
-    "0x2::coin::Coin<0x2::movid::MOVID>",
-    "0x2::balance::Balance<0x2::movid::MOVID>",
+    "0x2::coin::Coin<0x2::sui::SUI>",
+    "0x2::balance::Balance<0x2::sui::SUI>",
     "0x2::object::ID",
     "0x2::clock::Clock",
     "0x3::identity::Identity",
     "0x9::nope::Nope",
-    "vector<0x2::coin::Coin<0x2::movid::MOVID>>",
+    "vector<0x2::coin::Coin<0x2::sui::SUI>>",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -193,9 +193,9 @@ fn run(tx: FTx) {
         })
         .sum();
     // Keep the sender funded so that long runs still reach execution.
-    if gas_coins.len() < 2 || total < 100 * MOVID {
-        let _ = w.chain.faucet(sender, 1_000 * MOVID);
-        let _ = w.chain.faucet(sender, 1_000 * MOVID);
+    if gas_coins.len() < 2 || total < 100 * MIST_PER_SUI {
+        let _ = w.chain.faucet(sender, 1_000 * MIST_PER_SUI);
+        let _ = w.chain.faucet(sender, 1_000 * MIST_PER_SUI);
     }
     let gas_coins = w.chain.gas_coins(&sender).unwrap_or_default();
     let shared = w.shared.lock().unwrap().clone();
@@ -342,7 +342,7 @@ fn run(tx: FTx) {
             payment,
             owner: sender,
             price: w.chain.reference_gas_price(),
-            // Up to ~4.3 MOVID; 0 and tiny budgets are allowed (they must fail cleanly).
+            // Up to ~4.3 SUI; 0 and tiny budgets are allowed (they must fail cleanly).
             budget: tx.budget as u64,
         },
         expiration: TransactionExpiration::None,

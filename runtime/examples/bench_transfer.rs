@@ -5,7 +5,7 @@
 //! ```
 //!
 //! Genesis funds `ACCOUNTS` accounts (default 64) with one coin each. Transaction `i` is sent
-//! by account `i % ACCOUNTS`: it splits 1,000 base units off its gas coin and sends them to the
+//! by account `i % ACCOUNTS`: it splits 1,000 MIST off its gas coin and sends them to the
 //! next account, so every transaction creates one coin and mutates one. Each account's gas coin
 //! reference is taken from the effects of its previous transaction, as a wallet would.
 //!
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use movid_runtime::chain::LocalChain;
 use movid_runtime::crypto::{blake2b256, KeyPair};
-use movid_runtime::genesis::{GenesisConfig, MOVID};
+use movid_runtime::genesis::{GenesisConfig, MIST_PER_SUI};
 use movid_runtime::store::{MemoryStore, RedbStore, Store};
 use movid_runtime::types::*;
 
@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = GenesisConfig {
         accounts: keys.iter().map(KeyPair::address).collect(),
         coins_per_account: 1,
-        coin_value: 1_000_000 * MOVID,
+        coin_value: 1_000_000 * MIST_PER_SUI,
         start_time_ms: 1_700_000_000_000,
     };
     println!("{n} signed coin transfers from {accounts} accounts");

@@ -5,8 +5,11 @@
 //! addresses; `"_"` or `"0x0"` for the package's own, unpublished address), `[dev-addresses]`
 //! (used in test mode), and `[dependencies]`, each either a local path
 //! (`Foo = { local = "../foo" }`, `path = ` is accepted too) or one of the packages every movid
-//! chain has at genesis (`MoveStdlib`, `Movid`, `Identity`), written `Movid = { builtin = true }`.
-//! The Move standard library is always a dependency.
+//! chain has at genesis (`MoveStdlib`, `Sui`, `Identity`, `Access`), written
+//! `Sui = { builtin = true }` (`Movid`, the framework's name before it answered to `sui`, too).
+//! Sui's own git dependencies on its framework and standard library (`sui_git_package`)
+//! are the built-in packages, so a manifest written for Sui builds without network access; any
+//! other git dependency is refused by name. The Move standard library is always a dependency.
 //!
 //! Diagnostics come back as [`BuildError::Compile`] with the rendered report; nothing is
 //! printed. Each compiled module carries, as module metadata, the names and values of its
@@ -52,7 +55,7 @@ pub enum BuildError {
     #[error("no sources directory at {0}")]
     SourcesNotFound(PathBuf),
     /// A dependency is neither a local path nor a genesis package.
-    #[error("package {package} depends on {dependency}, which is neither a local package nor a genesis package (MoveStdlib, Movid, Identity, Access): {reason}")]
+    #[error("package {package} depends on {dependency}, which is neither a local package nor a genesis package (MoveStdlib, Sui, Identity, Access): {reason}")]
     UnknownDependency {
         /// The depending package.
         package: String,
@@ -60,6 +63,19 @@ pub enum BuildError {
         dependency: String,
         /// Why it could not be found.
         reason: String,
+    },
+    /// A git dependency other than Sui's framework or standard library: movid builds without
+    /// network access, so it cannot fetch it.
+    #[error("package {package} depends on {dependency} from git ({git}{}), which movid cannot fetch: only Sui's framework and standard library (subdir {SUI_FRAMEWORK_SUBDIR} or {SUI_STDLIB_SUBDIR} of {SUI_REPO}) map to built-in packages", subdir.as_deref().map(|s| format!(", subdir {s}")).unwrap_or_default())]
+    UnsupportedGitDependency {
+        /// The depending package.
+        package: String,
+        /// The dependency's name.
+        dependency: String,
+        /// Its `git` URL.
+        git: String,
+        /// Its `subdir`, if any.
+        subdir: Option<String>,
     },
     /// Two packages give one named address different values.
     #[error("named address `{name}` is {first} in one package and {second} in another")]
@@ -155,6 +171,8 @@ struct RawPackage {
     name: String,
     #[allow(dead_code)]
     version: Option<String>,
+    /// Sui's `edition` (`legacy`, `2024.beta`, `2024`): read only to explain a failed build.
+    edition: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -162,10 +180,55 @@ struct RawPackage {
 struct RawDependency {
     local: Option<String>,
     path: Option<String>,
+    /// Written for clarity only: a dependency without a path or git URL is looked up by name.
     #[serde(default)]
+    #[allow(dead_code)]
     builtin: bool,
     #[serde(default)]
     addr_subst: BTreeMap<String, String>,
+    git: Option<String>,
+    subdir: Option<String>,
+    /// The git revision: any revision of Sui's framework maps to the built-in one.
+    #[allow(dead_code)]
+    rev: Option<String>,
+    /// Sui's `override = true` (which version wins in a diamond); one version exists here.
+    #[serde(default, rename = "override")]
+    #[allow(dead_code)]
+    override_: bool,
+}
+
+/// The repository Sui's framework packages come from, as manifests name it.
+pub const SUI_REPO: &str = "https://github.com/MystenLabs/sui.git";
+/// The framework's folder in [`SUI_REPO`].
+pub const SUI_FRAMEWORK_SUBDIR: &str = "crates/sui-framework/packages/sui-framework";
+/// The standard library's folder in [`SUI_REPO`].
+pub const SUI_STDLIB_SUBDIR: &str = "crates/sui-framework/packages/move-stdlib";
+
+/// What a git dependency of Sui's own is here: `Some(Some(Framework))` for the framework,
+/// `Some(None)` for the standard library (always a dependency anyway), `None` for any other
+/// repository or folder. The URL is compared without scheme, `.git`, trailing `/` or case, so
+/// `git@github.com:MystenLabs/sui.git` and `https://github.com/mystenlabs/sui` match too; the
+/// revision is not compared, since one framework version exists on a movid chain.
+pub(crate) fn sui_git_package(git: &str, subdir: Option<&str>) -> Option<Option<Builtin>> {
+    let url = git.trim().to_ascii_lowercase();
+    let url = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("ssh://git@"))
+        .or_else(|| url.strip_prefix("git@"))
+        .unwrap_or(&url)
+        .replacen("github.com:", "github.com/", 1);
+    let url = url.trim_end_matches('/');
+    let url = url.strip_suffix(".git").unwrap_or(url);
+    if url != "github.com/mystenlabs/sui" {
+        return None;
+    }
+    let subdir = subdir?.trim().trim_start_matches("./").trim_matches('/');
+    match subdir {
+        SUI_FRAMEWORK_SUBDIR => Some(Some(Builtin::Framework)),
+        SUI_STDLIB_SUBDIR => Some(None),
+        _ => None,
+    }
 }
 
 /// A genesis package known to every movid chain.
@@ -179,7 +242,7 @@ pub(crate) enum Builtin {
 impl Builtin {
     fn from_name(name: &str) -> Option<Self> {
         match name {
-            "Movid" | "MovidFramework" => Some(Builtin::Framework),
+            "Sui" | "SuiFramework" | "Movid" | "MovidFramework" => Some(Builtin::Framework),
             "Identity" => Some(Builtin::Identity),
             "Access" => Some(Builtin::Access),
             _ => None,
@@ -210,6 +273,21 @@ struct Resolved {
     /// The package's own named address(es) (those assigned in its own manifest).
     own_address: AccountAddress,
     dependencies: Vec<ObjectID>,
+    /// The manifest's `edition`, if any.
+    edition: Option<String>,
+}
+
+/// Turns rendered diagnostics into [`BuildError::Compile`], with a note when the manifest asks
+/// for Move 2024, which the pinned compiler does not parse: a Sui package in the 2024 syntax
+/// fails with parse errors that do not say why by themselves.
+fn compile_error(name: &str, edition: Option<&str>, report: String) -> BuildError {
+    let report = match edition {
+        Some(e) if e.starts_with("2024") => format!(
+            "{report}\nnote: {name} declares edition = \"{e}\"; movid's compiler accepts the Move 2020 syntax only (no method calls, `public struct`, `let mut`, u16/u32/u256; see LIMITS.md)\n"
+        ),
+        _ => report,
+    };
+    BuildError::Compile { report }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
@@ -314,6 +392,7 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
         .map_err(|_| BuildError::ManifestNotFound(root.to_path_buf()))?;
     let manifest = read_manifest(&root)?;
     let name = manifest.package.as_ref().expect("checked").name.clone();
+    let edition = manifest.package.as_ref().and_then(|p| p.edition.clone());
     let sources = root.join("sources");
     if !sources.is_dir() {
         return Err(BuildError::SourcesNotFound(sources));
@@ -367,9 +446,21 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
         .collect();
     let mut seen_dirs = BTreeSet::new();
     while let Some((parent, dep_name, parent_dir, raw)) = stack.pop() {
-        let dir = match (raw.local.as_ref().or(raw.path.as_ref()), raw.builtin) {
+        let dir = match (raw.local.as_ref().or(raw.path.as_ref()), raw.git.as_ref()) {
             (Some(p), _) => parent_dir.join(p),
-            (None, true) | (None, false) => match Builtin::from_name(&dep_name) {
+            (None, Some(git)) => match sui_git_package(git, raw.subdir.as_deref()) {
+                Some(Some(b)) => b.dir(),
+                Some(None) => continue,
+                None => {
+                    return Err(BuildError::UnsupportedGitDependency {
+                        package: parent,
+                        dependency: dep_name,
+                        git: git.clone(),
+                        subdir: raw.subdir.clone(),
+                    })
+                }
+            },
+            (None, None) => match Builtin::from_name(&dep_name) {
                 Some(b) => b.dir(),
                 None if dep_name == "MoveStdlib" => continue,
                 None => {
@@ -426,6 +517,7 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
         addresses,
         own_address,
         dependencies,
+        edition,
     })
 }
 
@@ -545,9 +637,8 @@ pub fn build_package(path: &Path, opts: &BuildOptions) -> Result<CompiledPackage
         .map_err(|e| BuildError::Compile {
             report: e.to_string(),
         })?;
-    let (units, warnings) = result.map_err(|d| BuildError::Compile {
-        report: render(&files, d),
-    })?;
+    let (units, warnings) =
+        result.map_err(|d| compile_error(&r.name, r.edition.as_deref(), render(&files, d)))?;
     let warnings = if warnings.is_empty() {
         String::new()
     } else {
@@ -592,9 +683,8 @@ pub fn build_tests(path: &Path) -> Result<TestBuild, BuildError> {
         .map_err(|e| BuildError::Compile {
             report: e.to_string(),
         })?;
-    let (_comments, stepped) = comments_and_compiler.map_err(|d| BuildError::Compile {
-        report: render(&files, d),
-    })?;
+    let (_comments, stepped) = comments_and_compiler
+        .map_err(|d| compile_error(&r.name, r.edition.as_deref(), render(&files, d)))?;
     let (compiler, mut parsed) = stepped.into_ast();
     let expectations = take_expectations(&mut parsed, &files).map_err(|e| BuildError::Compile {
         report: format!(
@@ -605,9 +695,7 @@ pub fn build_tests(path: &Path) -> Result<TestBuild, BuildError> {
     let stepped = compiler
         .at_parser(parsed)
         .run::<PASS_CFGIR>()
-        .map_err(|d| BuildError::Compile {
-            report: render(&files, d),
-        })?;
+        .map_err(|d| compile_error(&r.name, r.edition.as_deref(), render(&files, d)))?;
     let (mut compiler, cfgir) = stepped.into_ast();
     let env = compiler.compilation_env();
     let tests = construct_test_plan(env, None, &cfgir);

@@ -130,7 +130,10 @@ impl LocalChain {
     pub fn open(store: Arc<dyn Store>, config: GenesisConfig) -> RuntimeResult<Self> {
         let executor = Executor::new();
         let meta = match store.meta()? {
-            Some(m) => m,
+            Some(m) => {
+                refuse_outdated_genesis(&*store)?;
+                m
+            }
             None => write_genesis(&*store, &executor, &config)?,
         };
         let clock_ms = store
@@ -876,6 +879,21 @@ pub fn verify_signatures(tx: &SignedTransaction) -> Result<Digest, TransactionEr
         return Err(TransactionError::WrongSigners { required, signed });
     }
     Ok(tx.data.digest())
+}
+
+/// Refuses a chain whose framework predates the `sui` module (the gas coin was
+/// `0x2::movid::MOVID`): its coins could never pay gas here, so opening it would only fail
+/// every transaction later.
+fn refuse_outdated_genesis(store: &dyn Store) -> RuntimeResult<()> {
+    match store.get_object(&ObjectID::FRAMEWORK)? {
+        Some(o)
+            if o.as_package()
+                .is_some_and(|p| !p.modules.contains_key("sui")) =>
+        {
+            Err(RuntimeError::OutdatedChain)
+        }
+        _ => Ok(()),
+    }
 }
 
 fn write_genesis(

@@ -88,7 +88,7 @@ pub enum TransactionError {
         epoch: u64,
     },
     /// A gas payment object is not a gas coin.
-    #[error("gas payment {0} is not a Coin<0x2::movid::MOVID>")]
+    #[error("gas payment {0} is not a Coin<0x2::sui::SUI>")]
     NotAGasCoin(ObjectID),
     /// No gas payment was given.
     #[error("the transaction names no gas coin")]
@@ -173,6 +173,11 @@ pub enum RuntimeError {
         /// Dry runs waiting for a slot.
         waiting: usize,
     },
+    /// The store holds a chain an older movid created, whose framework has no `sui` module:
+    /// its gas coins are `Coin<0x2::movid::MOVID>`, which no transaction here accepts. Nothing
+    /// in the store was changed; start a new chain.
+    #[error("the store holds a chain created before the gas coin became 0x2::sui::SUI (its framework at 0x2 has no module `sui`); start a new chain: `movid start --force-regenesis`, or another data directory")]
+    OutdatedChain,
     /// The Move VM failed in a way that is not the transaction's fault.
     #[error("Move VM error: {0}")]
     Vm(String),

@@ -80,12 +80,12 @@ impl TxContext {
     }
 }
 
-/// The type of the gas coin, `0x2::coin::Coin<0x2::movid::MOVID>`.
+/// The type of the gas coin, `0x2::coin::Coin<0x2::sui::SUI>`.
 pub fn gas_coin_type() -> StructTag {
     coin_type(TypeTag::Struct(StructTag {
         address: ObjectID::FRAMEWORK.into(),
-        module: Identifier::new("movid").expect("valid"),
-        name: Identifier::new("MOVID").expect("valid"),
+        module: Identifier::new("sui").expect("valid"),
+        name: Identifier::new("SUI").expect("valid"),
         type_params: vec![],
     }))
 }

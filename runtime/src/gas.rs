@@ -1,6 +1,6 @@
 //! Gas: a meter the VM charges for every instruction and native call, and the storage price.
 //!
-//! Budgets are in base units of MOVID; the meter works in gas units (`budget / price`).
+//! Budgets are in MIST; the meter works in gas units (`budget / price`).
 //! Computation costs `units * price`; storage costs [`STORAGE_PRICE_PER_BYTE`] per byte
 //! written, and an object's storage charge is refunded at 99% when it is mutated or deleted.
 
@@ -11,9 +11,9 @@ use move_core_types::vm_status::StatusCode;
 use move_vm_types::gas::{GasMeter, SimpleInstruction};
 use move_vm_types::views::{TypeView, ValueView};
 
-/// Smallest budget a transaction may set, in base units.
+/// Smallest budget a transaction may set, in MIST.
 pub const MIN_GAS_BUDGET: u64 = 1_000_000;
-/// Largest budget a transaction may set, in base units (50 MOVID).
+/// Largest budget a transaction may set, in MIST (50 SUI).
 pub const MAX_GAS_BUDGET: u64 = 50_000_000_000;
 /// Smallest gas price.
 pub const MIN_GAS_PRICE: u64 = 1;
@@ -67,7 +67,7 @@ impl GasStatus {
         self.used
     }
 
-    /// The computation cost in base units.
+    /// The computation cost in MIST.
     pub fn computation_cost(&self) -> u64 {
         self.used.saturating_mul(self.price)
     }

@@ -63,22 +63,22 @@ pub struct GenesisConfig {
     pub accounts: Vec<Address>,
     /// Gas coins per account.
     pub coins_per_account: u64,
-    /// Value of each coin, in base units (1 MOVID = 10^9).
+    /// Value of each coin, in MIST (1 SUI = 10^9 MIST).
     pub coin_value: u64,
     /// The clock's time at genesis (ms since the Unix epoch).
     pub start_time_ms: u64,
 }
 
-/// One MOVID in base units.
-pub const MOVID: u64 = 1_000_000_000;
+/// One SUI in MIST.
+pub const MIST_PER_SUI: u64 = 1_000_000_000;
 
 impl GenesisConfig {
-    /// `n` deterministic development accounts (see [`dev_keys`]) with 5 coins of 1,000 MOVID each.
+    /// `n` deterministic development accounts (see [`dev_keys`]) with 5 coins of 1,000 SUI each.
     pub fn with_dev_accounts(n: usize) -> Self {
         GenesisConfig {
             accounts: dev_keys(n).iter().map(KeyPair::address).collect(),
             coins_per_account: 5,
-            coin_value: 1_000 * MOVID,
+            coin_value: 1_000 * MIST_PER_SUI,
             start_time_ms: 1_700_000_000_000,
         }
     }

@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 use crate::chain::LocalChain;
 use crate::crypto::Signature;
 use crate::error::RuntimeError;
-use crate::genesis::MOVID;
+use crate::genesis::MIST_PER_SUI;
 use crate::store::EventFilter;
 use crate::types::rpc::{codes, RpcError, RpcRequest, RpcResponse};
 use crate::types::*;
@@ -82,7 +82,7 @@ pub struct NodeConfig {
     pub max_body_bytes: usize,
     /// Whether `movid_advanceEpoch`/`movid_advanceClock` are allowed.
     pub dev_methods: bool,
-    /// Largest faucet grant, in base units.
+    /// Largest faucet grant, in MIST.
     pub max_faucet_amount: u64,
     /// Extra methods.
     pub extra: Option<ExtraMethods>,
@@ -95,7 +95,7 @@ impl Default for NodeConfig {
         NodeConfig {
             max_body_bytes: 1 << 20,
             dev_methods: true,
-            max_faucet_amount: 10_000 * MOVID,
+            max_faucet_amount: 10_000 * MIST_PER_SUI,
             extra: None,
             routes: None,
         }
@@ -437,7 +437,7 @@ fn dispatch(state: &NodeState, method: &str, params: &Value) -> Result<Value, Rp
         "movid_faucet" => {
             let to: Address = param(params, 0, "address")?;
             let amount: Option<u64> = param(params, 1, "amount")?;
-            let amount = amount.unwrap_or(1_000 * MOVID);
+            let amount = amount.unwrap_or(1_000 * MIST_PER_SUI);
             if amount == 0 || amount > state.config.max_faucet_amount {
                 return Err(RpcError::new(
                     codes::INVALID_PARAMS,

@@ -1,6 +1,6 @@
 //! Publish-time checks (docs/DESIGN.md §6), run after the Move bytecode verifier.
 //!
-//! - a `key` struct's first field is `id: movid::object::UID`;
+//! - a `key` struct's first field is `id: sui::object::UID`;
 //! - no global storage instructions (`move_to`, `move_from`, `borrow_global`, `exists`);
 //! - a `key` struct is packed only with a UID fresh from `object::new` (an abstract
 //!   interpretation over each function's control-flow graph);
@@ -42,9 +42,7 @@ pub enum PublishError {
         reason: String,
     },
     /// A `key` struct whose first field is not `id: UID`.
-    #[error(
-        "struct {module}::{name} has `key` but its first field is not `id: movid::object::UID`"
-    )]
+    #[error("struct {module}::{name} has `key` but its first field is not `id: sui::object::UID`")]
     KeyWithoutUid {
         /// The module.
         module: String,

@@ -10,7 +10,7 @@ use movid_runtime::chain::{ExecutionResult, LocalChain};
 use movid_runtime::crypto::KeyPair;
 use movid_runtime::execution::{coin_value, gas_coin_type};
 use movid_runtime::gas::{split_rebate, storage_cost};
-use movid_runtime::genesis::{dev_keys, GenesisConfig, MOVID};
+use movid_runtime::genesis::{dev_keys, GenesisConfig, MIST_PER_SUI};
 use movid_runtime::types::*;
 use proptest::prelude::*;
 
@@ -166,7 +166,7 @@ enum Op {
 }
 
 const ACCOUNTS: usize = 3;
-const COIN: u64 = 10 * MOVID;
+const COIN: u64 = 10 * MIST_PER_SUI;
 
 fn op() -> impl Strategy<Value = Op> {
     let who = 0..ACCOUNTS;

@@ -540,7 +540,7 @@ fn a_transaction_stops_at_max_gas_units_whatever_its_budget() {
     let (base, per_copy) = (units(0), (units(100) - units(0)) / 100);
     let copies_for = |units: u64| (units - base) / per_copy;
 
-    // At the lowest price a budget of 1 MOVID would buy twenty times the cap.
+    // At the lowest price a budget of 1 SUI would buy twenty times the cap.
     let budget = 1_000_000_000;
     assert!(budget / MIN_GAS_PRICE >= 20 * MAX_GAS_UNITS);
     let r = execute_paying(

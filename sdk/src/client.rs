@@ -149,7 +149,7 @@ pub trait Client: Send + Sync {
             .ok_or(SdkError::ObjectNotFound(id))
     }
 
-    /// The gas coins (`Coin<0x2::movid::MOVID>`) an address owns, largest first.
+    /// The gas coins (`Coin<0x2::sui::SUI>`) an address owns, largest first.
     async fn gas_coins(&self, owner: Address) -> SdkResult<Vec<Object>> {
         let gas = movid_runtime::execution::gas_coin_type();
         let mut coins: Vec<Object> = self

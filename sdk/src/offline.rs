@@ -24,7 +24,7 @@
 //! let keys = dev_keys(2);
 //! let (alice, sponsor) = (&keys[0], &keys[1]);
 //!
-//! // Alice sends herself 10 base units; the sponsor pays the gas.
+//! // Alice sends herself 10 MIST; the sponsor pays the gas.
 //! let mut tx = TransactionBuilder::new(&client, alice.address());
 //! tx.sponsor(sponsor.address());
 //! let amount = tx.pure(&10u64);

@@ -3,7 +3,7 @@
 //! A [`TransactionBuilder`] wraps the runtime's [`PtbBuilder`]: it fetches
 //! the current reference of every object input through a [`Client`], picks
 //! a gas coin of the sender that is not an input, sets the budget from a dry
-//! run (`(computation + storage) × 1.2 + 0.001 MOVID`, clamped to the
+//! run (`(computation + storage) × 1.2 + 0.001 SUI`, clamped to the
 //! chain's limits), signs with a [`Signer`] (a runtime [`KeyPair`] or a key
 //! manager [`Committer`]) and executes. A failure, in the dry run or on
 //! chain, is an [`SdkError::ExecutionFailed`] naming the failing command and,
@@ -19,7 +19,7 @@
 //! let keys = dev_keys(2);
 //! let (alice, bob) = (&keys[0], keys[1].address());
 //!
-//! // Send Bob 10 base units split off Alice's gas coin.
+//! // Send Bob 10 MIST split off Alice's gas coin.
 //! let mut tx = TransactionBuilder::new(&client, alice.address());
 //! let amount = tx.pure(&10u64);
 //! let coin = tx.split_coins(tx.gas(), vec![amount]);
@@ -52,7 +52,7 @@ use crate::client::{coin_balance, Client};
 use crate::error::{SdkError, SdkResult};
 use crate::keys::Committer;
 
-/// A fixed amount added to every estimated budget, in base units: covers
+/// A fixed amount added to every estimated budget, in MIST: covers
 /// the difference between the dry run and the real run (other gas coins,
 /// versions of shared objects that moved in between).
 pub const GAS_MARGIN_FIXED: u64 = 1_000_000;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::World;
 use movid_runtime::crypto::KeyPair;
-use movid_runtime::genesis::MOVID;
+use movid_runtime::genesis::MIST_PER_SUI;
 use movid_runtime::types::{Address, ObjectID};
 use movid_sdk::access::{
     AccessClient, AccessConnector, AccessError, AuthorityChange, CertificateAuthority, CloseReason,
@@ -128,7 +128,9 @@ async fn authority(
         .await
         .unwrap();
     // The CA records each redemption from its own account: it needs gas.
-    world.coin_for(Address(ca_key.address()), 100 * MOVID).await;
+    world
+        .coin_for(Address(ca_key.address()), 100 * MIST_PER_SUI)
+        .await;
     (identity, authority)
 }
 

@@ -209,3 +209,30 @@ impl SoftHsm {
         SoftHsm { dir, conf, module }
     }
 }
+
+/// The interop venv's Python (pydid, PyJWT), as scripts/test.sh installs it; fails the test,
+/// rather than skipping it, when it is missing.
+pub fn interop_python() -> PathBuf {
+    let python = std::env::var_os("MOVID_INTEROP_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/interop-venv/bin/python")
+        });
+    let ok = Command::new(&python)
+        .args(["-c", "import pydid, jwt, cryptography"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "{} cannot import pydid and PyJWT: run scripts/test.sh (the README's test command), which installs them",
+        python.display()
+    );
+    python
+}
+
+/// The path of an interop script in cli/tests/interop.
+pub fn interop_script(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/interop")
+        .join(name)
+}

@@ -64,13 +64,13 @@
 module access::authority {
     use std::option;
     use std::vector;
-    use movid::address;
-    use movid::event;
-    use movid::hash;
-    use movid::object::{Self, UID, ID};
-    use movid::table::{Self, Table};
-    use movid::transfer;
-    use movid::tx_context::{Self, TxContext};
+    use sui::address;
+    use sui::event;
+    use sui::hash;
+    use sui::object::{Self, UID, ID};
+    use sui::table::{Self, Table};
+    use sui::transfer;
+    use sui::tx_context::{Self, TxContext};
     use identity::controller::{Self, Auth};
     use identity::identity::{Self, Identity};
     use identity::permissions;

@@ -3,9 +3,9 @@
 module access::authority_tests {
     use std::option;
     use std::vector;
-    use movid::object;
-    use movid::test_scenario as ts;
-    use movid::vec_map;
+    use sui::object;
+    use sui::test_scenario as ts;
+    use sui::vec_map;
     use identity::controller::{Self, ControllerCap};
     use identity::identity;
     use identity::permissions;

@@ -4,9 +4,9 @@
 module access::test_common {
     use std::option;
     use std::vector;
-    use movid::clock::{Self, Clock};
-    use movid::object::{Self, ID};
-    use movid::test_scenario::{Self as ts, Scenario};
+    use sui::clock::{Self, Clock};
+    use sui::object::{Self, ID};
+    use sui::test_scenario::{Self as ts, Scenario};
     use identity::controller::{Self, ControllerCap};
     use identity::identity::{Self, Identity};
     use access::authority::{Self, AccessAuthority, AuthorityCap};

@@ -3,8 +3,8 @@
 /// only way a deployed authority's cap can be used.
 module access::governance_tests {
     use std::option;
-    use movid::object::{Self, ID};
-    use movid::test_scenario::{Self as ts, Scenario};
+    use sui::object::{Self, ID};
+    use sui::test_scenario::{Self as ts, Scenario};
     use identity::borrow_proposal;
     use identity::controller::{Self, ControllerCap};
     use identity::identity;

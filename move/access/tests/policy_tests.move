@@ -4,8 +4,8 @@
 /// is covered by `governance_tests`.
 module access::policy_tests {
     use std::vector;
-    use movid::object::ID;
-    use movid::test_scenario::{Self as ts, Scenario};
+    use sui::object::ID;
+    use sui::test_scenario::{Self as ts, Scenario};
     use access::authority;
     use access::test_common::{Self as common, alice, subject, other_subject};
 

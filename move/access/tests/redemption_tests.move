@@ -1,7 +1,7 @@
 #[test_only]
 /// Single-use enrollment tokens: the CA's account records each redemption once.
 module access::redemption_tests {
-    use movid::test_scenario::{Self as ts};
+    use sui::test_scenario::{Self as ts};
     use access::authority;
     use access::test_common::{Self as common, alice};
 

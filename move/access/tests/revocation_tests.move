@@ -2,8 +2,8 @@
 /// Revoking token hashes and certificate serials, and rotating the CA key.
 /// The cap is taken straight from the identity (see `test_common`).
 module access::revocation_tests {
-    use movid::object::ID;
-    use movid::test_scenario::{Self as ts, Scenario};
+    use sui::object::ID;
+    use sui::test_scenario::{Self as ts, Scenario};
     use access::authority;
     use access::test_common::{Self as common, alice};
 

@@ -2,12 +2,12 @@
 ///
 /// Differs from Sui: `to_u256`, `from_u256` and `max` are missing because this
 /// Move compiler has no `u256`.
-module movid::address {
+module sui::address {
     use std::ascii;
     use std::bcs;
     use std::string;
     use std::vector;
-    use movid::hex;
+    use sui::hex;
 
     /// `from_bytes` was given a byte vector that is not `length()` bytes long
     /// (raised by the native), or `from_ascii_bytes` something that is not

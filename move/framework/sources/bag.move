@@ -3,10 +3,10 @@
 ///
 /// The bag only counts its entries; it cannot be iterated. Destroying it
 /// requires it to be empty, so values are never lost by accident.
-module movid::bag {
-    use movid::dynamic_field as field;
-    use movid::object::{Self, UID};
-    use movid::tx_context::TxContext;
+module sui::bag {
+    use sui::dynamic_field as field;
+    use sui::object::{Self, UID};
+    use sui::tx_context::TxContext;
 
     /// `destroy_empty` was called on a bag that still has entries.
     const EBagNotEmpty: u64 = 0;

@@ -5,7 +5,7 @@
 /// balance, burning it into the supply, or when it is zero; so the total of
 /// all balances of `T` always equals the supply. `coin::Coin<T>` wraps a
 /// balance into a transferable object.
-module movid::balance {
+module sui::balance {
     /// `destroy_zero` was called on a balance that is not zero.
     const ENonZero: u64 = 0;
     /// The supply would exceed `u64::MAX`, or burning would take it below zero.

@@ -9,11 +9,11 @@
 /// Differs from Sui: no `peel_u16`, `peel_u32`, `peel_u256` (and their vector
 /// and option forms) or `peel_enum_tag`, because this compiler has none of
 /// those integer types; no `peel_vec!`/`peel_option!` macros.
-module movid::bcs {
+module sui::bcs {
     use std::bcs;
     use std::option::{Self, Option};
     use std::vector;
-    use movid::address;
+    use sui::address;
 
     /// Fewer bytes are left than the value needs.
     const EOutOfRange: u64 = 0;

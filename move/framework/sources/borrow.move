@@ -3,10 +3,10 @@
 ///
 /// `borrow` hands out the object together with a `Borrow` hot potato that can
 /// only be consumed by `put_back` with that object into that `Referent`.
-module movid::borrow {
+module sui::borrow {
     use std::option::{Self, Option};
-    use movid::object::{Self, ID};
-    use movid::tx_context::{Self, TxContext};
+    use sui::object::{Self, ID};
+    use sui::tx_context::{Self, TxContext};
 
     /// The `Borrow` was issued by another `Referent`.
     const EWrongBorrow: u64 = 0;

@@ -4,13 +4,13 @@
 ///
 /// The runtime creates the Clock at genesis and advances it itself (directly,
 /// or through `consensus_commit_prologue`); Move code can only read it.
-module movid::clock {
-    use movid::object::UID;
-    use movid::tx_context::{Self, TxContext};
+module sui::clock {
+    use sui::object::UID;
+    use sui::tx_context::{Self, TxContext};
     #[test_only]
-    use movid::object;
+    use sui::object;
     #[test_only]
-    use movid::transfer;
+    use sui::transfer;
 
     /// `consensus_commit_prologue` was called by a sender other than the
     /// system address `@0x0`.

@@ -5,17 +5,17 @@
 ///
 /// Differs from Sui: there are no regulated currencies (`create_regulated_currency`,
 /// `DenyCap` and the deny list) and no coin registry.
-module movid::coin {
+module sui::coin {
     use std::ascii;
     use std::option::Option;
     use std::string;
     use std::vector;
-    use movid::balance::{Self, Balance, Supply};
-    use movid::object::{Self, UID};
-    use movid::transfer;
-    use movid::tx_context::TxContext;
-    use movid::types;
-    use movid::url::{Self, Url};
+    use sui::balance::{Self, Balance, Supply};
+    use sui::object::{Self, UID};
+    use sui::transfer;
+    use sui::tx_context::TxContext;
+    use sui::types;
+    use sui::url::{Self, Url};
 
     /// `create_currency` was given a type that is not a one-time witness.
     const EBadWitness: u64 = 0;

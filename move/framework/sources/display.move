@@ -7,15 +7,15 @@
 ///
 /// Differs from Sui: `version` is a `u64` (this compiler has no `u16`), in
 /// the struct, the accessor and the `VersionUpdated` event.
-module movid::display {
+module sui::display {
     use std::string::String;
     use std::vector;
-    use movid::event;
-    use movid::object::{Self, ID, UID};
-    use movid::package::{Self, Publisher};
-    use movid::transfer;
-    use movid::tx_context::{Self, TxContext};
-    use movid::vec_map::{Self, VecMap};
+    use sui::event;
+    use sui::object::{Self, ID, UID};
+    use sui::package::{Self, Publisher};
+    use sui::transfer;
+    use sui::tx_context::{Self, TxContext};
+    use sui::vec_map::{Self, VecMap};
 
     /// The `Publisher` is not from the package that defines `T`.
     const ENotOwner: u64 = 0;

@@ -5,11 +5,11 @@
 /// by the parent's address. Its ID is `hash_type_and_key(parent, name)`, so
 /// the same name (of the same type) always maps to the same field and lookups
 /// never scan. Fields cost nothing to their parent until they are accessed.
-module movid::dynamic_field {
+module sui::dynamic_field {
     use std::option::{Self, Option};
-    use movid::object::{Self, ID, UID};
+    use sui::object::{Self, ID, UID};
 
-    friend movid::dynamic_object_field;
+    friend sui::dynamic_object_field;
 
     /// A field with this name already exists on the object.
     const EFieldAlreadyExists: u64 = 0;

@@ -4,9 +4,9 @@
 ///
 /// Layout: the parent has a dynamic field `Wrapper { name } -> ID`, and the
 /// value object itself is a child of that field object.
-module movid::dynamic_object_field {
+module sui::dynamic_object_field {
     use std::option::{Self, Option};
-    use movid::dynamic_field::{
+    use sui::dynamic_field::{
         Self as field,
         add_child_object,
         borrow_child_object,
@@ -14,7 +14,7 @@ module movid::dynamic_object_field {
         remove_child_object,
         has_child_object_with_ty,
     };
-    use movid::object::{Self, ID, UID};
+    use sui::object::{Self, ID, UID};
 
     /// Wraps a name so that object fields and plain fields of the same name
     /// do not collide.

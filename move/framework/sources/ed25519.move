@@ -1,5 +1,5 @@
 /// Ed25519 signature verification.
-module movid::ed25519 {
+module sui::ed25519 {
     /// True if `signature` (64 bytes) is a valid Ed25519 signature of `msg`
     /// under `public_key` (32 bytes). Malformed inputs give false.
     public native fun ed25519_verify(

@@ -3,7 +3,7 @@
 /// and its BCS bytes; events are not stored in any object.
 ///
 /// Only the module that defines `T` may emit a `T` (checked at publish).
-module movid::event {
+module sui::event {
     /// Emit `event` as part of the current transaction's events.
     public native fun emit<T: copy + drop>(event: T);
 

@@ -1,6 +1,6 @@
 /// Hex encoding and decoding of byte vectors (lowercase on output, either
 /// case on input, no `0x` prefix).
-module movid::hex {
+module sui::hex {
     use std::vector;
 
     /// The input to `decode` has an odd number of characters.

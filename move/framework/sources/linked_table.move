@@ -2,11 +2,11 @@
 /// list: entries can be pushed and popped at both ends and walked from
 /// either end with `next`/`prev`. Each entry is a dynamic field of the table
 /// holding its value and its neighbours' keys.
-module movid::linked_table {
+module sui::linked_table {
     use std::option::{Self, Option};
-    use movid::dynamic_field as field;
-    use movid::object::{Self, UID};
-    use movid::tx_context::TxContext;
+    use sui::dynamic_field as field;
+    use sui::object::{Self, UID};
+    use sui::tx_context::TxContext;
 
     /// `destroy_empty` was called on a table that still has entries.
     const ETableNotEmpty: u64 = 0;

@@ -1,7 +1,7 @@
 /// Integer helpers for `u64` (and a square root for `u128`). Sui keeps this
 /// module for compatibility; new code there uses the `std::u64` macros, which
 /// this compiler does not have.
-module movid::math {
+module sui::math {
     /// The larger of `x` and `y`.
     public fun max(x: u64, y: u64): u64 {
         if (x > y) { x } else { y }

@@ -4,11 +4,11 @@
 /// A `UID` is created once, from the transaction context, and must be
 /// explicitly deleted; this is how the runtime learns which objects a
 /// transaction created and destroyed.
-module movid::object {
-    use movid::address;
-    use movid::tx_context::{Self, TxContext};
+module sui::object {
+    use sui::address;
+    use sui::tx_context::{Self, TxContext};
 
-    friend movid::dynamic_field;
+    friend sui::dynamic_field;
 
     /// The name of an object. Copyable, so it can be kept anywhere as a
     /// reference to an object; it proves nothing about the object's existence.

@@ -1,10 +1,10 @@
 /// Like `table`, but every value is an object, attached as a dynamic object
 /// field so it keeps its ID and stays visible to off-chain readers.
-module movid::object_table {
+module sui::object_table {
     use std::option::Option;
-    use movid::dynamic_object_field as ofield;
-    use movid::object::{Self, ID, UID};
-    use movid::tx_context::TxContext;
+    use sui::dynamic_object_field as ofield;
+    use sui::object::{Self, ID, UID};
+    use sui::tx_context::TxContext;
 
     /// `destroy_empty` was called on a table that still has entries.
     const ETableNotEmpty: u64 = 0;

@@ -6,15 +6,15 @@
 /// that defines the witness type, as reported by the runtime (Sui uses the
 /// original, first-version package ID; they coincide until upgrades exist).
 /// `original_package_id` is not provided.
-module movid::package {
+module sui::package {
     use std::ascii::{Self, String};
-    use movid::address;
-    use movid::object::{Self, ID, UID};
-    use movid::transfer;
-    use movid::tx_context::{Self, TxContext};
-    use movid::types;
+    use sui::address;
+    use sui::object::{Self, ID, UID};
+    use sui::transfer;
+    use sui::tx_context::{Self, TxContext};
+    use sui::types;
     #[test_only]
-    use movid::hash;
+    use sui::hash;
 
     /// `claim` was given a type that is not a one-time witness.
     const ENotOneTimeWitness: u64 = 0;

@@ -1,10 +1,10 @@
 /// Entry functions for everyday coin handling: split, join and send coins
 /// in one call.
-module movid::pay {
+module sui::pay {
     use std::vector;
-    use movid::coin::{Self, Coin};
-    use movid::transfer;
-    use movid::tx_context::{Self, TxContext};
+    use sui::coin::{Self, Coin};
+    use sui::transfer;
+    use sui::tx_context::{Self, TxContext};
 
     /// `join_vec_and_transfer` was given no coins.
     const ENoCoins: u64 = 0;

@@ -1,7 +1,7 @@
 /// A priority queue as a binary max-heap in a vector: `pop_max` returns an
 /// entry of the highest priority. Entries of equal priority come out in no
 /// particular order.
-module movid::priority_queue {
+module sui::priority_queue {
     use std::vector;
 
     /// `pop_max` was called on an empty queue.

@@ -3,10 +3,10 @@
 ///
 /// Unlike `vec_map`, lookups cost the same however large the table is; the
 /// table only counts its entries and cannot be iterated.
-module movid::table {
-    use movid::dynamic_field as field;
-    use movid::object::{Self, UID};
-    use movid::tx_context::TxContext;
+module sui::table {
+    use sui::dynamic_field as field;
+    use sui::object::{Self, UID};
+    use sui::tx_context::TxContext;
 
     /// `destroy_empty` was called on a table that still has entries.
     const ETableNotEmpty: u64 = 0;

@@ -1,8 +1,8 @@
 /// A vector of any length whose elements live in a `Table`, so reading or
 /// writing one element costs the same however long the vector is.
-module movid::table_vec {
-    use movid::table::{Self, Table};
-    use movid::tx_context::TxContext;
+module sui::table_vec {
+    use sui::table::{Self, Table};
+    use sui::tx_context::TxContext;
 
     /// An index is not below the length.
     const EIndexOutOfBound: u64 = 0;

@@ -23,12 +23,12 @@
 /// Differs from Sui: receiving tickets carry version 0 (the inventories keep
 /// no versions). `receiving_ticket_by_id` and `most_recent_receiving_ticket`
 /// are kept as Sui's earlier names of the two ticket functions.
-module movid::test_scenario {
+module sui::test_scenario {
     use std::option::{Self, Option};
-    use movid::object::{Self, ID, UID};
-    use movid::transfer::{Self, Receiving};
-    use movid::tx_context::{Self, TxContext};
-    use movid::vec_map::VecMap;
+    use sui::object::{Self, ID, UID};
+    use sui::transfer::{Self, Receiving};
+    use sui::tx_context::{Self, TxContext};
+    use sui::vec_map::VecMap;
 
     /// A transaction ended with a shared or immutable object taken but not
     /// returned (or, for a shared object, deleted). Raised by the native.

@@ -1,7 +1,7 @@
 #[test_only]
 /// Helpers for Move unit tests: equality assertions that print both sides,
 /// dropping any value, and making a one-time witness outside `init`.
-module movid::test_utils {
+module sui::test_utils {
     use std::ascii;
     use std::debug;
 

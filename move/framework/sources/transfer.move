@@ -6,11 +6,11 @@
 /// by the module that defines `T` (checked when a package is published), so a
 /// module controls how its own objects move. The `public_` variants work for
 /// any `T` with `store`.
-module movid::transfer {
-    use movid::object::{Self, ID, UID};
+module sui::transfer {
+    use sui::object::{Self, ID, UID};
 
     #[test_only]
-    friend movid::test_scenario;
+    friend sui::test_scenario;
 
     /// A ticket to receive the object `id`, at `version`, that was sent to the
     /// address of another object. Passed to `receive` together with that

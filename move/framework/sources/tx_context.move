@@ -5,8 +5,8 @@
 /// The adapter builds the `TxContext` and passes it as the trailing
 /// `&TxContext` / `&mut TxContext` parameter of the function it calls; Move
 /// code outside tests can never create one.
-module movid::tx_context {
-    friend movid::object;
+module sui::tx_context {
+    friend sui::object;
 
     /// A transaction digest must be exactly 32 bytes.
     const EBadTxHashLength: u64 = 0;

@@ -1,6 +1,6 @@
 /// URLs as opaque ASCII strings, for metadata such as a coin's icon. Nothing
 /// here checks that a URL is well formed: `new_unsafe` says so in its name.
-module movid::url {
+module sui::url {
     use std::ascii::{Self, String};
 
     /// A URL, held as given.

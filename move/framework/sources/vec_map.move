@@ -3,7 +3,7 @@
 /// Every operation is linear in the map's size, so keep it small (a few dozen
 /// entries); for large maps use `table`. Being plain data, a `VecMap` can be
 /// copied, dropped and stored if its contents can.
-module movid::vec_map {
+module sui::vec_map {
     use std::option::{Self, Option};
     use std::vector;
 

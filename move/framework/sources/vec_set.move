@@ -2,7 +2,7 @@
 ///
 /// Every operation is linear in the set's size, so keep it small; being plain
 /// data, a `VecSet` can be copied, dropped and stored.
-module movid::vec_set {
+module sui::vec_set {
     use std::option::{Self, Option};
     use std::vector;
 

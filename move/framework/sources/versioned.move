@@ -3,10 +3,10 @@
 /// keyed by the version; an upgrade takes the old value out (with a
 /// `VersionChangeCap` that must be spent) and puts the new one in under a
 /// higher version.
-module movid::versioned {
-    use movid::dynamic_field;
-    use movid::object::{Self, ID, UID};
-    use movid::tx_context::TxContext;
+module sui::versioned {
+    use sui::dynamic_field;
+    use sui::object::{Self, ID, UID};
+    use sui::tx_context::TxContext;
 
     /// `upgrade` was given a cap for another `Versioned`, or a version not
     /// above the current one.

@@ -1,7 +1,7 @@
 #[test_only]
-module movid::address_tests {
+module sui::address_tests {
     use std::ascii;
-    use movid::address;
+    use sui::address;
 
     #[test]
     fun from_ascii_bytes_reads_what_to_ascii_string_wrote() {

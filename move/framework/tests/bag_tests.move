@@ -1,7 +1,7 @@
 #[test_only]
-module movid::bag_tests {
-    use movid::bag;
-    use movid::test_scenario as ts;
+module sui::bag_tests {
+    use sui::bag;
+    use sui::test_scenario as ts;
 
     #[test]
     fun bag_holds_values_of_mixed_types() {

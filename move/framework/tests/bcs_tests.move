@@ -1,7 +1,7 @@
 #[test_only]
-module movid::bcs_tests {
+module sui::bcs_tests {
     use std::option;
-    use movid::bcs;
+    use sui::bcs;
 
     struct Info has drop {
         a: bool,

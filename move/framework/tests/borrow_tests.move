@@ -1,8 +1,8 @@
 #[test_only]
-module movid::borrow_tests {
-    use movid::borrow;
-    use movid::test_objects;
-    use movid::test_scenario as ts;
+module sui::borrow_tests {
+    use sui::borrow;
+    use sui::test_objects;
+    use sui::test_scenario as ts;
 
     #[test]
     fun borrowed_object_can_be_put_back() {

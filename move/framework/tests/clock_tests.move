@@ -1,7 +1,7 @@
 #[test_only]
-module movid::clock_tests {
-    use movid::clock::{Self, Clock};
-    use movid::test_scenario as ts;
+module sui::clock_tests {
+    use sui::clock::{Self, Clock};
+    use sui::test_scenario as ts;
 
     #[test]
     fun test_clock_moves_forward() {

@@ -1,16 +1,16 @@
 #[test_only]
-module movid::coin_tests {
+module sui::coin_tests {
     use std::ascii;
     use std::option;
     use std::string;
     use std::vector;
-    use movid::balance;
-    use movid::coin::{Self, Coin};
-    use movid::movid::{Self, MOVID};
-    use movid::test_objects;
-    use movid::test_scenario as ts;
-    use movid::transfer;
-    use movid::url;
+    use sui::balance;
+    use sui::coin::{Self, Coin};
+    use sui::sui::{Self, SUI};
+    use sui::test_objects;
+    use sui::test_scenario as ts;
+    use sui::transfer;
+    use sui::url;
 
     /// A one-time witness in shape: named after this module, `drop` only.
     struct COIN_TESTS has drop {}
@@ -121,11 +121,11 @@ module movid::coin_tests {
     #[test]
     fun gas_coin_mints_for_tests() {
         let scenario = ts::begin(@0xA);
-        let c = movid::mint_for_testing(2 * movid::base_units_per_movid(), ts::ctx(&mut scenario));
+        let c = sui::mint_for_testing(2 * sui::mist_per_sui(), ts::ctx(&mut scenario));
         assert!(coin::value(&c) == 2000000000, 0);
-        movid::transfer(c, @0xB);
+        sui::transfer(c, @0xB);
         ts::next_tx(&mut scenario, @0xB);
-        let c = ts::take_from_sender<Coin<MOVID>>(&scenario);
+        let c = ts::take_from_sender<Coin<SUI>>(&scenario);
         assert!(coin::value(&c) == 2000000000, 1);
         ts::return_to_sender(&scenario, c);
         ts::end(scenario);

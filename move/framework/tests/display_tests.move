@@ -1,13 +1,13 @@
 #[test_only]
-module movid::display_tests {
+module sui::display_tests {
     use std::string::{utf8, String};
-    use movid::display::{Self, Display};
-    use movid::event;
-    use movid::object::UID;
-    use movid::package;
-    use movid::test_scenario as ts;
-    use movid::transfer;
-    use movid::vec_map;
+    use sui::display::{Self, Display};
+    use sui::event;
+    use sui::object::UID;
+    use sui::package;
+    use sui::test_scenario as ts;
+    use sui::transfer;
+    use sui::vec_map;
 
     /// A one-time witness for this module's `Publisher`.
     struct DISPLAY_TESTS has drop {}

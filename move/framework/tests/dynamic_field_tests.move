@@ -1,9 +1,9 @@
 #[test_only]
-module movid::dynamic_field_tests {
+module sui::dynamic_field_tests {
     use std::option;
-    use movid::dynamic_field as field;
-    use movid::object;
-    use movid::test_scenario as ts;
+    use sui::dynamic_field as field;
+    use sui::object;
+    use sui::test_scenario as ts;
 
     #[test]
     fun added_field_can_be_read_changed_and_removed() {

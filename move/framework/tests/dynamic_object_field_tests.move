@@ -1,11 +1,11 @@
 #[test_only]
-module movid::dynamic_object_field_tests {
+module sui::dynamic_object_field_tests {
     use std::option;
-    use movid::dynamic_field as field;
-    use movid::dynamic_object_field as ofield;
-    use movid::object;
-    use movid::test_objects::{Self, Thing};
-    use movid::test_scenario as ts;
+    use sui::dynamic_field as field;
+    use sui::dynamic_object_field as ofield;
+    use sui::object;
+    use sui::test_objects::{Self, Thing};
+    use sui::test_scenario as ts;
 
     #[test]
     fun attached_object_keeps_its_id() {

@@ -1,8 +1,8 @@
 #[test_only]
-module movid::linked_table_tests {
+module sui::linked_table_tests {
     use std::option;
-    use movid::linked_table::{Self, LinkedTable};
-    use movid::test_scenario as ts;
+    use sui::linked_table::{Self, LinkedTable};
+    use sui::test_scenario as ts;
 
     /// The keys from front to back, following `next`.
     fun keys(t: &LinkedTable<u64, u64>): vector<u64> {

@@ -1,6 +1,6 @@
 #[test_only]
-module movid::math_tests {
-    use movid::math;
+module sui::math_tests {
+    use sui::math;
 
     #[test]
     fun min_max_diff_and_rounding_up() {

@@ -1,10 +1,10 @@
 #[test_only]
-module movid::object_bag_tests {
+module sui::object_bag_tests {
     use std::option;
-    use movid::object;
-    use movid::object_bag;
-    use movid::test_objects::{Self, Thing};
-    use movid::test_scenario as ts;
+    use sui::object;
+    use sui::object_bag;
+    use sui::test_objects::{Self, Thing};
+    use sui::test_scenario as ts;
 
     #[test]
     fun object_bag_stores_objects_by_key() {

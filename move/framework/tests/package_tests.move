@@ -1,12 +1,12 @@
 #[test_only]
-module movid::package_tests {
+module sui::package_tests {
     use std::ascii;
-    use movid::address;
-    use movid::coin::Coin;
-    use movid::object;
-    use movid::package;
-    use movid::test_objects::Thing;
-    use movid::test_scenario as ts;
+    use sui::address;
+    use sui::coin::Coin;
+    use sui::object;
+    use sui::package;
+    use sui::test_objects::Thing;
+    use sui::test_scenario as ts;
 
     /// A one-time witness in shape for this module.
     struct PACKAGE_TESTS has drop {}
@@ -22,7 +22,7 @@ module movid::package_tests {
         let scenario = ts::begin(@0xA);
         let publisher = package::claim(PACKAGE_TESTS {}, ts::ctx(&mut scenario));
         assert!(*package::published_module(&publisher) == ascii::string(b"package_tests"), 0);
-        assert!(*package::published_package(&publisher) == address::to_ascii_string(@movid), 1);
+        assert!(*package::published_package(&publisher) == address::to_ascii_string(@sui), 1);
         assert!(package::from_module<Local>(&publisher), 2);
         assert!(!package::from_module<Thing>(&publisher), 3);
         // The framework itself is at 0x2, so framework types share the package.

@@ -1,6 +1,6 @@
 #[test_only]
-module movid::priority_queue_tests {
-    use movid::priority_queue::{Self, PriorityQueue};
+module sui::priority_queue_tests {
+    use sui::priority_queue::{Self, PriorityQueue};
 
     fun pop(pq: &mut PriorityQueue<u64>, priority: u64, value: u64) {
         let (p, v) = priority_queue::pop_max(pq);

@@ -1,6 +1,6 @@
 #[test_only]
 /// movid's `std::string`: Sui's additions next to the original functions.
-module movid::std_string_tests {
+module sui::std_string_tests {
     use std::ascii;
     use std::string;
 

@@ -1,9 +1,9 @@
 #[test_only]
-module movid::table_tests {
-    use movid::object_table;
-    use movid::table;
-    use movid::test_objects::{Self, Thing};
-    use movid::test_scenario as ts;
+module sui::table_tests {
+    use sui::object_table;
+    use sui::table;
+    use sui::test_objects::{Self, Thing};
+    use sui::test_scenario as ts;
 
     #[test]
     fun table_add_borrow_remove_work() {

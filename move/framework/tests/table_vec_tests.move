@@ -1,7 +1,7 @@
 #[test_only]
-module movid::table_vec_tests {
-    use movid::table_vec;
-    use movid::test_scenario as ts;
+module sui::table_vec_tests {
+    use sui::table_vec;
+    use sui::test_scenario as ts;
 
     #[test]
     fun push_pop_borrow_and_swap_remove_keep_the_elements() {

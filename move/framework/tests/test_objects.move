@@ -1,9 +1,9 @@
 #[test_only]
 /// Objects and events shared by the framework's tests.
-module movid::test_objects {
-    use movid::event;
-    use movid::object::{Self, UID};
-    use movid::tx_context::TxContext;
+module sui::test_objects {
+    use sui::event;
+    use sui::object::{Self, UID};
+    use sui::tx_context::TxContext;
 
     /// A plain object with a number in it.
     struct Thing has key, store {

@@ -1,13 +1,13 @@
 #[test_only]
-module movid::test_scenario_tests {
+module sui::test_scenario_tests {
     use std::option;
     use std::vector;
-    use movid::object;
-    use movid::test_objects::{Self, Stash, Thing};
-    use movid::test_scenario as ts;
-    use movid::transfer;
-    use movid::tx_context;
-    use movid::vec_map;
+    use sui::object;
+    use sui::test_objects::{Self, Stash, Thing};
+    use sui::test_scenario as ts;
+    use sui::transfer;
+    use sui::tx_context;
+    use sui::vec_map;
 
     #[test]
     fun object_sent_to_sender_can_be_taken_next_transaction() {

@@ -1,16 +1,16 @@
 #[test_only]
-module movid::test_utils_tests {
+module sui::test_utils_tests {
     use std::ascii;
     use std::debug;
     use std::string;
     use std::type_name;
-    use movid::coin::{Self, Coin};
-    use movid::event;
-    use movid::movid::MOVID;
-    use movid::test_objects;
-    use movid::test_scenario as ts;
-    use movid::test_utils;
-    use movid::types;
+    use sui::coin::{Self, Coin};
+    use sui::event;
+    use sui::sui::SUI;
+    use sui::test_objects;
+    use sui::test_scenario as ts;
+    use sui::test_utils;
+    use sui::types;
 
     /// A one-time witness shape for `create_one_time_witness`.
     struct TEST_UTILS_TESTS has drop {}
@@ -34,7 +34,7 @@ module movid::test_utils_tests {
     fun destroy_drops_a_value_without_drop() {
         let scenario = ts::begin(@0xA);
         test_utils::destroy(test_objects::new(1, ts::ctx(&mut scenario)));
-        test_utils::destroy(coin::mint_for_testing<MOVID>(5, ts::ctx(&mut scenario)));
+        test_utils::destroy(coin::mint_for_testing<SUI>(5, ts::ctx(&mut scenario)));
         test_utils::destroy(scenario);
     }
 
@@ -78,8 +78,8 @@ module movid::test_utils_tests {
 
     #[test]
     fun type_names_are_spelled_as_on_sui() {
-        let coin = type_name::get<Coin<MOVID>>();
-        let expected = b"0000000000000000000000000000000000000000000000000000000000000002::coin::Coin<0000000000000000000000000000000000000000000000000000000000000002::movid::MOVID>";
+        let coin = type_name::get<Coin<SUI>>();
+        let expected = b"0000000000000000000000000000000000000000000000000000000000000002::coin::Coin<0000000000000000000000000000000000000000000000000000000000000002::sui::SUI>";
         assert!(ascii::into_bytes(type_name::into_string(coin)) == expected, 0);
         assert!(type_name::get_module(&coin) == ascii::string(b"coin"), 1);
         assert!(type_name::get_address(&coin) == ascii::string(b"0000000000000000000000000000000000000000000000000000000000000002"), 2);

@@ -1,8 +1,8 @@
 #[test_only]
-module movid::vec_map_tests {
+module sui::vec_map_tests {
     use std::option;
     use std::vector;
-    use movid::vec_map::{Self, VecMap};
+    use sui::vec_map::{Self, VecMap};
 
     fun map_of_three(): VecMap<u64, vector<u8>> {
         let m = vec_map::empty();

@@ -1,6 +1,6 @@
 #[test_only]
-module movid::vec_set_tests {
-    use movid::vec_set;
+module sui::vec_set_tests {
+    use sui::vec_set;
 
     #[test]
     fun insert_contains_and_remove_work() {

@@ -1,7 +1,7 @@
 #[test_only]
-module movid::versioned_tests {
-    use movid::test_scenario as ts;
-    use movid::versioned;
+module sui::versioned_tests {
+    use sui::test_scenario as ts;
+    use sui::versioned;
 
     struct V1 has store, drop { a: u64 }
     struct V2 has store, drop { a: u64, b: bool }

@@ -26,9 +26,9 @@
 /// Every change emits one event of `identity::events`.
 module identity::asset {
     use std::option::{Self, Option};
-    use movid::object::{Self, ID, UID};
-    use movid::transfer::{Self, Receiving};
-    use movid::tx_context::{Self, TxContext};
+    use sui::object::{Self, ID, UID};
+    use sui::transfer::{Self, Receiving};
+    use sui::tx_context::{Self, TxContext};
     use identity::events;
 
     /// The sender does not own the asset.

@@ -9,9 +9,9 @@
 module identity::borrow_proposal {
     use std::option::Option;
     use std::vector;
-    use movid::object::{Self, ID};
-    use movid::transfer::{Self, Receiving};
-    use movid::tx_context::TxContext;
+    use sui::object::{Self, ID};
+    use sui::transfer::{Self, Receiving};
+    use sui::tx_context::TxContext;
     use identity::controller::Auth;
     use identity::identity::{Self, Identity};
     use identity::multicontroller::{Self, Action};

@@ -9,8 +9,8 @@
 module identity::config_proposal {
     use std::option::{Self, Option};
     use std::vector;
-    use movid::object::ID;
-    use movid::tx_context::TxContext;
+    use sui::object::ID;
+    use sui::tx_context::TxContext;
     use identity::controller::Auth;
     use identity::events;
     use identity::identity::{Self, Identity};

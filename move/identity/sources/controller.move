@@ -13,9 +13,9 @@
 /// and one programmable transaction can reuse it across several calls.
 module identity::controller {
     use std::option::{Self, Option};
-    use movid::object::{Self, UID, ID};
-    use movid::transfer::{Self, Receiving};
-    use movid::tx_context::TxContext;
+    use sui::object::{Self, UID, ID};
+    use sui::transfer::{Self, Receiving};
+    use sui::tx_context::TxContext;
     use identity::permissions;
 
     friend identity::multicontroller;

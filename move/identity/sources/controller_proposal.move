@@ -10,9 +10,9 @@
 /// `Auth` stays subject to the sub-identity's revocation list.
 module identity::controller_proposal {
     use std::option::Option;
-    use movid::object::ID;
-    use movid::transfer::{Self, Receiving};
-    use movid::tx_context::TxContext;
+    use sui::object::ID;
+    use sui::transfer::{Self, Receiving};
+    use sui::tx_context::TxContext;
     use identity::controller::{Self, Auth, ControllerCap, DelegationToken};
     use identity::identity::{Self, Identity};
     use identity::multicontroller::{Self, Action};

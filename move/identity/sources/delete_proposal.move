@@ -9,9 +9,9 @@
 /// at deletion can be purged by anyone with `identity::purge_proposal`.
 module identity::delete_proposal {
     use std::option::{Self, Option};
-    use movid::clock::Clock;
-    use movid::object::ID;
-    use movid::tx_context::TxContext;
+    use sui::clock::Clock;
+    use sui::object::ID;
+    use sui::tx_context::TxContext;
     use identity::controller::Auth;
     use identity::identity::{Self, Identity};
     use identity::multicontroller::{Self, Action};

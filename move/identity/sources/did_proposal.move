@@ -7,9 +7,9 @@
 /// (reactivated); a deleted one cannot.
 module identity::did_proposal {
     use std::option::{Self, Option};
-    use movid::clock::Clock;
-    use movid::object::ID;
-    use movid::tx_context::TxContext;
+    use sui::clock::Clock;
+    use sui::object::ID;
+    use sui::tx_context::TxContext;
     use identity::controller::Auth;
     use identity::document;
     use identity::identity::{Self, Identity};

@@ -5,13 +5,14 @@
 /// proposals, controllers (their `ControllerCap` IDs) and tokens are named by ID.
 module identity::events {
     use std::option::Option;
-    use movid::event;
-    use movid::object::ID;
+    use sui::event;
+    use sui::object::ID;
 
     friend identity::identity;
     friend identity::multicontroller;
     friend identity::config_proposal;
     friend identity::asset;
+    friend identity::credential_proposal;
 
     /// A new `Identity` was created and shared.
     struct IdentityCreated has copy, drop {
@@ -188,6 +189,14 @@ module identity::events {
         recipient: address,
     }
 
+    /// An identity's public credentials changed: those named in `set` were
+    /// added or replaced, those in `removed` removed.
+    struct CredentialsUpdated has copy, drop {
+        identity: ID,
+        set: vector<vector<u8>>,
+        removed: vector<vector<u8>>,
+    }
+
     /// Emits `IdentityCreated`.
     public(friend) fun identity_created(
         identity: ID,
@@ -311,5 +320,10 @@ module identity::events {
     /// Emits `AssetOfferCancelled`.
     public(friend) fun asset_offer_cancelled(proposal: ID, asset: ID, sender: address, recipient: address) {
         event::emit(AssetOfferCancelled { proposal, asset, sender, recipient })
+    }
+
+    /// Emits `CredentialsUpdated`.
+    public(friend) fun credentials_updated(identity: ID, set: vector<vector<u8>>, removed: vector<vector<u8>>) {
+        event::emit(CredentialsUpdated { identity, set, removed })
     }
 }

@@ -14,10 +14,10 @@
 module identity::identity {
     use std::option::{Self, Option};
     use std::vector;
-    use movid::clock::{Self, Clock};
-    use movid::object::{Self, UID, ID};
-    use movid::transfer;
-    use movid::tx_context::{Self, TxContext};
+    use sui::clock::{Self, Clock};
+    use sui::object::{Self, UID, ID};
+    use sui::transfer;
+    use sui::tx_context::{Self, TxContext};
     use identity::controller::{Self, Auth, ControllerCap, DelegationToken};
     use identity::document;
     use identity::events;
@@ -28,6 +28,7 @@ module identity::identity {
     friend identity::send_proposal;
     friend identity::borrow_proposal;
     friend identity::controller_proposal;
+    friend identity::credential_proposal;
     friend identity::upgrade_proposal;
     friend identity::delete_proposal;
     friend identity::unrevoke_proposal;
@@ -371,6 +372,9 @@ module identity::identity {
 
     /// The identity's UID, to receive objects it owns.
     public(friend) fun uid_mut(self: &mut Identity): &mut UID { &mut self.id }
+
+    /// The identity's UID, to read its dynamic fields (credentials).
+    public(friend) fun uid(self: &Identity): &UID { &self.id }
 
     /// Sets the DID document (`None` deletes it for good), stamps `updated`
     /// and emits `DidDocumentUpdated`.

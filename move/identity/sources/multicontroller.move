@@ -25,11 +25,11 @@
 module identity::multicontroller {
     use std::option::{Self, Option};
     use std::vector;
-    use movid::object::{Self, UID, ID};
-    use movid::object_bag::{Self, ObjectBag};
-    use movid::tx_context::{Self, TxContext};
-    use movid::vec_map::{Self, VecMap};
-    use movid::vec_set::{Self, VecSet};
+    use sui::object::{Self, UID, ID};
+    use sui::object_bag::{Self, ObjectBag};
+    use sui::tx_context::{Self, TxContext};
+    use sui::vec_map::{Self, VecMap};
+    use sui::vec_set::{Self, VecSet};
     use identity::controller::{Self, Auth};
     use identity::events;
     use identity::permissions;
@@ -44,6 +44,7 @@ module identity::multicontroller {
     friend identity::upgrade_proposal;
     friend identity::delete_proposal;
     friend identity::unrevoke_proposal;
+    friend identity::credential_proposal;
 
     /// The presented credential's controller is not a controller of this identity.
     const ENotAController: u64 = 100;

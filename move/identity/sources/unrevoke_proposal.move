@@ -7,8 +7,8 @@
 /// of a 2-of-2 identity could undo alone what the other decided.
 module identity::unrevoke_proposal {
     use std::option::{Self, Option};
-    use movid::object::ID;
-    use movid::tx_context::TxContext;
+    use sui::object::ID;
+    use sui::tx_context::TxContext;
     use identity::controller::{Self, Auth};
     use identity::identity::{Self, Identity};
     use identity::multicontroller::{Self, Action};

@@ -4,8 +4,8 @@
 /// upgrade, controllers approve moving their identity to the new version.
 module identity::upgrade_proposal {
     use std::option::{Self, Option};
-    use movid::object::ID;
-    use movid::tx_context::TxContext;
+    use sui::object::ID;
+    use sui::tx_context::TxContext;
     use identity::controller::Auth;
     use identity::identity::{Self, Identity};
     use identity::multicontroller::{Self, Action};

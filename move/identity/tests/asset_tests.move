@@ -2,10 +2,10 @@
 /// Sending and borrowing objects an identity owns.
 module identity::asset_tests {
     use std::option;
-    use movid::coin::{Self, Coin};
-    use movid::object::{Self, ID, UID};
-    use movid::test_scenario::{Self as ts, Scenario};
-    use movid::transfer;
+    use sui::coin::{Self, Coin};
+    use sui::object::{Self, ID, UID};
+    use sui::test_scenario::{Self as ts, Scenario};
+    use sui::transfer;
     use identity::borrow_proposal;
     use identity::send_proposal;
     use identity::test_common::{Self as common, alice, bob};

@@ -4,9 +4,9 @@
 module identity::attack_tests {
     use std::option;
     use std::vector;
-    use movid::object::{Self, ID};
-    use movid::test_scenario::{Self as ts, Scenario};
-    use movid::transfer;
+    use sui::object::{Self, ID};
+    use sui::test_scenario::{Self as ts, Scenario};
+    use sui::transfer;
     use identity::config_proposal::{Self, ConfigChange};
     use identity::controller::{Self, ControllerCap, DelegationToken};
     use identity::controller_proposal;

@@ -3,8 +3,8 @@
 /// played straight and attacked.
 module identity::authenticated_asset_tests {
     use std::option;
-    use movid::object::ID;
-    use movid::test_scenario::{Self as ts, Scenario};
+    use sui::object::ID;
+    use sui::test_scenario::{Self as ts, Scenario};
     use identity::asset::{Self, AuthenticatedAsset, TransferProposal};
     use identity::test_common::{alice, bob, carol};
 
@@ -266,7 +266,7 @@ module identity::authenticated_asset_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = movid::test_scenario::EObjectNotFound)]
+    #[expected_failure(abort_code = sui::test_scenario::EObjectNotFound)]
     /// After a cancel the proposal no longer exists: nothing to accept.
     fun accept_after_cancel_finds_no_proposal() {
         let scenario = ts::begin(alice());
@@ -279,7 +279,7 @@ module identity::authenticated_asset_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = movid::test_scenario::EObjectNotFound)]
+    #[expected_failure(abort_code = sui::test_scenario::EObjectNotFound)]
     /// After an acceptance the proposal no longer exists: it cannot be accepted twice.
     fun accept_twice_finds_no_proposal() {
         let scenario = ts::begin(alice());
@@ -292,7 +292,7 @@ module identity::authenticated_asset_tests {
     }
 
     #[test]
-    #[expected_failure(abort_code = movid::test_scenario::EObjectNotFound)]
+    #[expected_failure(abort_code = sui::test_scenario::EObjectNotFound)]
     /// While an offer is open the owner no longer holds the asset, so it can
     /// neither offer it a second time nor mutate or delete it.
     fun owner_cannot_offer_an_offered_asset_again() {

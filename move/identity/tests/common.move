@@ -3,9 +3,9 @@
 module identity::test_common {
     use std::option;
     use std::vector;
-    use movid::clock::{Self, Clock};
-    use movid::object::ID;
-    use movid::test_scenario::{Self as ts, Scenario};
+    use sui::clock::{Self, Clock};
+    use sui::object::ID;
+    use sui::test_scenario::{Self as ts, Scenario};
     use identity::controller::{Self, Auth, ControllerCap};
     use identity::identity::{Self, Identity};
 

@@ -2,8 +2,8 @@
 /// Config changes: adding and removing controllers, voting power, threshold.
 module identity::config_tests {
     use std::option;
-    use movid::object;
-    use movid::test_scenario::{Self as ts};
+    use sui::object;
+    use sui::test_scenario::{Self as ts};
     use identity::config_proposal::{Self, ConfigChange};
     use identity::controller::ControllerCap;
     use identity::identity;

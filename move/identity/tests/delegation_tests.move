@@ -2,9 +2,9 @@
 /// Delegation tokens: permissions, revocation, destruction.
 module identity::delegation_tests {
     use std::option;
-    use movid::object;
-    use movid::test_scenario::{Self as ts};
-    use movid::transfer;
+    use sui::object;
+    use sui::test_scenario::{Self as ts};
+    use sui::transfer;
     use identity::config_proposal;
     use identity::controller::{Self, ControllerCap, DelegationToken};
     use identity::did_proposal::{Self, UpdateDid};

@@ -3,8 +3,8 @@
 module identity::did_tests {
     use std::option;
     use std::vector;
-    use movid::clock;
-    use movid::test_scenario::{Self as ts};
+    use sui::clock;
+    use sui::test_scenario::{Self as ts};
     use identity::delete_proposal::{Self, DeleteIdentity};
     use identity::did_proposal::{Self, UpdateDid};
     use identity::identity;

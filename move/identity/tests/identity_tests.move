@@ -3,9 +3,9 @@
 module identity::identity_tests {
     use std::option;
     use std::vector;
-    use movid::clock;
-    use movid::object;
-    use movid::test_scenario::{Self as ts};
+    use sui::clock;
+    use sui::object;
+    use sui::test_scenario::{Self as ts};
     use identity::controller::{Self, ControllerCap};
     use identity::identity;
     use identity::test_common::{Self as common, alice, bob, carol};

@@ -3,9 +3,9 @@
 module identity::sub_identity_tests {
     use std::option;
     use std::vector;
-    use movid::object;
-    use movid::test_scenario::{Self as ts};
-    use movid::transfer;
+    use sui::object;
+    use sui::test_scenario::{Self as ts};
+    use sui::transfer;
     use identity::controller::{Self, ControllerCap, DelegationToken};
     use identity::controller_proposal;
     use identity::did_proposal;

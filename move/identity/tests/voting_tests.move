@@ -3,8 +3,8 @@
 module identity::voting_tests {
     use std::option;
     use std::vector;
-    use movid::object;
-    use movid::test_scenario::{Self as ts};
+    use sui::object;
+    use sui::test_scenario::{Self as ts};
     use identity::config_proposal::{Self, ConfigChange};
     use identity::did_proposal::{Self, UpdateDid};
     use identity::identity;

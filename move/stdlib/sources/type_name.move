@@ -1,5 +1,5 @@
 /// The name of a Move type as a string, e.g. `u64`, `vector<u8>` or
-/// `0000...0002::coin::Coin<0000...0002::movid::MOVID>`: addresses are 64
+/// `0000...0002::coin::Coin<0000...0002::sui::SUI>`: addresses are 64
 /// hex digits without `0x`, type arguments follow in `<...>` separated by
 /// commas.
 ///

@@ -153,7 +153,7 @@ pub struct ObjectRuntime<'a> {
     pub(crate) test: Option<Box<super::test_scenario::Inventory>>,
 }
 
-/// Abort codes of `movid::dynamic_field`, raised by its natives (Sui's codes).
+/// Abort codes of `sui::dynamic_field`, raised by its natives (Sui's codes).
 pub mod field_codes {
     /// A field with that name already exists.
     pub const E_FIELD_ALREADY_EXISTS: u64 = 0;
@@ -163,7 +163,7 @@ pub mod field_codes {
     pub const E_FIELD_TYPE_MISMATCH: u64 = 2;
 }
 
-/// Abort codes of `movid::transfer::receive`.
+/// Abort codes of `sui::transfer::receive`.
 pub mod receive_codes {
     /// The object is not owned by the parent, not at the named version, or not named as a
     /// `Receiving` input.

@@ -1,4 +1,4 @@
-//! Natives of `movid::test_scenario`, which simulates a sequence of transactions inside one
+//! Natives of `sui::test_scenario`, which simulates a sequence of transactions inside one
 //! Move unit test. Objects that a transaction transfers, shares or freezes go to per-address,
 //! shared and immutable inventories when the transaction ends; later transactions take them
 //! out by ID or type and return them.

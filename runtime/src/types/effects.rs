@@ -39,7 +39,7 @@ impl fmt::Display for MoveAbort {
 fn short_package(id: &ObjectID) -> String {
     match *id {
         ObjectID::STD => "std".into(),
-        ObjectID::FRAMEWORK => "movid".into(),
+        ObjectID::FRAMEWORK => "sui".into(),
         ObjectID::IDENTITY => "identity".into(),
         other => other.to_string(),
     }
@@ -51,7 +51,7 @@ pub enum ExecutionFailure {
     /// The gas budget ran out.
     #[error("out of gas: the budget of {budget} was not enough")]
     InsufficientGas {
-        /// The budget, in base units.
+        /// The budget, in MIST.
         budget: u64,
     },
     /// A Move function aborted.
@@ -216,7 +216,7 @@ impl ExecutionStatus {
     }
 }
 
-/// Gas charged, in base units of MOVID.
+/// Gas charged, in MIST.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GasCostSummary {
     /// Execution: instructions, natives, and argument handling.

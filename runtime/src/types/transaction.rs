@@ -36,7 +36,7 @@ pub enum ObjectArg {
 /// Where a command argument comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Argument {
-    /// The gas coin (a `Coin<MOVID>`); may be borrowed mutably or transferred.
+    /// The gas coin (a `Coin<SUI>`); may be borrowed mutably or transferred.
     GasCoin,
     /// The i-th input.
     Input(u16),
@@ -102,9 +102,9 @@ pub struct GasData {
     pub payment: Vec<ObjectRef>,
     /// Owner of the gas coins.
     pub owner: Address,
-    /// Price of one gas unit, in base units of MOVID.
+    /// Price of one gas unit, in MIST.
     pub price: u64,
-    /// The most the transaction may spend, in base units of MOVID.
+    /// The most the transaction may spend, in MIST.
     pub budget: u64,
 }
 

@@ -17,7 +17,7 @@ use movid_runtime::genesis::{dev_keys, GenesisConfig};
 use movid_runtime::types::*;
 use movid_runtime::RuntimeResult;
 
-/// Budget for ordinary calls, in base units (100,000 gas units at the reference price).
+/// Budget for ordinary calls, in MIST (100,000 gas units at the reference price).
 pub const BUDGET: u64 = 100_000_000;
 /// Budget for publishing a package.
 pub const PUBLISH_BUDGET: u64 = 5_000_000_000;

@@ -3,6 +3,7 @@
 
 use movid_runtime::types::{Address, Argument, ObjectID, TypeTag};
 
+use super::credentials::CredentialChange;
 use super::state::{self, ConfigChange};
 use super::{
     calls, delegation_token_type, event_type, BorrowedObject, ControllerCap, Credential,
@@ -31,6 +32,8 @@ pub enum ControllerAction {
     ProposeIdentityDeletion,
     /// [`Controller::propose_send`].
     ProposeSend(Vec<(ObjectID, Address)>),
+    /// [`Controller::propose_credentials`].
+    ProposeCredentials(CredentialChange),
     /// [`Controller::approve`].
     Approve(ObjectID),
     /// [`Controller::remove_approval`].
@@ -219,6 +222,42 @@ impl<'a> Controller<'a> {
             ControllerAction::ProposeSend(transfers) => {
                 add_propose_send(&mut tx, identity, auth, self.expiration, transfers);
             }
+            ControllerAction::ProposeCredentials(change) => {
+                change.check()?;
+                let args = vec![
+                    identity,
+                    auth,
+                    tx.pure(&self.expiration),
+                    tx.pure(
+                        &change
+                            .set
+                            .iter()
+                            .map(|(n, _)| n.as_bytes())
+                            .collect::<Vec<_>>(),
+                    ),
+                    tx.pure(
+                        &change
+                            .set
+                            .iter()
+                            .map(|(_, j)| j.as_bytes())
+                            .collect::<Vec<_>>(),
+                    ),
+                    tx.pure(
+                        &change
+                            .remove
+                            .iter()
+                            .map(|n| n.as_bytes())
+                            .collect::<Vec<_>>(),
+                    ),
+                ];
+                tx.move_call(
+                    PKG,
+                    "credential_proposal",
+                    "propose_credentials",
+                    vec![],
+                    args,
+                );
+            }
             ControllerAction::Approve(_)
             | ControllerAction::RemoveApproval(_)
             | ControllerAction::Reject(_)
@@ -294,6 +333,19 @@ impl<'a> Controller<'a> {
             .await?;
         let outcome = self.run_proposal(&tx).await?;
         Ok(outcome.proposal_id)
+    }
+
+    /// Proposes setting and removing public credentials (see [`super::credentials`]), after
+    /// checking the change ([`CredentialChange::check`]; nothing is sent if it fails).
+    /// Executes at once when this controller alone reaches the threshold.
+    pub async fn propose_credentials(
+        &self,
+        change: &CredentialChange,
+    ) -> SdkResult<ProposalOutcome> {
+        let tx = self
+            .transaction(&ControllerAction::ProposeCredentials(change.clone()))
+            .await?;
+        self.run_proposal(&tx).await
     }
 
     /// Proposes borrowing objects the identity owns.
@@ -455,6 +507,15 @@ impl<'a> Controller<'a> {
                     PKG,
                     "unrevoke_proposal",
                     "execute_unrevoke",
+                    vec![],
+                    vec![identity, auth, id],
+                );
+            }
+            (Some(ProposalKind::UpdateCredentials), _) => {
+                tx.move_call(
+                    PKG,
+                    "credential_proposal",
+                    "execute_credentials",
                     vec![],
                     vec![identity, auth, id],
                 );

@@ -192,6 +192,24 @@ pub enum IdentityError {
     /// No open offer has this ID (accepted, cancelled, or never made).
     #[error("no open offer has this ID (accepted, cancelled, or never made)")]
     OfferNotFound,
+    /// The change would leave more public credentials than an identity may hold.
+    #[error("an identity holds at most 16 public credentials")]
+    TooManyCredentials,
+    /// A public credential is larger than the bound.
+    #[error("a public credential may have at most 8192 bytes")]
+    CredentialTooLarge,
+    /// A credential name is empty, too long or has a character outside `A-Z a-z 0-9 . _ -`.
+    #[error("a credential name is 1 to 64 of A-Z a-z 0-9 . _ -")]
+    InvalidCredentialName,
+    /// A credential name appears twice in one change.
+    #[error("a credential name appears twice in one change")]
+    DuplicateCredentialName,
+    /// A credential to remove is not held (any more).
+    #[error("the identity holds no credential of that name")]
+    CredentialNotFound,
+    /// A public credential is not a compact JWS.
+    #[error("a public credential must be a compact JWS (three non-empty base64url segments)")]
+    MalformedCredential,
     /// An abort this SDK does not name.
     #[error("identity package abort: {0}")]
     MoveAbort(MoveAbort),
@@ -268,6 +286,12 @@ impl IdentityError {
             Some("EWrongAsset") => WrongAsset,
             Some("EOfferExpired") => OfferExpired,
             Some("ESelfOffer") => SelfOffer,
+            Some("ETooManyCredentials") => TooManyCredentials,
+            Some("ECredentialTooLarge") => CredentialTooLarge,
+            Some("EInvalidCredentialName") => InvalidCredentialName,
+            Some("EDuplicateCredentialName") => DuplicateCredentialName,
+            Some("ECredentialNotFound") => CredentialNotFound,
+            Some("EMalformedJwt") => MalformedCredential,
             _ => MoveAbort(abort.clone()),
         }
     }
@@ -343,6 +367,14 @@ fn constant_of_code(code: u64) -> Option<&'static str> {
         1207 => "EOfferExpired",
         1208 => "EInvalidExpiration",
         1209 => "ESelfOffer",
+        1400 => "ETooManyCredentials",
+        1401 => "ECredentialTooLarge",
+        1402 => "EInvalidCredentialName",
+        1403 => "EDuplicateCredentialName",
+        1404 => "ECredentialNotFound",
+        1405 => "EMismatchedCredentialLengths",
+        1406 => "EEmptyCredentialChange",
+        1407 => "EMalformedJwt",
         _ => return None,
     })
 }

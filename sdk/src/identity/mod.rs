@@ -48,6 +48,7 @@
 pub mod asset;
 pub mod calls;
 mod controller;
+pub mod credentials;
 mod error;
 mod state;
 
@@ -125,10 +126,12 @@ pub enum ProposalKind {
     DeleteIdentity,
     /// `unrevoke_proposal::UnrevokeToken`.
     UnrevokeToken,
+    /// `credential_proposal::UpdateCredentials`: set and remove public credentials.
+    UpdateCredentials,
 }
 
 impl ProposalKind {
-    const ALL: [ProposalKind; 8] = [
+    const ALL: [ProposalKind; 9] = [
         ProposalKind::UpdateDid,
         ProposalKind::ConfigChange,
         ProposalKind::Send,
@@ -137,6 +140,7 @@ impl ProposalKind {
         ProposalKind::Upgrade,
         ProposalKind::DeleteIdentity,
         ProposalKind::UnrevokeToken,
+        ProposalKind::UpdateCredentials,
     ];
 
     fn module_and_name(self) -> (&'static str, &'static str) {
@@ -149,6 +153,7 @@ impl ProposalKind {
             ProposalKind::Upgrade => ("upgrade_proposal", "Upgrade"),
             ProposalKind::DeleteIdentity => ("delete_proposal", "DeleteIdentity"),
             ProposalKind::UnrevokeToken => ("unrevoke_proposal", "UnrevokeToken"),
+            ProposalKind::UpdateCredentials => ("credential_proposal", "UpdateCredentials"),
         }
     }
 

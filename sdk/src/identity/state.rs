@@ -268,6 +268,11 @@ impl Proposal {
             Some(ProposalKind::UnrevokeToken) => ProposalAction::UnrevokeToken {
                 token: bcs::from_bytes(rest).map_err(decode_err)?,
             },
+            Some(ProposalKind::UpdateCredentials) => {
+                let raw: super::credentials::UpdateCredentialsRaw =
+                    bcs::from_bytes(rest).map_err(decode_err)?;
+                ProposalAction::UpdateCredentials(raw.into())
+            }
             None => ProposalAction::Unknown {
                 contents: rest.to_vec(),
             },
@@ -334,6 +339,8 @@ pub enum ProposalAction {
         /// The token's ID.
         token: ObjectID,
     },
+    /// Set and remove public credentials.
+    UpdateCredentials(super::credentials::CredentialChange),
     /// An action type this SDK does not know, as BCS.
     Unknown {
         /// The action's BCS.

@@ -12,7 +12,9 @@ use super::pkcs11::Pkcs11Backend;
 use super::protocol::{Request, Response, SignIntent};
 use super::remote::{RemoteBackend, RemoteClientConfig};
 use super::store::{import_request, MemoryBackend};
-use super::{Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme};
+use super::{
+    Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme, SuiPrivateKey,
+};
 
 /// Where an identity's secret keys live. Cloning is cheap and shares the
 /// same store or endpoint.
@@ -289,6 +291,37 @@ impl IdentityManager {
         }
     }
 
+    /// The Ed25519 key of an identity in `backend`, in Sui's form (a
+    /// `suiprivkey1…` string with [`SuiPrivateKey::to_bech32`]), so Sui's
+    /// tools can sign as its address.
+    ///
+    /// Only a [`Backend::Memory`] (the key file) hands a key out. A signer
+    /// agent, a remote signer and a PKCS#11 token never do, and are refused
+    /// with [`KeyError::NotExportable`] without being contacted. Fails with
+    /// [`KeyError::ExternalIdentityNotFound`] if the backend does not hold
+    /// the identity, and [`KeyError::CapabilitiesNotAvailable`] if it may
+    /// not sign (a decrypt-only identity's seed would sign in other hands).
+    ///
+    /// Sui's form carries the Ed25519 key only: see
+    /// [`SuiExport::x25519_restored_on_import`] for the X25519 key.
+    pub fn export_sui(
+        &self,
+        identity: impl AsRef<IdentityId>,
+        backend: &Backend,
+    ) -> Result<SuiExport, KeyError> {
+        let backend = match backend {
+            Backend::Memory(memory) => memory,
+            Backend::Agent(_) => return Err(KeyError::NotExportable { backend: "agent" }),
+            Backend::Remote(_) => return Err(KeyError::NotExportable { backend: "remote" }),
+            Backend::Pkcs11(_) => return Err(KeyError::NotExportable { backend: "pkcs11" }),
+        };
+        let (private_key, x25519_restored_on_import) = backend.export_sui(*identity.as_ref())?;
+        Ok(SuiExport {
+            private_key,
+            x25519_restored_on_import,
+        })
+    }
+
     /// Every identity `backend` holds.
     pub async fn list(&self, backend: &Backend) -> Result<Vec<ExternalIdentity>, KeyError> {
         match backend.call(Request::List).await? {
@@ -305,6 +338,21 @@ impl IdentityManager {
             other => Err(backend.unexpected(other)),
         }
     }
+}
+
+/// An identity's key as [`IdentityManager::export_sui`] hands it out.
+#[derive(Debug)]
+pub struct SuiExport {
+    /// The Ed25519 key.
+    pub private_key: SuiPrivateKey,
+    /// Whether importing the key restores the identity's X25519
+    /// (decryption) key too. It does for an identity that was itself
+    /// imported from a seed, whose X25519 key is derived from it
+    /// ([`KeyMaterial::from_ed25519_seed`]); it does not for a generated
+    /// identity, whose X25519 key is independent and which Sui's form has no
+    /// room for: re-imported, such a key signs as the same address but
+    /// decrypts with another X25519 key.
+    pub x25519_restored_on_import: bool,
 }
 
 /// A connection to one identity with some capabilities. It gives out a

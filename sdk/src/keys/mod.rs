@@ -6,7 +6,9 @@
 //! deletes them. A connection is a [`Handle`]; it gives a [`Committer`]
 //! (Ed25519 signatures over transaction digests and personal messages) and/or
 //! a [`Decryptor`] (HPKE messages sealed to the identity's X25519 key with
-//! [`encrypt_to`]) and nothing else: no API returns a secret key.
+//! [`encrypt_to`]) and nothing else. The one API that returns a secret key
+//! is [`IdentityManager::export_sui`], on purpose and only from the key file
+//! (see [Sui's key forms](#suis-key-forms)).
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -70,6 +72,19 @@
 //!   hardware security module or SoftHSM2). Keys are generated on the token
 //!   and never leave it, and the token itself enforces the capabilities.
 //!   Importing is refused ([`KeyError::NotSupported`]).
+//!
+//! # Sui's key forms
+//!
+//! [`SuiPrivateKey`] reads and writes Sui's `suiprivkey1…` strings (Bech32,
+//! flag 0x00 ‖ 32-byte Ed25519 seed) and [`read_sui_keystore`] a Sui CLI
+//! `sui.keystore` file, so a key moves between Sui's tools and movid with
+//! the same address. Import is [`IdentityManager::import`] with
+//! [`SuiPrivateKey::key_material`]; export is [`IdentityManager::export_sui`],
+//! which only a [`Backend::Memory`] answers ([`KeyError::NotExportable`]
+//! for the others). Secp256k1 and Secp256r1 keys are refused by name
+//! ([`KeyError::UnsupportedKeyScheme`]). The Sui form has no room for the
+//! X25519 key, so a generated identity re-imported from it decrypts with a
+//! key derived from its seed instead ([`SuiExport::x25519_restored_on_import`]).
 //!
 //! [`DidEnvelope`] seals a message to the X25519 key a DID document lists
 //! under `keyAgreement` and opens it with a [`Decryptor`] of any backend.
@@ -167,6 +182,7 @@ mod protocol;
 mod remote;
 mod server;
 mod store;
+mod sui_format;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -180,11 +196,15 @@ pub use crypto::{
 pub use envelope::{DidEnvelope, ENVELOPE_FORMAT, ENVELOPE_SUITE};
 pub use identity::{Capability, ExternalIdentity, IdentityId, KeyMaterial, Scheme};
 pub use keyfile::keyfile_is_encrypted;
-pub use manager::{Backend, Committer, Decryptor, Handle, IdentityManager};
+pub use manager::{Backend, Committer, Decryptor, Handle, IdentityManager, SuiExport};
 pub use pkcs11::{Pkcs11Backend, PKCS11_MODULE_ENV, SOFTHSM2_MODULE};
 pub use remote::{RemoteBackend, RemoteClientConfig, RemoteSignerConfig, SignerCa, TlsIdentity};
 pub use server::SignerPolicy;
 pub use store::MemoryBackend;
+pub use sui_format::{
+    parse_sui_keystore, read_sui_keystore, SuiKeyScheme, SuiKeystoreEntry, SuiPrivateKey,
+    SUI_PRIVATE_KEY_HRP,
+};
 
 /// What went wrong managing or using keys.
 #[derive(Debug, thiserror::Error)]
@@ -421,6 +441,62 @@ pub enum KeyError {
     /// request to a remote signer must carry a non-empty one.
     #[error("a remote signer needs a non-empty token on both ends")]
     MissingToken,
+    /// A key was asked out of a backend that never hands one out (a signer
+    /// agent, a remote signer, a PKCS#11 token): the key can only be used
+    /// where it is.
+    #[error("the {backend} backend never hands a key out, so no key can be exported through it; only a key in the key file can be")]
+    NotExportable {
+        /// The backend: `agent`, `remote` or `pkcs11`.
+        backend: &'static str,
+    },
+    /// A string meant as a Sui private key has another Bech32 prefix than
+    /// `suiprivkey` (an address, a public key, another chain's key).
+    #[error("not a Sui private key: a Sui private key starts with `suiprivkey1`{}", .found.as_ref().map(|f| format!(", this one with `{f}1`")).unwrap_or_default())]
+    SuiKeyWrongHrp {
+        /// The prefix found (lowercase), if it looks like one: a long or
+        /// non-alphabetic "prefix" (everything before the last `1`) may be
+        /// part of a pasted secret, and is not repeated.
+        found: Option<String>,
+    },
+    /// A `suiprivkey1…` string's checksum does not match: mistyped, cut
+    /// short, or not Bech32 (Bech32m is not Sui's).
+    #[error("the suiprivkey string's checksum does not match: it was mistyped or cut short; copy it again from `sui keytool export`")]
+    SuiKeyBadChecksum,
+    /// A string is not Bech32 at all (no separator, characters outside
+    /// Bech32's alphabet, mixed case, non-zero padding).
+    #[error("not a suiprivkey1… string: {reason}")]
+    SuiKeyMalformed {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A Sui private key of a scheme movid identities do not use (they are
+    /// Ed25519 only).
+    #[error("{scheme} keys are not supported: movid identities are Ed25519 (flag 0x00) only")]
+    UnsupportedKeyScheme {
+        /// The scheme its flag byte names.
+        scheme: SuiKeyScheme,
+    },
+    /// A Sui Ed25519 private key that does not hold the flag and 32 bytes.
+    #[error("a Sui Ed25519 private key is 33 bytes (flag 0x00 and a 32-byte secret); this one is {length}")]
+    SuiKeyWrongLength {
+        /// The number of bytes it holds.
+        length: usize,
+    },
+    /// A `sui.keystore` file is not a JSON array of strings.
+    #[error("not a Sui keystore: {reason}")]
+    SuiKeystoreMalformed {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An entry of a `sui.keystore` file is not the Base64 of a Sui private
+    /// key.
+    #[error("entry {index} of the Sui keystore is damaged: {reason}")]
+    SuiKeystoreEntry {
+        /// The entry's index in the array (from 0).
+        index: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// TLS to or from a remote signer failed: bad certificates or keys, or
     /// a peer that did not authenticate.
     #[error("TLS with the remote signer at {endpoint}: {reason}")]

@@ -14,7 +14,9 @@ use zeroize::Zeroizing;
 use super::crypto::{self, SealedMessage};
 use super::keyfile::{Keyfile, StoredSecrets};
 use super::protocol::{Request, Response, Secret, SignIntent, PROTOCOL_VERSION};
-use super::{Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme};
+use super::{
+    Capability, ExternalIdentity, IdentityId, KeyError, KeyMaterial, Scheme, SuiPrivateKey,
+};
 
 /// Keys held in this process's memory, optionally persisted to an encrypted
 /// key file. Cloning shares the same store.
@@ -92,6 +94,34 @@ impl MemoryBackend {
     /// The key file this store is persisted to, if any.
     pub fn keyfile_path(&self) -> Option<PathBuf> {
         self.lock().keyfile.as_ref().map(|k| k.path().to_owned())
+    }
+
+    /// The Ed25519 key of `id` in Sui's form, for
+    /// [`super::IdentityManager::export_sui`], and whether the identity's
+    /// X25519 secret is the one derived from that seed (so importing the
+    /// seed gives back the whole identity).
+    ///
+    /// The key file is re-read first, so a key deleted by another process is
+    /// not exported. A key that may not sign is not exported either: in
+    /// other hands its seed would sign.
+    pub(crate) fn export_sui(&self, id: IdentityId) -> Result<(SuiPrivateKey, bool), KeyError> {
+        let mut store = self.lock();
+        store.refresh()?;
+        let identity = store
+            .identities
+            .get(&id)
+            .ok_or(KeyError::ExternalIdentityNotFound { id })?;
+        let available = identity.external.capabilities();
+        if !available.can_commit() {
+            return Err(KeyError::CapabilitiesNotAvailable {
+                requested: Capability::Commit,
+                available,
+            });
+        }
+        let seed = Zeroizing::new(identity.signing.to_bytes());
+        let derived = KeyMaterial::from_ed25519_seed(*seed);
+        let x25519_follows_seed = *derived.x25519_secret == identity.agreement.to_bytes();
+        Ok((SuiPrivateKey::from_ed25519_seed(*seed), x25519_follows_seed))
     }
 
     /// Answers one request (the agent server and the memory backend both

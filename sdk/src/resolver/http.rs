@@ -75,6 +75,9 @@ pub async fn answer(
     query: Option<&str>,
     accept: Option<&str>,
 ) -> HttpAnswer {
+    if let Some(a) = crate::identity::credentials::answer(client, identifier).await {
+        return a;
+    }
     let request = match parse_request(identifier, query) {
         Ok(r) => r,
         Err(e) => return whole_resolution(&ResolutionResult::failed(e)),
@@ -296,7 +299,7 @@ fn not_acceptable(accept: &str) -> ResolutionError {
     )
 }
 
-fn internal(e: crate::SdkError) -> ResolutionError {
+pub(crate) fn internal(e: crate::SdkError) -> ResolutionError {
     ResolutionError::new(
         ErrorKind::InternalError,
         format!("the chain could not be read: {e}"),
@@ -307,7 +310,7 @@ fn json_body<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     serde_json::to_vec_pretty(v).expect("results are JSON")
 }
 
-fn whole_resolution(result: &ResolutionResult) -> HttpAnswer {
+pub(crate) fn whole_resolution(result: &ResolutionResult) -> HttpAnswer {
     HttpAnswer {
         status: result.http_status(),
         content_type: Some(did::CONTENT_TYPE_DID_RESOLUTION.to_owned()),

@@ -408,6 +408,16 @@ identity_events! {
         /// The controller lifting the revocation.
         controller: ObjectID,
     }
+
+    /// Public credentials were set (added or replaced) and removed.
+    CredentialsUpdated {
+        /// The identity.
+        identity: ObjectID,
+        /// Names of the credentials set.
+        set: Vec<Vec<u8>>,
+        /// Names of the credentials removed.
+        removed: Vec<Vec<u8>>,
+    }
 }
 
 impl IdentityEvent {
@@ -428,6 +438,7 @@ impl IdentityEvent {
             IdentityEvent::TokenDelegated(e) => e.identity,
             IdentityEvent::TokenRevoked(e) => e.identity,
             IdentityEvent::TokenUnrevoked(e) => e.identity,
+            IdentityEvent::CredentialsUpdated(e) => e.identity,
         }
     }
 
@@ -530,6 +541,19 @@ impl IdentityEvent {
             }
             IdentityEvent::TokenUnrevoked(e) => {
                 format!("TokenUnrevoked {} by {}", id(&e.token), id(&e.controller))
+            }
+            IdentityEvent::CredentialsUpdated(e) => {
+                let names = |v: &[Vec<u8>]| {
+                    v.iter()
+                        .map(|n| String::from_utf8_lossy(n).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                format!(
+                    "CredentialsUpdated set [{}] removed [{}]",
+                    names(&e.set),
+                    names(&e.removed)
+                )
             }
         }
     }

@@ -65,9 +65,9 @@
 //!
 //! ```text
 //! ── movid simulation, seed 7: 4 transactions, net gas 24,870,845 ──
-//!    ·  alice 0x0244…cd14 joins with 2 × 1,000 MOVID
-//!    ·  bob 0x8522…1e55 joins with 2 × 1,000 MOVID
-//!    ·  carol 0x0389…536b joins with 2 × 1,000 MOVID
+//!    ·  alice 0x0244…cd14 joins with 2 × 1,000 SUI
+//!    ·  bob 0x8522…1e55 joins with 2 × 1,000 SUI
+//!    ·  carol 0x0389…536b joins with 2 × 1,000 SUI
 //!   #0  alice      identity::new_with_controllers  [ok; gas 6,025,804; epoch 0]
 //!           created   ControllerCap cap(alice) → alice
 //!           created   ControllerCap cap(bob) → bob
@@ -92,7 +92,7 @@
 //!           event     DidDocumentUpdated identity#1
 //! ```
 //!
-//! Gas amounts are in base units (10⁹ per MOVID). A failed dry run (the
+//! Gas amounts are in MIST (10⁹ per SUI). A failed dry run (the
 //! SDK stops before submitting), a refused transaction, the faucet, clock
 //! and epoch changes, snapshots and restores each take a line `·` of their
 //! own.
@@ -114,7 +114,7 @@ use async_trait::async_trait;
 use movid_runtime::build::{build_package, BuildOptions};
 use movid_runtime::chain::LocalChain;
 use movid_runtime::crypto::Signature;
-use movid_runtime::genesis::{GenesisConfig, MOVID};
+use movid_runtime::genesis::{GenesisConfig, MIST_PER_SUI};
 use movid_runtime::store::MemoryStore;
 use movid_runtime::types::{Address, Digest, Object, ObjectID, ObjectRef, TransactionData};
 
@@ -122,7 +122,7 @@ pub use events::{Events, IdentityEvent, MoveEvent};
 pub use trace::{Change, ChangeKind, Step, Trace};
 
 use self::client::{Current, Record, SimClient};
-use self::trace::{movid, Label, Line};
+use self::trace::{as_sui, Label, Line};
 use crate::client::{coin_balance, Client};
 use crate::error::{SdkError, SdkResult};
 use crate::identity::{Controller, IdentityClient};
@@ -139,7 +139,7 @@ pub struct SimConfig {
     pub seed: u64,
     /// Gas coins each actor receives when it joins.
     pub coins_per_actor: usize,
-    /// The value of each, in base units.
+    /// The value of each, in MIST.
     pub coin_value: u64,
     /// The clock at genesis, in ms since the Unix epoch.
     pub start_time_ms: u64,
@@ -149,13 +149,13 @@ pub struct SimConfig {
 }
 
 impl SimConfig {
-    /// The defaults with `seed`: 2 coins of 1,000 MOVID per actor, the
+    /// The defaults with `seed`: 2 coins of 1,000 SUI per actor, the
     /// development chain's genesis time, the trace printed on panic.
     pub fn new(seed: u64) -> SimConfig {
         SimConfig {
             seed,
             coins_per_actor: 2,
-            coin_value: 1_000 * MOVID,
+            coin_value: 1_000 * MIST_PER_SUI,
             start_time_ms: GenesisConfig::default().start_time_ms,
             print_trace_on_panic: true,
         }
@@ -342,10 +342,10 @@ impl Simulation {
             client.fund_quietly(address, self.inner.config.coin_value)?;
         }
         client.record().lines.push(Line::Note(format!(
-            "{name} {} joins with {} × {} MOVID",
+            "{name} {} joins with {} × {} SUI",
             events::short_hex(&address.0),
             self.inner.config.coins_per_actor,
-            movid(self.inner.config.coin_value)
+            as_sui(self.inner.config.coin_value)
         )));
         let mut actors = self.actors_lock();
         Ok(actors.entry(name.to_string()).or_insert(actor).clone())

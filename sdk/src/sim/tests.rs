@@ -48,7 +48,7 @@ async fn actors_keys_come_from_the_seed_and_the_name() {
     );
     // Asking again gives the same actor, funded once.
     assert_eq!(one.actor("alice").await.unwrap().address(), alice.address());
-    assert_eq!(alice.gas_balance().await.unwrap(), 2 * 1_000 * MOVID);
+    assert_eq!(alice.gas_balance().await.unwrap(), 2 * 1_000 * MIST_PER_SUI);
 }
 
 #[tokio::test]
@@ -166,7 +166,7 @@ async fn a_restored_snapshot_brings_back_objects_epoch_and_clock() {
     }
     // Carol joins again after the restore, funded again on this chain.
     let carol = sim.actor("carol").await.unwrap();
-    assert_eq!(carol.gas_balance().await.unwrap(), 2 * 1_000 * MOVID);
+    assert_eq!(carol.gas_balance().await.unwrap(), 2 * 1_000 * MIST_PER_SUI);
     let trace = sim.trace().to_string();
     assert!(trace.contains("restored snapshot #1"), "{trace}");
 }
@@ -261,7 +261,10 @@ async fn the_faucet_after_a_restore_mints_new_coins() {
         .collect();
     let snapshot = sim.snapshot();
     sim.restore(&snapshot).unwrap();
-    let minted = sim.fund(alice.address(), 1_000 * MOVID).await.unwrap();
+    let minted = sim
+        .fund(alice.address(), 1_000 * MIST_PER_SUI)
+        .await
+        .unwrap();
     assert!(!joined.contains(&minted.id));
-    assert_eq!(alice.gas_balance().await.unwrap(), 3 * 1_000 * MOVID);
+    assert_eq!(alice.gas_balance().await.unwrap(), 3 * 1_000 * MIST_PER_SUI);
 }

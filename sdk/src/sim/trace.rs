@@ -250,8 +250,8 @@ impl fmt::Display for Trace {
                 )?,
                 Line::Faucet { recipient, amount } => writeln!(
                     f,
-                    "   ·  faucet     {} MOVID to {}",
-                    movid(*amount),
+                    "   ·  faucet     {} SUI to {}",
+                    as_sui(*amount),
                     n.address(*recipient)
                 )?,
                 Line::Clock { by_ms, now_ms } => writeln!(
@@ -382,10 +382,10 @@ pub(crate) fn thousands(v: i64) -> String {
     format!("{sign}{}", groups.join(","))
 }
 
-/// Base units as MOVID (`1.5`).
-pub(crate) fn movid(base: u64) -> String {
-    let whole = base / movid_runtime::genesis::MOVID;
-    let frac = base % movid_runtime::genesis::MOVID;
+/// MIST as SUI (`1.5`).
+pub(crate) fn as_sui(base: u64) -> String {
+    let whole = base / movid_runtime::genesis::MIST_PER_SUI;
+    let frac = base % movid_runtime::genesis::MIST_PER_SUI;
     if frac == 0 {
         thousands(whole as i64)
     } else {
@@ -404,8 +404,11 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
         assert_eq!(thousands(-1_234_567), "-1,234,567");
-        assert_eq!(movid(1_500_000_000), "1.5");
-        assert_eq!(movid(2_000 * movid_runtime::genesis::MOVID), "2,000");
+        assert_eq!(as_sui(1_500_000_000), "1.5");
+        assert_eq!(
+            as_sui(2_000 * movid_runtime::genesis::MIST_PER_SUI),
+            "2,000"
+        );
     }
 
     #[test]

@@ -16,8 +16,8 @@ use movid_sdk::did::{Did, DidDocument, KeyFormat, PublicKey, Relationship};
 use movid_sdk::identity::{Controller, OnChainIdentity};
 use movid_sdk::{Client, IdentityClient, SdkError};
 
-/// One MOVID in base units.
-pub const MOVID: u64 = 1_000_000_000;
+/// One SUI in MIST.
+pub const MIST_PER_SUI: u64 = 1_000_000_000;
 
 /// A client, an identity client on it, and the four funded development keys
 /// (`alice`, `bob`, `carol`, `dave` = keys 0..4).

@@ -15,7 +15,7 @@ use movid_sdk::tx::{struct_tag, TransactionBuilder};
 use movid_sdk::{returns, Client, SdkError};
 use serde_json::json;
 
-use crate::common::{World, MOVID};
+use crate::common::{World, MIST_PER_SUI};
 
 pub async fn client_reports_chain_metadata(client: Arc<dyn Client>) {
     let id = client.chain_identifier().await.unwrap();
@@ -38,11 +38,11 @@ pub async fn dev_controls_move_epoch_and_clock(client: Arc<dyn Client>) {
 pub async fn faucet_funds_a_new_address(client: Arc<dyn Client>) {
     let fresh = KeyPair::generate().address();
     assert!(client.gas_coins(fresh).await.unwrap().is_empty());
-    let coin = client.faucet(fresh, 5 * MOVID).await.unwrap();
+    let coin = client.faucet(fresh, 5 * MIST_PER_SUI).await.unwrap();
     let coins = client.gas_coins(fresh).await.unwrap();
     assert_eq!(coins.len(), 1);
     assert_eq!(coins[0].object_ref(), coin);
-    assert_eq!(coin_balance(&coins[0]), 5 * MOVID);
+    assert_eq!(coin_balance(&coins[0]), 5 * MIST_PER_SUI);
     assert_eq!(client.owned_objects(fresh).await.unwrap().len(), 1);
 }
 
@@ -219,7 +219,7 @@ pub async fn dev_inspect_of_an_unknown_function_fails_by_name(client: Arc<dyn Cl
 
 pub async fn builder_splits_merges_and_transfers(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
-    let target = w.coin_for(w.alice().address(), MOVID).await;
+    let target = w.coin_for(w.alice().address(), MIST_PER_SUI).await;
     let mut tx = TransactionBuilder::new(&*client, w.alice().address());
     let amounts = vec![tx.pure(&100u64), tx.pure(&200u64)];
     let split = tx.split_coins(tx.gas(), amounts);
@@ -235,13 +235,13 @@ pub async fn builder_splits_merges_and_transfers(client: Arc<dyn Client>) {
     assert_eq!(created.len(), 1);
     assert_eq!(coin_balance(created[0]), 200);
     assert_eq!(created[0].owner, Owner::AddressOwner(w.bob().address()));
-    assert_eq!(coin_balance(&w.object(target).await), MOVID + 100);
+    assert_eq!(coin_balance(&w.object(target).await), MIST_PER_SUI + 100);
 }
 
 pub async fn builder_pays_gas_with_a_coin_that_is_not_an_input(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
     // The largest coin would be chosen for gas, unless it is an input.
-    let big = w.coin_for(w.alice().address(), 2_000 * MOVID).await;
+    let big = w.coin_for(w.alice().address(), 2_000 * MIST_PER_SUI).await;
     let mut tx = TransactionBuilder::new(&*client, w.alice().address());
     let c = tx.object(big).await.unwrap();
     let amount = tx.pure(&1u64);
@@ -343,7 +343,7 @@ pub async fn failed_transaction_with_fixed_budget_is_recorded(client: Arc<dyn Cl
 
 pub async fn stale_object_is_refused(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
-    let coin = w.coin_for(w.alice().address(), MOVID).await;
+    let coin = w.coin_for(w.alice().address(), MIST_PER_SUI).await;
     let old = w.object(coin).await.object_ref();
     let mut tx = TransactionBuilder::new(&*client, w.alice().address());
     let c = tx.object(coin).await.unwrap();
@@ -402,7 +402,7 @@ pub async fn key_manager_committer_signs_transactions(client: Arc<dyn Client>) {
         .unwrap();
     let committer = handle.committer().unwrap();
     let me = movid_sdk::tx::Signer::address(&committer);
-    w.coin_for(me, 10 * MOVID).await;
+    w.coin_for(me, 10 * MIST_PER_SUI).await;
     let mut tx = TransactionBuilder::new(&*client, me);
     let amount = tx.pure(&42u64);
     let split = tx.split_coins(tx.gas(), vec![amount]);
@@ -459,6 +459,63 @@ pub async fn publish_and_call_through_the_builder(client: Arc<dyn Client>) {
     assert_eq!(
         counter.as_move().unwrap().contents[32..40],
         1u64.to_le_bytes()
+    );
+}
+
+/// A package's own `sui::SUI` (`runtime/tests/packages/own_sui_coin`: a coin called SUI, larger
+/// than any real gas coin) is never offered or used for gas: the builder pays with a
+/// `Coin<0x2::sui::SUI>` and leaves the look-alike as it was.
+pub async fn gas_is_never_paid_with_a_look_alike_sui_coin(client: Arc<dyn Client>) {
+    let w = World::new(client.clone());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../runtime/tests/packages/own_sui_coin");
+    let package = movid_runtime::build::build_package(&dir, &Default::default()).unwrap();
+    let mut tx = TransactionBuilder::new(&*client, w.alice().address());
+    let cap = tx.publish(package.module_bytes(), package.dependencies.clone());
+    let me = tx.pure(&w.alice().address());
+    tx.transfer_objects(vec![cap], me);
+    let response = tx.execute(w.alice()).await.unwrap();
+    let package_id = response
+        .created
+        .iter()
+        .find(|o| o.as_package().is_some())
+        .expect("the package is created")
+        .id();
+    let fake_type = struct_tag(
+        ObjectID::FRAMEWORK,
+        "coin",
+        "Coin",
+        vec![movid_runtime::types::TypeTag::Struct(struct_tag(
+            package_id,
+            "sui",
+            "SUI",
+            vec![],
+        ))],
+    );
+    let fake = response
+        .created_of_type(&fake_type)
+        .next()
+        .expect("init minted the look-alike")
+        .clone();
+    assert_eq!(coin_balance(&fake), 1_000_000 * MIST_PER_SUI);
+
+    let coins = client.gas_coins(w.alice().address()).await.unwrap();
+    assert!(!coins.is_empty());
+    assert!(coins.iter().all(|c| c.type_() == Some(&gas_coin_type())));
+    assert!(coins.iter().all(|c| c.id() != fake.id()));
+
+    let mut tx = TransactionBuilder::new(&*client, w.alice().address());
+    let amount = tx.pure(&7u64);
+    let split = tx.split_coins(tx.gas(), vec![amount]);
+    let to = tx.pure(&w.bob().address());
+    tx.transfer_objects(vec![split], to);
+    let response = tx.execute(w.alice()).await.unwrap();
+    let gas = w.object(response.effects.gas_object.0.id).await;
+    assert_eq!(gas.type_(), Some(&gas_coin_type()));
+    assert_eq!(
+        w.object(fake.id()).await,
+        fake,
+        "the look-alike is untouched"
     );
 }
 

@@ -11,7 +11,7 @@ use movid_sdk::identity::{
 };
 use movid_sdk::{Client, IdentityError, SdkError};
 
-use crate::common::{doc_with_key, identity_error, World, MOVID};
+use crate::common::{doc_with_key, identity_error, World, MIST_PER_SUI};
 
 pub async fn identity_with_one_controller_executes_at_once(client: Arc<dyn Client>) {
     let w = World::new(client);
@@ -331,7 +331,7 @@ pub async fn proposals_are_read_with_their_actions(client: Arc<dyn Client>) {
     let w = World::new(client);
     let identity = w.identity(&[0, 1], 2).await;
     let alice = w.controller(&identity, 0).await;
-    let coin = w.coin_for(identity.address(), MOVID).await;
+    let coin = w.coin_for(identity.address(), MIST_PER_SUI).await;
     let change = ConfigChange::default()
         .add_controller(w.dave().address(), 3, true)
         .update_voting_power(alice.controller_cap(), 2)
@@ -470,7 +470,7 @@ pub async fn token_holder_destroys_its_token(client: Arc<dyn Client>) {
 pub async fn identity_sends_a_coin_it_owns(client: Arc<dyn Client>) {
     let w = World::new(client);
     let identity = w.identity(&[0, 1], 2).await;
-    let coin = w.coin_for(identity.address(), 7 * MOVID).await;
+    let coin = w.coin_for(identity.address(), 7 * MIST_PER_SUI).await;
     let owned = w.ids.owned_by(identity.id).await.unwrap();
     assert_eq!(owned.iter().map(|o| o.id()).collect::<Vec<_>>(), vec![coin]);
 
@@ -499,8 +499,8 @@ pub async fn identity_sends_a_coin_it_owns(client: Arc<dyn Client>) {
 pub async fn sole_controller_sends_at_once(client: Arc<dyn Client>) {
     let w = World::new(client);
     let identity = w.identity(&[0], 1).await;
-    let a = w.coin_for(identity.address(), MOVID).await;
-    let b = w.coin_for(identity.address(), 2 * MOVID).await;
+    let a = w.coin_for(identity.address(), MIST_PER_SUI).await;
+    let b = w.coin_for(identity.address(), 2 * MIST_PER_SUI).await;
     let alice = w.controller(&identity, 0).await;
     alice
         .send_now(&[(a, w.bob().address()), (b, w.carol().address())])
@@ -517,7 +517,7 @@ pub async fn sole_controller_sends_at_once(client: Arc<dyn Client>) {
 
     // With two controllers, one vote cannot send at once.
     let shared = w.identity(&[0, 1], 2).await;
-    let c = w.coin_for(shared.address(), MOVID).await;
+    let c = w.coin_for(shared.address(), MIST_PER_SUI).await;
     let alice = w.controller(&shared, 0).await;
     assert_eq!(
         identity_error(alice.send_now(&[(c, w.bob().address())]).await),
@@ -531,7 +531,7 @@ pub async fn sole_controller_sends_at_once(client: Arc<dyn Client>) {
 pub async fn borrowed_objects_are_returned(client: Arc<dyn Client>) {
     let w = World::new(client);
     let identity = w.identity(&[0], 1).await;
-    let coin = w.coin_for(identity.address(), MOVID).await;
+    let coin = w.coin_for(identity.address(), MIST_PER_SUI).await;
     let alice = w.controller(&identity, 0).await;
     let dave = w.dave().address();
     alice
@@ -547,14 +547,14 @@ pub async fn borrowed_objects_are_returned(client: Arc<dyn Client>) {
         .unwrap();
     let back = w.object(coin).await;
     assert_eq!(back.owner, Owner::AddressOwner(identity.address()));
-    assert_eq!(coin_balance(&back), MOVID - 100);
+    assert_eq!(coin_balance(&back), MIST_PER_SUI - 100);
     assert!(w.has_coin_of(dave, 100).await);
 }
 
 pub async fn approved_borrow_proposal_executes_with_user_commands(client: Arc<dyn Client>) {
     let w = World::new(client);
     let identity = w.identity(&[0, 1], 2).await;
-    let coin = w.coin_for(identity.address(), MOVID).await;
+    let coin = w.coin_for(identity.address(), MIST_PER_SUI).await;
     let alice = w.controller(&identity, 0).await;
     let proposal = alice.propose_borrow(&[coin]).await.unwrap();
     let bob = w.controller(&identity, 1).await;
@@ -569,7 +569,7 @@ pub async fn approved_borrow_proposal_executes_with_user_commands(client: Arc<dy
     })
     .await
     .unwrap();
-    assert_eq!(coin_balance(&w.object(coin).await), MOVID - 5);
+    assert_eq!(coin_balance(&w.object(coin).await), MIST_PER_SUI - 5);
     assert!(w.has_coin_of(recipient, 5).await);
 }
 

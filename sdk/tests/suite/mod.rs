@@ -15,6 +15,7 @@
 
 pub mod asset_tests;
 pub mod client_tests;
+pub mod credential_tests;
 pub mod identity_tests;
 pub mod offline_tests;
 pub mod paging_tests;
@@ -44,7 +45,10 @@ macro_rules! client_suite {
             client_tests::sender_without_gas_is_told_so,
             client_tests::key_manager_committer_signs_transactions,
             client_tests::publish_and_call_through_the_builder,
+            client_tests::gas_is_never_paid_with_a_look_alike_sui_coin,
             client_tests::dynamic_fields_hold_an_identitys_proposals,
+            credential_tests::credentials_change_by_proposal_and_are_read_back,
+            credential_tests::bad_credential_changes_are_refused_by_name,
             identity_tests::identity_with_one_controller_executes_at_once,
             identity_tests::identity_with_three_controllers_is_read_back,
             identity_tests::approving_proposal_works,

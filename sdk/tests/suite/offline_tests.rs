@@ -15,16 +15,16 @@ use movid_sdk::offline::{
 use movid_sdk::tx::TransactionBuilder;
 use movid_sdk::{Client, SdkError};
 
-use crate::common::{World, MOVID};
+use crate::common::{World, MIST_PER_SUI};
 
-/// A fresh account holding one coin of 5 MOVID, and that coin's ID.
+/// A fresh account holding one coin of 5 SUI, and that coin's ID.
 async fn account_with_one_coin(w: &World) -> (KeyPair, ObjectID) {
     let key = KeyPair::generate();
-    let coin = w.coin_for(key.address(), 5 * MOVID).await;
+    let coin = w.coin_for(key.address(), 5 * MIST_PER_SUI).await;
     (key, coin)
 }
 
-/// `sender` splits 1 base unit off `coin` (an input, not gas) to Bob, with
+/// `sender` splits 1 MIST off `coin` (an input, not gas) to Bob, with
 /// `sponsor` paying the gas.
 async fn sponsored_split(
     w: &World,
@@ -74,7 +74,7 @@ pub async fn sponsored_transaction_takes_gas_from_the_sponsors_coin(client: Arc<
     let response = execute_signed(&*client, data, signatures).await.unwrap();
 
     // The sender paid nothing: its coin lost exactly the 1 unit it sent.
-    assert_eq!(coin_balance(&w.object(coin).await), 5 * MOVID - 1);
+    assert_eq!(coin_balance(&w.object(coin).await), 5 * MIST_PER_SUI - 1);
     assert!(w.has_coin_of(w.bob().address(), 1).await);
     // The gas came out of the sponsor's coin, which stays the sponsor's.
     assert_eq!(response.effects.gas_object.0.id, gas_coin);
@@ -285,5 +285,5 @@ pub async fn builder_executes_a_sponsored_transaction_with_both_keys(client: Arc
     );
     let moved = w.object(coin).await;
     assert_eq!(moved.owner.address(), Some(w.bob().address()));
-    assert_eq!(coin_balance(&moved), 5 * MOVID);
+    assert_eq!(coin_balance(&moved), 5 * MIST_PER_SUI);
 }

@@ -11,7 +11,7 @@ use movid_sdk::paging::{EventCursor, MAX_EVENTS_PER_QUERY};
 use movid_sdk::tx::{struct_tag, TransactionBuilder};
 use movid_sdk::{Client, SdkError};
 
-use crate::common::{World, MOVID};
+use crate::common::{World, MIST_PER_SUI};
 
 pub async fn dids_controlled_by_finds_identities_reached_through_a_delegation_token(
     client: Arc<dyn Client>,
@@ -66,7 +66,7 @@ pub async fn owned_objects_are_paged_by_id_without_gaps_or_repeats(client: Arc<d
     let w = World::new(client.clone());
     let owner = Address::random();
     for i in 1..=7 {
-        w.coin_for(owner, i * MOVID).await;
+        w.coin_for(owner, i * MIST_PER_SUI).await;
     }
     let all: Vec<ObjectID> = {
         let mut ids: Vec<ObjectID> = client

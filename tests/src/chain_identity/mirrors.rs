@@ -3,14 +3,14 @@
 
 use super::*;
 
-/// `movid::vec_map::VecMap<K, V>`.
+/// `sui::vec_map::VecMap<K, V>`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VecMap<K, V> {
     /// The entries, in insertion order.
     pub contents: Vec<Entry<K, V>>,
 }
 
-/// `movid::vec_map::Entry<K, V>`.
+/// `sui::vec_map::Entry<K, V>`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry<K, V> {
     /// The key.
@@ -19,14 +19,14 @@ pub struct Entry<K, V> {
     pub value: V,
 }
 
-/// `movid::vec_set::VecSet<K>`.
+/// `sui::vec_set::VecSet<K>`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VecSet<K> {
     /// The elements, in insertion order.
     pub contents: Vec<K>,
 }
 
-/// `movid::object_bag::ObjectBag`.
+/// `sui::object_bag::ObjectBag`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectBag {
     /// The parent of the bag's dynamic object fields.
@@ -35,7 +35,7 @@ pub struct ObjectBag {
     pub size: u64,
 }
 
-/// `movid::dynamic_field::Field<Name, Value>`: the child object holding one dynamic field.
+/// `sui::dynamic_field::Field<Name, Value>`: the child object holding one dynamic field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field<Name, Value> {
     /// Derived from the parent and the name.
@@ -46,7 +46,7 @@ pub struct Field<Name, Value> {
     pub value: Value,
 }
 
-/// `movid::dynamic_object_field::Wrapper<Name>`: the name of a dynamic object field.
+/// `sui::dynamic_object_field::Wrapper<Name>`: the name of a dynamic object field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wrapper<Name> {
     /// The name given to `dynamic_object_field::add`.

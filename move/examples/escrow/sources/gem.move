@@ -2,10 +2,10 @@
 /// its metadata and gives the `TreasuryCap` to the publisher.
 module escrow::gem {
     use std::option;
-    use movid::coin::{Self, TreasuryCap};
-    use movid::transfer;
-    use movid::tx_context::{Self, TxContext};
-    use movid::url;
+    use sui::coin::{Self, TreasuryCap};
+    use sui::transfer;
+    use sui::tx_context::{Self, TxContext};
+    use sui::url;
 
     /// The one-time witness and the coin type.
     struct GEM has drop {}
@@ -32,6 +32,6 @@ module escrow::gem {
     #[test_only]
     /// Runs `init` in a test, with a one-time witness made by `test_utils`.
     public fun init_for_testing(ctx: &mut TxContext) {
-        init(movid::test_utils::create_one_time_witness<GEM>(), ctx)
+        init(sui::test_utils::create_one_time_witness<GEM>(), ctx)
     }
 }

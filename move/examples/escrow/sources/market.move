@@ -12,18 +12,18 @@
 /// and coins to (transfer to its address); its owner receives them.
 module escrow::market {
     use std::string::{Self, String};
-    use movid::bag::{Self, Bag};
-    use movid::balance::{Self, Balance};
-    use movid::clock::{Self, Clock};
-    use movid::coin::{Self, Coin};
-    use movid::display;
-    use movid::dynamic_object_field as dof;
-    use movid::event;
-    use movid::object::{Self, ID, UID};
-    use movid::object_table::{Self, ObjectTable};
-    use movid::package;
-    use movid::transfer::{Self, Receiving};
-    use movid::tx_context::{Self, TxContext};
+    use sui::bag::{Self, Bag};
+    use sui::balance::{Self, Balance};
+    use sui::clock::{Self, Clock};
+    use sui::coin::{Self, Coin};
+    use sui::display;
+    use sui::dynamic_object_field as dof;
+    use sui::event;
+    use sui::object::{Self, ID, UID};
+    use sui::object_table::{Self, ObjectTable};
+    use sui::package;
+    use sui::transfer::{Self, Receiving};
+    use sui::tx_context::{Self, TxContext};
     use escrow::gem::GEM;
 
     /// The listing's time is up.

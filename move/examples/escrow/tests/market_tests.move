@@ -1,15 +1,15 @@
 #[test_only]
 module escrow::market_tests {
     use std::string;
-    use movid::clock::{Self, Clock};
-    use movid::coin::{Self, Coin, CoinMetadata, TreasuryCap};
-    use movid::display::{Self, Display};
-    use movid::event;
-    use movid::object::{Self, ID};
-    use movid::package::{Self, Publisher};
-    use movid::test_scenario::{Self as ts, Scenario};
-    use movid::test_utils::{assert_eq, destroy};
-    use movid::transfer;
+    use sui::clock::{Self, Clock};
+    use sui::coin::{Self, Coin, CoinMetadata, TreasuryCap};
+    use sui::display::{Self, Display};
+    use sui::event;
+    use sui::object::{Self, ID};
+    use sui::package::{Self, Publisher};
+    use sui::test_scenario::{Self as ts, Scenario};
+    use sui::test_utils::{assert_eq, destroy};
+    use sui::transfer;
     use escrow::gem::{Self, GEM};
     use escrow::market::{Self, Item, Market, Vault};
 
@@ -180,7 +180,7 @@ module escrow::market_tests {
         transfer::public_transfer(gift, object::id_to_address(&vault_id));
         ts::return_to_sender(&scenario, wallet);
         let effects = ts::next_tx(&mut scenario, SELLER);
-        assert_eq(std::vector::length(&movid::vec_map::keys(&ts::transferred_to_object(&effects))), 1);
+        assert_eq(std::vector::length(&sui::vec_map::keys(&ts::transferred_to_object(&effects))), 1);
         let vault = ts::take_from_sender<Vault>(&scenario);
         let ticket = ts::receiving_ticket_for_most_recent_child_object<Coin<GEM>>(&vault_id);
         let got = market::take_from_vault(&mut vault, ticket, ts::ctx(&mut scenario));

@@ -12,7 +12,7 @@ module objects::objects {
     use movid::dynamic_field as field;
     use movid::dynamic_object_field as ofield;
     use movid::event;
-    use movid::movid::MOVID;
+    use movid::sui::SUI;
     use movid::object::{Self, ID, UID};
     use movid::transfer::{Self, Receiving};
     use movid::tx_context::{Self, TxContext};
@@ -318,12 +318,12 @@ module objects::objects {
     // === Coins ===
 
     /// Moves `amount` from one coin to another.
-    public entry fun shift(from: &mut Coin<MOVID>, to: &mut Coin<MOVID>, amount: u64, ctx: &mut TxContext) {
+    public entry fun shift(from: &mut Coin<SUI>, to: &mut Coin<SUI>, amount: u64, ctx: &mut TxContext) {
         coin::join(to, coin::split(from, amount, ctx))
     }
 
     /// Splits the whole balance off `c` and sends it to `recipient`, leaving `c` empty.
-    public entry fun drain(c: &mut Coin<MOVID>, recipient: address, ctx: &mut TxContext) {
+    public entry fun drain(c: &mut Coin<SUI>, recipient: address, ctx: &mut TxContext) {
         let all = coin::value(c);
         transfer::public_transfer(coin::split(c, all, ctx), recipient)
     }

@@ -1,0 +1,3 @@
+module unknown_git::m {
+    public fun one(): u64 { 1 }
+}
