@@ -1,6 +1,7 @@
 //! `movid`: run a local node, build, test and publish Move packages, and drive identities.
 
 mod access_cmd;
+mod asset_cmd;
 mod bench_cmd;
 mod client_cmd;
 mod context;
@@ -75,6 +76,10 @@ enum Command {
     Did(identity_cmd::DidCommand),
     /// Benchmark the chain in this process (build with --release).
     Bench(bench_cmd::BenchArgs),
+    /// Authenticated assets: objects with a recorded origin and owner, moved by offer and
+    /// acceptance.
+    #[command(subcommand)]
+    Asset(asset_cmd::AssetCommand),
     /// Identity-first network access: enrollment, device certificates, the mTLS gate.
     #[command(subcommand)]
     Access(access_cmd::AccessCommand),
@@ -133,6 +138,7 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
             identity_cmd::validate_doc(&doc, out)
         }
         Command::Did(cmd) => identity_cmd::run_did(cmd, connect(cli.rpc, cli.data_dir)?, out),
+        Command::Asset(cmd) => asset_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
         Command::Access(cmd) => access_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
     }
 }

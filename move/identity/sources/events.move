@@ -11,6 +11,7 @@ module identity::events {
     friend identity::identity;
     friend identity::multicontroller;
     friend identity::config_proposal;
+    friend identity::asset;
     friend identity::credential_proposal;
 
     /// A new `Identity` was created and shared.
@@ -142,7 +143,52 @@ module identity::events {
         controller: ID,
     }
 
-    /// Emits `IdentityCreated`.
+    /// An `asset::AuthenticatedAsset` was created (origin = owner = `creator`).
+    struct AssetCreated has copy, drop {
+        asset: ID,
+        creator: address,
+        mutable: bool,
+        transferable: bool,
+        deletable: bool,
+    }
+
+    /// An asset's content was borrowed mutably (and so possibly changed) by its owner.
+    struct AssetMutated has copy, drop {
+        asset: ID,
+        owner: address,
+    }
+
+    /// An asset was deleted by its owner.
+    struct AssetDeleted has copy, drop {
+        asset: ID,
+        owner: address,
+    }
+
+    /// An asset's owner offered it to `recipient` through the shared `proposal`.
+    struct AssetOffered has copy, drop {
+        proposal: ID,
+        asset: ID,
+        sender: address,
+        recipient: address,
+        expiration_epoch: Option<u64>,
+    }
+
+    /// The recipient accepted an offer: the asset is now theirs, the proposal deleted.
+    struct AssetTransferred has copy, drop {
+        proposal: ID,
+        asset: ID,
+        sender: address,
+        recipient: address,
+    }
+
+    /// The offering owner cancelled an offer: the asset is back, the proposal deleted.
+    struct AssetOfferCancelled has copy, drop {
+        proposal: ID,
+        asset: ID,
+        sender: address,
+        recipient: address,
+    }
+
     /// An identity's public credentials changed: those named in `set` were
     /// added or replaced, those in `removed` removed.
     struct CredentialsUpdated has copy, drop {
@@ -151,6 +197,7 @@ module identity::events {
         removed: vector<vector<u8>>,
     }
 
+    /// Emits `IdentityCreated`.
     public(friend) fun identity_created(
         identity: ID,
         creator: address,
@@ -237,6 +284,42 @@ module identity::events {
     /// Emits `TokenUnrevoked`.
     public(friend) fun token_unrevoked(identity: ID, token: ID, controller: ID) {
         event::emit(TokenUnrevoked { identity, token, controller })
+    }
+
+    /// Emits `AssetCreated`.
+    public(friend) fun asset_created(asset: ID, creator: address, mutable: bool, transferable: bool, deletable: bool) {
+        event::emit(AssetCreated { asset, creator, mutable, transferable, deletable })
+    }
+
+    /// Emits `AssetMutated`.
+    public(friend) fun asset_mutated(asset: ID, owner: address) {
+        event::emit(AssetMutated { asset, owner })
+    }
+
+    /// Emits `AssetDeleted`.
+    public(friend) fun asset_deleted(asset: ID, owner: address) {
+        event::emit(AssetDeleted { asset, owner })
+    }
+
+    /// Emits `AssetOffered`.
+    public(friend) fun asset_offered(
+        proposal: ID,
+        asset: ID,
+        sender: address,
+        recipient: address,
+        expiration_epoch: Option<u64>,
+    ) {
+        event::emit(AssetOffered { proposal, asset, sender, recipient, expiration_epoch })
+    }
+
+    /// Emits `AssetTransferred`.
+    public(friend) fun asset_transferred(proposal: ID, asset: ID, sender: address, recipient: address) {
+        event::emit(AssetTransferred { proposal, asset, sender, recipient })
+    }
+
+    /// Emits `AssetOfferCancelled`.
+    public(friend) fun asset_offer_cancelled(proposal: ID, asset: ID, sender: address, recipient: address) {
+        event::emit(AssetOfferCancelled { proposal, asset, sender, recipient })
     }
 
     /// Emits `CredentialsUpdated`.

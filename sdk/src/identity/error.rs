@@ -156,6 +156,42 @@ pub enum IdentityError {
     /// The identity already follows this package version.
     #[error("the identity already follows this package version")]
     NoUpgradeAvailable,
+    /// The sender does not own the asset (`asset::ENotOwner`).
+    #[error("the sender does not own this asset")]
+    NotAssetOwner,
+    /// The asset was created immutable.
+    #[error("the asset was created immutable; its content cannot change")]
+    AssetImmutable,
+    /// The asset was created non-transferable.
+    #[error("the asset was created non-transferable; it stays with its owner")]
+    AssetNotTransferable,
+    /// The asset was created non-deletable.
+    #[error("the asset was created non-deletable")]
+    AssetNotDeletable,
+    /// Only the offer's recipient may accept it.
+    #[error("only the recipient of the offer may accept it")]
+    NotOfferRecipient,
+    /// Only the owner who made the offer may cancel it.
+    #[error("only the owner who made the offer may cancel it")]
+    NotOfferer,
+    /// The received object is not the asset the offer names.
+    #[error("the object is not the asset the offer names")]
+    WrongAsset,
+    /// The offer's expiration epoch has passed; only its sender can cancel it now.
+    #[error("the offer expired; only its sender can cancel it now")]
+    OfferExpired,
+    /// An owner cannot offer an asset to itself.
+    #[error("an asset cannot be offered to its own owner")]
+    SelfOffer,
+    /// The asset is held by an open offer: cancel it (or let it be accepted) first.
+    #[error("the asset is held by the open offer {offer}; cancel it first (`movid asset cancel`)")]
+    AssetOffered {
+        /// The `TransferProposal` holding the asset.
+        offer: ObjectID,
+    },
+    /// No open offer has this ID (accepted, cancelled, or never made).
+    #[error("no open offer has this ID (accepted, cancelled, or never made)")]
+    OfferNotFound,
     /// The change would leave more public credentials than an identity may hold.
     #[error("an identity holds at most 16 public credentials")]
     TooManyCredentials,
@@ -241,6 +277,15 @@ impl IdentityError {
             Some("EUnreturnedObjects") => UnreturnedObjects,
             Some("ECredentialMismatch") => CredentialMismatch,
             Some("ENoUpgradeAvailable") => NoUpgradeAvailable,
+            Some("ENotOwner") => NotAssetOwner,
+            Some("EImmutable") => AssetImmutable,
+            Some("ENotTransferable") => AssetNotTransferable,
+            Some("ENotDeletable") => AssetNotDeletable,
+            Some("ENotRecipient") => NotOfferRecipient,
+            Some("ENotOfferer") => NotOfferer,
+            Some("EWrongAsset") => WrongAsset,
+            Some("EOfferExpired") => OfferExpired,
+            Some("ESelfOffer") => SelfOffer,
             Some("ETooManyCredentials") => TooManyCredentials,
             Some("ECredentialTooLarge") => CredentialTooLarge,
             Some("EInvalidCredentialName") => InvalidCredentialName,
@@ -312,6 +357,16 @@ fn constant_of_code(code: u64) -> Option<&'static str> {
         900 => "ENoUpgradeAvailable",
         1000 => "EDidNotDeleted",
         1100 => "EDidDeleted",
+        1200 => "ENotOwner",
+        1201 => "EImmutable",
+        1202 => "ENotTransferable",
+        1203 => "ENotDeletable",
+        1204 => "ENotRecipient",
+        1205 => "ENotOfferer",
+        1206 => "EWrongAsset",
+        1207 => "EOfferExpired",
+        1208 => "EInvalidExpiration",
+        1209 => "ESelfOffer",
         1400 => "ETooManyCredentials",
         1401 => "ECredentialTooLarge",
         1402 => "EInvalidCredentialName",
@@ -360,6 +415,10 @@ mod tests {
             (121, IdentityError::AlreadyRejected),
             (122, IdentityError::UnknownToken),
             (123, IdentityError::TooManyTokens),
+            (1200, IdentityError::NotAssetOwner),
+            (1204, IdentityError::NotOfferRecipient),
+            (1208, IdentityError::InvalidExpiration),
+            (1209, IdentityError::SelfOffer),
         ] {
             assert_eq!(
                 IdentityError::from_abort(&abort(code, None), (0, 0)),

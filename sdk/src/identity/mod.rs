@@ -45,6 +45,7 @@
 //! # }).unwrap();
 //! ```
 
+pub mod asset;
 pub mod calls;
 mod controller;
 pub mod credentials;
@@ -55,6 +56,7 @@ use std::sync::Arc;
 
 use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeTag};
 
+pub use asset::AssetClient;
 pub use controller::{Controller, ControllerAction};
 pub use error::IdentityError;
 pub use state::{

@@ -13,6 +13,7 @@
 
 #![allow(dead_code)]
 
+pub mod asset_tests;
 pub mod client_tests;
 pub mod credential_tests;
 pub mod identity_tests;
@@ -97,6 +98,12 @@ macro_rules! client_suite {
             resolution_tests::invalid_and_foreign_dids_are_reported,
             resolution_tests::a_document_with_a_key_that_is_not_base58_is_refused_before_sending,
             resolution_tests::a_multikey_without_its_context_is_refused_before_sending,
+            asset_tests::asset_is_created_read_mutated_and_deleted,
+            asset_tests::flags_and_ownership_refuse_with_named_errors_and_change_nothing,
+            asset_tests::offer_is_accepted_by_its_recipient_only,
+            asset_tests::cancelled_offer_returns_the_asset_and_cannot_be_accepted,
+            asset_tests::expired_offer_cannot_be_accepted_but_can_be_cancelled,
+            asset_tests::open_offers_past_the_event_query_cap_are_refused_not_truncated,
         );
     };
     (@tests $factory:path; $($module:ident :: $name:ident),* $(,)?) => {
