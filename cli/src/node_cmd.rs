@@ -87,9 +87,9 @@ pub fn start(args: StartArgs, data_dir: Option<PathBuf>, out: Output) -> CliResu
         let addr = listener.local_addr()?;
         let accounts: Vec<String> = dev_keys(args.accounts).iter().map(|k| k.address().to_string()).collect();
         out.print(
-            &json!({ "rpc_url": format!("http://{addr}"), "did_resolver_url": format!("http://{addr}/1.0/identifiers/"), "data_dir": data_dir, "epoch": chain.epoch(), "dev_accounts": accounts }),
+            &json!({ "rpc_url": format!("http://{addr}"), "grpc_url": format!("http://{addr}"), "did_resolver_url": format!("http://{addr}/1.0/identifiers/"), "data_dir": data_dir, "epoch": chain.epoch(), "dev_accounts": accounts }),
             || {
-                let mut s = format!("movid node listening on http://{addr}\nDID resolver: http://{addr}/1.0/identifiers/{{did}}\ndata dir: {}\nfunded dev accounts:", data_dir.display());
+                let mut s = format!("movid node listening on http://{addr}\ngRPC (sui.rpc.v2, gRPC-web too): http://{addr}\nDID resolver: http://{addr}/1.0/identifiers/{{did}}\ndata dir: {}\nfunded dev accounts:", data_dir.display());
                 for a in &accounts {
                     s.push_str(&format!("\n  {a}"));
                 }

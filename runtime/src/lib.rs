@@ -46,6 +46,7 @@ pub mod execution;
 pub mod floor;
 pub mod gas;
 pub mod genesis;
+pub mod grpc;
 pub mod natives;
 pub mod node;
 pub mod store;

@@ -115,12 +115,22 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let limit = config.max_body_bytes;
+    let grpc = crate::grpc::router(chain.clone());
     let state = Arc::new(NodeState { chain, config });
-    let app = Router::new()
+    let mut app = Router::new()
         .route("/", post(handle))
         .fallback(route)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(state);
+    // gRPC and gRPC-web share the port: each service's paths go to the gRPC router (behind a
+    // plain service, as axum mounts no router with `route_service`).
+    let grpc = tower::service_fn(move |request: axum::extract::Request| {
+        use tower::ServiceExt;
+        grpc.clone().oneshot(request)
+    });
+    for service in crate::grpc::SERVICES {
+        app = app.route_service(&format!("/{service}/{{*method}}"), grpc.clone());
+    }
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -6,6 +6,7 @@ import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
 import { decodeSuiPrivateKey } from '@mysten/sui/cryptography';
 import { verifyTransactionSignature } from '@mysten/sui/verify';
 import { fromBase64, fromHex, toHex } from '@mysten/sui/utils';
+import { SuiGrpcClient } from '@mysten/sui/grpc';
 
 function describe(keypair) {
   const secret = decodeSuiPrivateKey(keypair.getSecretKey());
@@ -35,6 +36,20 @@ const ops = {
   async sign_transaction(request) {
     const signed = await keypairOf(request).signTransaction(fromBase64(request.tx_bytes_base64));
     return { signature_base64: signed.signature };
+  },
+  // Asks a node through @mysten/sui's gRPC client (gRPC-web over HTTP/1.1): its chain
+  // identifier, the reference gas price, and what a method the node does not serve yet says.
+  async grpc_info(request) {
+    const client = new SuiGrpcClient({ network: 'localnet', baseUrl: request.url });
+    const chain = await client.core.getChainIdentifier();
+    const price = await client.getReferenceGasPrice();
+    let missing = null;
+    try {
+      await client.core.getObjects({ objectIds: ['0x6'] });
+    } catch (error) {
+      missing = { code: String(error.code ?? error.cause?.code ?? ''), message: String(error.message ?? error) };
+    }
+    return JSON.parse(JSON.stringify({ chain, price, missing }, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
   },
   // Verifies a serialized transaction signature; answers the signer's address or the error.
   async verify_transaction(request) {

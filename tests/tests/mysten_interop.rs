@@ -200,3 +200,38 @@ fn a_mysten_signature_by_another_key_is_refused_and_changes_nothing() {
     }
     assert_eq!((balances(&chain, &sender), balances(&chain, &bob)), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mystens_grpc_client_reads_the_chain_over_grpc_web() {
+    use movid_runtime::node::{NodeConfig, RunningNode};
+    let chain = std::sync::Arc::new(LocalChain::new_dev().expect("genesis"));
+    let node = RunningNode::start(
+        chain.clone(),
+        "127.0.0.1:0".parse().unwrap(),
+        NodeConfig::default(),
+    )
+    .await
+    .expect("binds");
+    let url = node.url();
+    let answer = tokio::task::spawn_blocking(move || {
+        MystenSdk::get().call("grpc_info", json!({ "url": url }))
+    })
+    .await
+    .unwrap();
+    let genesis = chain.store().meta().unwrap().unwrap().genesis;
+    let chain_id = bs58::encode(genesis.0).into_string();
+    assert_eq!(
+        answer["chain"]["chainIdentifier"],
+        chain_id.as_str(),
+        "{answer}"
+    );
+    assert_eq!(
+        answer["price"]["referenceGasPrice"],
+        chain.reference_gas_price().to_string().as_str(),
+        "{answer}"
+    );
+    // A method movid does not serve yet comes back as UNIMPLEMENTED, not a hang or a garbled
+    // answer.
+    assert_eq!(answer["missing"]["code"], "UNIMPLEMENTED", "{answer}");
+    node.stop().await.unwrap();
+}
