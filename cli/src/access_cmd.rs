@@ -847,7 +847,7 @@ fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
             "write did:movid:local:0x<64 hex digits>",
         )
     })?;
-    let id = ObjectID(*d.object_id());
+    let id = ObjectID::new(*d.object_id());
     Ok((d, id))
 }
 

@@ -1,5 +1,6 @@
 //! `movid client publish|call|sign|execute-signed|object|objects|tx|events|faucet|gas`.
 
+use movid_runtime::types::WellKnown;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -144,7 +145,7 @@ fn address_of(ctx: &Context, name: Option<&str>) -> CliResult<Address> {
         Some(n) => ctx.wallet.resolve(n)?,
         None => ctx.wallet.active()?,
     };
-    Ok(Address(*id.as_bytes()))
+    Ok(Address::new(*id.as_bytes()))
 }
 
 /// A compact JSON view of an object.
@@ -200,7 +201,10 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 .ok_or_else(|| CliError::plain("the publish created no package"))?;
             let is_upgrade_cap = |o: &&movid_runtime::types::Object| {
                 o.type_().is_some_and(|t| {
-                    t.address == movid_runtime::types::ObjectID::FRAMEWORK.into()
+                    t.address
+                        == movid_runtime::seam::to_vm_address(
+                            movid_runtime::types::ObjectID::FRAMEWORK,
+                        )
                         && t.module.as_str() == "package"
                         && t.name.as_str() == "UpgradeCap"
                 })
@@ -332,7 +336,7 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                     .effects
                     .created
                     .iter()
-                    .map(|(o, owner)| json!({ "id": o.id, "version": o.version, "owner": owner }))
+                    .map(|(o, owner)| json!({ "id": o.object_id(), "version": o.version(), "owner": owner }))
                     .collect();
                 let mut report = json!({
                     "dry_run": true,
@@ -463,8 +467,8 @@ returned {}: {shown}", v["type"].as_str().unwrap_or("?")));
                 .await
                 .map_err(e)?;
             out.print(
-                &json!({ "coin": r.id, "amount": amount * MOVID, "recipient": a }),
-                || format!("sent a coin of {amount} MOVID to {a}: {}", r.id),
+                &json!({ "coin": r.object_id(), "amount": amount * MOVID, "recipient": a }),
+                || format!("sent a coin of {amount} MOVID to {a}: {}", r.object_id()),
             );
         }
         ClientCommand::Gas { address } => {
@@ -504,7 +508,7 @@ fn struct_name(m: &CompiledModule, t: &SignatureToken) -> Option<(ObjectID, Stri
     let sh = m.struct_handle_at(h);
     let mh = m.module_handle_at(sh.module);
     Some((
-        ObjectID::from(*m.address_identifier_at(mh.address)),
+        movid_runtime::seam::from_vm_address(*m.address_identifier_at(mh.address)),
         m.identifier_at(mh.name).to_string(),
         m.identifier_at(sh.name).to_string(),
     ))
@@ -529,7 +533,7 @@ fn token_to_tag(m: &CompiledModule, t: &SignatureToken, targs: &[TypeTag]) -> Op
                 _ => vec![],
             };
             TypeTag::Struct(StructTag {
-                address: a.into(),
+                address: movid_runtime::seam::to_vm_address(a),
                 module: move_core_types::identifier::Identifier::new(md).ok()?,
                 name: move_core_types::identifier::Identifier::new(n).ok()?,
                 type_params,
@@ -540,7 +544,7 @@ fn token_to_tag(m: &CompiledModule, t: &SignatureToken, targs: &[TypeTag]) -> Op
 }
 
 fn is_struct(tag: &TypeTag, addr: ObjectID, module: &str, name: &str) -> bool {
-    matches!(tag, TypeTag::Struct(s) if ObjectID::from(s.address) == addr && s.module.as_str() == module && s.name.as_str() == name)
+    matches!(tag, TypeTag::Struct(s) if movid_runtime::seam::from_vm_address(s.address) == addr && s.module.as_str() == module && s.name.as_str() == name)
 }
 
 /// BCS of a pure value of type `tag` written as `text` (or as JSON for vectors).
@@ -604,7 +608,7 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
             bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs")
         }
         TypeTag::Struct(s)
-            if ObjectID::from(s.address) == ObjectID::STD
+            if movid_runtime::seam::from_vm_address(s.address) == ObjectID::STD
                 && s.module.as_str() == "option"
                 && s.type_params.len() == 1 =>
         {

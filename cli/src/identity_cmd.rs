@@ -311,7 +311,7 @@ fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
             "write did:movid:local:0x<64 hex digits>",
         )
     })?;
-    let id = ObjectID(*d.object_id());
+    let id = ObjectID::new(*d.object_id());
     Ok((d, id))
 }
 
@@ -505,7 +505,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
     let signer_cell = tokio::sync::OnceCell::new();
     let signer = || signer_cell.get_or_try_init(|| ctx.signer());
     let e = |err| ctx.error(err);
-    let addr = |s: &str| -> CliResult<Address> { Ok(Address(*ctx.wallet.resolve(s)?.as_bytes())) };
+    let addr =
+        |s: &str| -> CliResult<Address> { Ok(Address::new(*ctx.wallet.resolve(s)?.as_bytes())) };
     match cmd {
         IdentityCommand::Create {
             doc,
@@ -553,7 +554,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::Controlled { address } => {
             let who = match address {
                 Some(a) => addr(&a)?,
-                None => Address(*ctx.wallet.active()?.as_bytes()),
+                None => Address::new(*ctx.wallet.active()?.as_bytes()),
             };
             let dids = ids.dids_controlled_by(who).await.map_err(e)?;
             let list: Vec<String> = dids.iter().map(|d| d.to_string()).collect();

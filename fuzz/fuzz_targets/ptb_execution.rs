@@ -110,7 +110,7 @@ enum FInput {
     U64(u64),
     SmallU64(u8),
     Bool(bool),
-    Address(u8),
+    Address::new(u8),
     IdOf(u8),
     Bytes(Vec<u8>),
     /// Option<vector<u8>> / vector<vector<u8>> and other nested pure values.
@@ -264,11 +264,7 @@ fn run(tx: FTx) {
                     None => CallArg::Pure(vec![2]),
                 }
             }
-            FInput::Random(id, v) => CallArg::Object(ObjectArg::ImmOrOwned(ObjectRef {
-                id: ObjectID(*id),
-                version: *v,
-                digest: Digest::ZERO,
-            })),
+            FInput::Random(id, v) => CallArg::Object(ObjectArg::ImmOrOwned(ObjectReference::new(ObjectID::new(*id), *v, Digest::ZERO))),
             FInput::Package(i) => {
                 let id = [
                     ObjectID::STD,
@@ -323,7 +319,7 @@ fn run(tx: FTx) {
             _ => None,
         })
         .collect();
-    let mut payment: Vec<ObjectRef> = gas_coins
+    let mut payment: Vec<ObjectReference> = gas_coins
         .iter()
         .filter(|c| !used.contains(&c.id()))
         .take(if tx.extra_payment { 2 } else { 1 })

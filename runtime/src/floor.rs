@@ -30,6 +30,7 @@
 //! [`Executor::execute_traced`]: crate::execution::Executor::execute_traced
 //! [`Executor::execute`]: crate::execution::Executor::execute
 
+use crate::types::WellKnown;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -68,7 +69,7 @@ impl PreparedCall {
     pub fn target(&self) -> String {
         format!(
             "{}::{}::{}",
-            ObjectID::from(*self.module.address()),
+            crate::seam::from_vm_address(*self.module.address()),
             self.module.name(),
             self.function
         )
@@ -131,7 +132,8 @@ impl FloorRunner {
             if let Data::Package(p) = o.data {
                 for (name, bytes) in p.modules {
                     if let Ok(name) = Identifier::new(name) {
-                        modules.insert(ModuleId::new(p.id.into(), name), bytes);
+                        modules
+                            .insert(ModuleId::new(crate::seam::to_vm_address(p.id), name), bytes);
                     }
                 }
             }

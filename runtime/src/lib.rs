@@ -48,6 +48,7 @@ pub mod gas;
 pub mod genesis;
 pub mod natives;
 pub mod node;
+pub mod seam;
 pub mod store;
 pub mod types;
 pub mod unit_test;

@@ -9,6 +9,7 @@
 //! built must never reach it. The rules apply at any depth: inside an `Option`, a vector, a
 //! vector of vectors.
 
+use crate::types::WellKnown;
 use move_core_types::account_address::AccountAddress;
 use move_core_types::language_storage::{StructTag, TypeTag};
 
@@ -28,7 +29,7 @@ enum PureStruct {
 
 fn pure_struct(s: &StructTag) -> Option<PureStruct> {
     let at = |addr: ObjectID, module: &str, name: &str| {
-        s.address == AccountAddress::from(addr)
+        s.address == crate::seam::to_vm_address(addr)
             && s.module.as_str() == module
             && s.name.as_str() == name
     };

@@ -16,7 +16,7 @@ use move_core_types::value::MoveTypeLayout;
 use move_core_types::vm_status::StatusCode;
 use move_vm_types::values::{GlobalValue, StructRef, Value};
 
-use crate::types::{Address, Digest, Object, ObjectID, ObjectRef, Owner, SequenceNumber};
+use crate::types::{Address, Digest, Object, ObjectID, ObjectReference, Owner, SequenceNumber};
 
 /// Read access to stored objects, for loading child objects and received objects.
 pub trait ObjectResolver {
@@ -65,7 +65,7 @@ pub struct Transferred {
 #[derive(Clone, Debug)]
 pub struct LoadedObject {
     /// Its reference at load time.
-    pub object_ref: ObjectRef,
+    pub object_ref: ObjectReference,
     /// Its owner at load time.
     pub owner: Owner,
     /// Its storage rebate.

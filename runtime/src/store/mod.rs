@@ -14,7 +14,7 @@ pub use redb_store::{RedbStats, RedbStore, TableUsage};
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
-    Address, Digest, Event, Object, ObjectID, ObjectRef, SequenceNumber, SignedTransaction,
+    Address, Digest, Event, Object, ObjectID, ObjectReference, SequenceNumber, SignedTransaction,
     StructTag, TransactionEffects,
 };
 
@@ -144,7 +144,7 @@ pub trait Store: Send + Sync {
     /// Every version the object had, oldest first.
     fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>>;
     /// Live objects owned by an address (or, for dynamic fields, by an object's address).
-    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>>;
+    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectReference>>;
     /// A transaction record by digest.
     fn get_transaction(&self, digest: &Digest) -> StoreResult<Option<TransactionRecord>>;
     /// Transactions by sequence number, from `start`, at most `limit`.

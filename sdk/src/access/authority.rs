@@ -2,6 +2,7 @@
 //! reading it, looking policies and revocations up by dynamic field ID, and
 //! changing it through the governing identity's borrow proposals.
 
+use movid_runtime::types::WellKnown;
 use std::sync::Arc;
 
 use movid_runtime::natives::dynamic_field_id;
@@ -256,7 +257,7 @@ impl AccessClient {
 
     /// The DID of object `id` on this chain.
     pub fn did_of(&self, id: ObjectID) -> AccessResult<Did> {
-        Did::new(self.client.network(), id.0)
+        Did::new(self.client.network(), id.into_inner())
             .map_err(|e| SdkError::decode("network name", e).into())
     }
 
@@ -435,7 +436,7 @@ impl AccessClient {
             .filter(|o| o.type_() == Some(&ty))
             .find(|o| {
                 let contents = &o.as_move().expect("a Move object").contents;
-                contents.get(32..64) == Some(&authority.id.0[..])
+                contents.get(32..64) == Some(&authority.id.into_inner()[..])
             })
             .map(Object::id)
             .ok_or_else(|| {

@@ -45,6 +45,7 @@
 //! # }).unwrap();
 //! ```
 
+use movid_runtime::types::WellKnown;
 pub mod calls;
 mod controller;
 mod error;
@@ -159,7 +160,7 @@ impl ProposalKind {
     /// The kind of an action type.
     pub fn from_type(ty: &TypeTag) -> Option<ProposalKind> {
         let TypeTag::Struct(s) = ty else { return None };
-        if s.address != PKG.into() {
+        if s.address != movid_runtime::seam::to_vm_address(PKG) {
             return None;
         }
         ProposalKind::ALL.into_iter().find(|k| {
@@ -279,7 +280,8 @@ impl IdentityClient {
 
     /// The DID of identity `id` on this client's network.
     pub fn did_of(&self, id: ObjectID) -> SdkResult<Did> {
-        Did::new(self.client.network(), id.0).map_err(|e| SdkError::decode("network name", e))
+        Did::new(self.client.network(), id.into_inner())
+            .map_err(|e| SdkError::decode("network name", e))
     }
 
     /// Starts creating an identity.
