@@ -396,7 +396,7 @@ impl Bench {
                     )));
                 }
                 for (o, _) in r.effects.all_changed() {
-                    if self.refs.contains_key(&o.object_id()) {
+                    if self.refs.contains_key(o.object_id()) {
                         self.refs.insert(*o.object_id(), o.clone());
                     }
                 }
@@ -453,7 +453,7 @@ impl Bench {
     fn created_bytes(&self, r: &ExecutionResult) -> CliResult<u64> {
         let mut n = 0;
         for (o, _) in &r.effects.created {
-            if let Some(obj) = self.chain.get_object(&o.object_id())? {
+            if let Some(obj) = self.chain.get_object(o.object_id())? {
                 n += bcs::serialized_size(&obj)? as u64;
             }
         }

@@ -32,7 +32,7 @@ pub enum ClientCommand {
     /// Call a Move function.
     Call {
         /// Package ID.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         package: ObjectID,
         /// Module name.
         #[arg(long)]
@@ -63,6 +63,7 @@ pub enum ClientCommand {
     /// Show an object.
     Object {
         /// Object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         id: ObjectID,
     },
     /// List objects owned by an address (default: the active address).
@@ -73,18 +74,19 @@ pub enum ClientCommand {
     /// Show a transaction and its effects.
     Tx {
         /// Transaction digest.
+        #[arg(value_parser = crate::id_args::digest)]
         digest: Digest,
     },
     /// List events.
     Events {
         /// Sent by this address.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::address)]
         sender: Option<Address>,
         /// Of this type, e.g. 0x3::events::IdentityCreated.
         #[arg(long, name = "type")]
         type_: Option<String>,
         /// Emitted by this transaction.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::digest)]
         tx: Option<Digest>,
         /// At most this many.
         #[arg(long, default_value_t = 50)]
@@ -570,9 +572,7 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
                 .expect("bcs")
         }
         TypeTag::U128 => bcs::to_bytes(&num(&text)?).expect("bcs"),
-        TypeTag::Address => {
-            bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs")
-        }
+        TypeTag::Address => bcs::to_bytes(&crate::id_args::address(&text)?).expect("bcs"),
         TypeTag::Vector(inner) if **inner == TypeTag::U8 && !text.starts_with('[') => {
             let bytes = match text.strip_prefix("0x") {
                 Some(h) => hex::decode(h).map_err(|_| "not hex after 0x")?,
@@ -605,7 +605,7 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
             bcs::to_bytes(text.as_bytes()).expect("bcs")
         }
         t if is_struct(t, ObjectID::FRAMEWORK, "object", "ID") => {
-            bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs")
+            bcs::to_bytes(&crate::id_args::object_id(&text)?).expect("bcs")
         }
         TypeTag::Struct(s)
             if movid_runtime::seam::from_vm_address(s.address) == ObjectID::STD
@@ -655,12 +655,12 @@ async fn arg_for(
     let tag = token_to_tag(m, inner, targs);
     if let Some(t) = &tag {
         if is_struct(t, ObjectID::FRAMEWORK, "transfer", "Receiving") {
-            let id = ObjectID::from_str(a).map_err(|e| e.to_string())?;
+            let id = crate::id_args::object_id(a)?;
             return tx.receiving(id).await.map_err(|e| e.to_string());
         }
     }
     if is_object {
-        let id = ObjectID::from_str(a).map_err(|e| e.to_string())?;
+        let id = crate::id_args::object_id(a)?;
         let obj = tx.client().object(id).await.map_err(|e| e.to_string())?;
         return tx.object_from(&obj, mutable).map_err(|e| e.to_string());
     }

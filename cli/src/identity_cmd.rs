@@ -59,6 +59,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
     },
     /// Execute an approved proposal.
@@ -66,6 +67,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
     },
     /// Reject a proposal; once the rejecters reach the threshold it is deleted.
@@ -73,6 +75,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
     },
     /// Withdraw your approval (or rejection) of a proposal.
@@ -80,6 +83,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
     },
     /// Mint a delegation token for another address.
@@ -98,6 +102,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The token's ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         token: ObjectID,
     },
     /// Propose lifting a token's revocation (executes at once only when your vote alone
@@ -106,6 +111,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The token's ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         token: ObjectID,
     },
 }
@@ -147,7 +153,7 @@ pub enum ProposeCommand {
         #[arg(long)]
         add: Vec<String>,
         /// Remove the controller holding this ControllerCap.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         remove: Vec<ObjectID>,
         /// Set voting power as CAP_ID:VOTING_POWER.
         #[arg(long)]
@@ -164,7 +170,7 @@ pub enum ProposeCommand {
         /// The DID.
         did: String,
         /// Object to send (repeat, paired with --to).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         object: Vec<ObjectID>,
         /// Recipient of the object at the same position.
         #[arg(long)]
@@ -620,9 +626,10 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                     }
                     for u in &update {
                         let (cap, vp) = pair(u, "CAP_ID")?;
-                        change
-                            .update
-                            .push((ObjectID::from_str(&cap).map_err(CliError::plain)?, vp));
+                        change.update.push((
+                            crate::id_args::object_id(&cap).map_err(CliError::plain)?,
+                            vp,
+                        ));
                     }
                     ControllerAction::ProposeConfigChange(change)
                 }

@@ -5,6 +5,7 @@ mod bench_cmd;
 mod client_cmd;
 mod context;
 mod envelope_cmd;
+mod id_args;
 mod identity_cmd;
 mod keys_cmd;
 mod move_cmd;

@@ -308,7 +308,7 @@ fn run_client(url: &str, key: &KeyPair, peer: Address, seed: u64, ready: &Barrie
                 }
                 for (oref, owner) in r.effects.all_changed() {
                     if *owner == Owner::AddressOwner(me) {
-                        let large = coins.get(&oref.object_id()).is_some_and(|c| c.large);
+                        let large = coins.get(oref.object_id()).is_some_and(|c| c.large);
                         coins.insert(
                             *oref.object_id(),
                             Coin {
@@ -317,11 +317,11 @@ fn run_client(url: &str, key: &KeyPair, peer: Address, seed: u64, ready: &Barrie
                             },
                         );
                     } else {
-                        coins.remove(&oref.object_id());
+                        coins.remove(oref.object_id());
                     }
                 }
                 for oref in r.effects.deleted.iter().chain(&r.effects.wrapped) {
-                    coins.remove(&oref.object_id());
+                    coins.remove(oref.object_id());
                 }
                 log.acked.push(r);
             }

@@ -679,11 +679,11 @@ impl LocalChain {
 
     /// The dynamic fields (child objects) of an object.
     pub fn dynamic_fields(&self, parent: &ObjectID) -> RuntimeResult<Vec<Object>> {
-        let refs = self.store.owned_objects(&Address::from(*parent))?;
+        let refs = self.store.owned_objects(parent)?;
         let mut out = vec![];
         for r in refs {
             if let Some(o) = self.store.get_object(r.object_id())? {
-                if o.owner == Owner::ObjectOwner((*parent).into()) {
+                if o.owner == Owner::ObjectOwner(*parent) {
                     out.push(o);
                 }
             }

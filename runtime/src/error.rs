@@ -24,7 +24,11 @@ pub enum TransactionError {
     #[error("invalid signature: {0}")]
     InvalidSignature(#[from] SignatureError),
     /// The signatures do not come from the required signers.
-    #[error("the transaction must be signed by {required:?}; it was signed by {signed:?}")]
+    #[error(
+        "the transaction must be signed by {}; it was signed by {}",
+        crate::types::address_list(required),
+        crate::types::address_list(signed)
+    )]
     WrongSigners {
         /// Who must sign: the sender, and the gas owner if different.
         required: Vec<Address>,

@@ -127,7 +127,7 @@ fn world() -> (LocalChain, Vec<KeyPair>, SignedTransaction) {
         .effects
         .created
         .iter()
-        .map(|(o, _)| chain.get_object(&o.object_id()).unwrap().unwrap())
+        .map(|(o, _)| chain.get_object(o.object_id()).unwrap().unwrap())
         .find(|o| o.type_().is_some_and(|t| t.name.as_str() == "Proposal"))
         .unwrap()
         .id();

@@ -291,7 +291,7 @@ fn coins_by_owner(chain: &LocalChain, keys: &[KeyPair]) -> BTreeMap<ObjectID, (A
         let a = k.address();
         for r in chain.store().owned_objects(&a).unwrap() {
             let o = chain
-                .get_object(&r.object_id())
+                .get_object(r.object_id())
                 .unwrap()
                 .expect("indexed objects are live");
             assert_eq!(
@@ -334,10 +334,10 @@ proptest! {
             // The effects agree with the store: every changed coin is where they say.
             for (oref, owner) in r.effects.all_changed() {
                 let Owner::AddressOwner(a) = owner else { panic!("coins are address-owned") };
-                prop_assert_eq!(coins.get(&oref.object_id()).map(|c| c.0), Some(*a));
+                prop_assert_eq!(coins.get(oref.object_id()).map(|c| c.0), Some(*a));
             }
             for d in &r.effects.deleted {
-                prop_assert!(!coins.contains_key(&d.object_id()));
+                prop_assert!(!coins.contains_key(d.object_id()));
             }
         }
     }

@@ -288,7 +288,7 @@ fn dynamic_fields_can_be_added_borrowed_mutated_and_removed() {
     // The field is a new child object owned by the parent's address.
     assert_eq!(r.effects.created.len(), 1);
     let (field, owner) = r.effects.created[0].clone();
-    assert_eq!(owner, Owner::ObjectOwner(t.into()));
+    assert_eq!(owner, Owner::ObjectOwner(t));
     let expected_id =
         movid_runtime::natives::dynamic_field_id(&t, &TypeTag::U64, &bcs::to_bytes(&1u64).unwrap());
     assert_eq!(*field.object_id(), expected_id);
@@ -312,7 +312,7 @@ fn dynamic_fields_can_be_added_borrowed_mutated_and_removed() {
         &[Arg::Obj(t), pure(&1u64), pure(&100u64)],
     );
     let r = w.call_ok(a, "bump_field", &[Arg::Obj(t), pure(&1u64)]);
-    assert!(owned_ids(&r.effects.mutated).contains(&field.object_id()));
+    assert!(owned_ids(&r.effects.mutated).contains(field.object_id()));
     assert_eq!(
         w.object(*field.object_id()).version(),
         r.effects.lamport_version
@@ -414,12 +414,12 @@ fn a_dynamic_object_field_keeps_the_child_under_its_own_id() {
     );
     // The child keeps existing: owned by the field object, which the parent owns.
     let field = *r.effects.created[0].0.object_id();
-    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(parent.into()));
-    assert_eq!(w.owner(child), Owner::ObjectOwner(field.into()));
-    assert!(r.effects.mutated.contains(&(
-        w.object(child).object_ref(),
-        Owner::ObjectOwner(field.into())
-    )));
+    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(parent));
+    assert_eq!(w.owner(child), Owner::ObjectOwner(field));
+    assert!(r
+        .effects
+        .mutated
+        .contains(&(w.object(child).object_ref(), Owner::ObjectOwner(field))));
     assert!(r.effects.wrapped.is_empty());
     w.call_ok(
         a,
@@ -468,8 +468,8 @@ fn a_child_of_a_child_can_be_added_mutated_and_read() {
         ],
     );
     let field = *r.effects.created[0].0.object_id();
-    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(child.into()));
-    assert_eq!(w.owner(grandchild), Owner::ObjectOwner(field.into()));
+    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(child));
+    assert_eq!(w.owner(grandchild), Owner::ObjectOwner(field));
     let r = w.call_ok(
         a,
         "bump_grandchild",
@@ -504,8 +504,8 @@ fn a_child_object_taken_out_and_attached_again_stays_consistent() {
         "{r:#?}"
     );
     assert!(r.effects.deleted.is_empty() && r.effects.created.is_empty());
-    assert_eq!(w.owner(field), Owner::ObjectOwner(parent.into()));
-    assert_eq!(w.owner(child), Owner::ObjectOwner(field.into()));
+    assert_eq!(w.owner(field), Owner::ObjectOwner(parent));
+    assert_eq!(w.owner(child), Owner::ObjectOwner(field));
     assert_eq!(w.object(field).version(), r.effects.lamport_version);
     assert_eq!(w.value(child), 8);
     w.call_ok(
@@ -529,8 +529,8 @@ fn a_child_object_can_move_between_parents() {
     assert_eq!(r.effects.deleted.len(), 1, "the field under p1");
     assert_eq!(r.effects.created.len(), 1, "the field under p2");
     let field = *r.effects.created[0].0.object_id();
-    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(p2.into()));
-    assert_eq!(w.owner(child), Owner::ObjectOwner(field.into()));
+    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(p2));
+    assert_eq!(w.owner(child), Owner::ObjectOwner(field));
     w.call_ok(a, "assert_child", &[Arg::Obj(p2), pure(&1u64), pure(&7u64)]);
     w.call_ok(
         a,
@@ -565,12 +565,8 @@ fn an_object_sent_to_an_object_can_be_received() {
     let w = World::new();
     let a = w.alice();
     let (parent, t) = (w.thing(a, 0), w.thing(a, 5));
-    w.call_ok(
-        a,
-        "transfer_thing",
-        &[Arg::Obj(t), pure(&Address::from(parent))],
-    );
-    assert_eq!(w.owner(t), Owner::AddressOwner(parent.into()));
+    w.call_ok(a, "transfer_thing", &[Arg::Obj(t), pure(&parent)]);
+    assert_eq!(w.owner(t), Owner::AddressOwner(parent));
     let r = w.call_ok(a, "receive_thing", &[Arg::Obj(parent), Arg::Receive(t)]);
     assert!(r
         .effects
@@ -585,11 +581,7 @@ fn a_received_object_can_become_a_child() {
     let w = World::new();
     let a = w.alice();
     let (parent, t) = (w.thing(a, 0), w.thing(a, 5));
-    w.call_ok(
-        a,
-        "transfer_thing",
-        &[Arg::Obj(t), pure(&Address::from(parent))],
-    );
+    w.call_ok(a, "transfer_thing", &[Arg::Obj(t), pure(&parent)]);
     w.call_ok(
         a,
         "receive_as_child",
@@ -608,11 +600,7 @@ fn receiving_through_the_wrong_parent_aborts_and_changes_nothing() {
     let w = World::new();
     let a = w.alice();
     let (parent, other, t) = (w.thing(a, 0), w.thing(a, 0), w.thing(a, 5));
-    w.call_ok(
-        a,
-        "transfer_thing",
-        &[Arg::Obj(t), pure(&Address::from(parent))],
-    );
+    w.call_ok(a, "transfer_thing", &[Arg::Obj(t), pure(&parent)]);
     let before = w.snapshot(&[t, parent, other]);
     let r = w.call(a, "receive_thing", &[Arg::Obj(other), Arg::Receive(t)]);
     let abort = abort_of(&r);

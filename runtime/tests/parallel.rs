@@ -121,13 +121,13 @@ impl Gen {
                     // Things that changed hands.
                     for (i, list) in self.things.iter_mut().enumerate() {
                         let mine = self.keys[i].address() == *a;
-                        if list.contains(&oref.object_id()) && !mine {
+                        if list.contains(oref.object_id()) && !mine {
                             list.retain(|t| *t != *oref.object_id());
                         }
                     }
                     if let Some(i) = self.keys.iter().position(|k| k.address() == *a) {
-                        let is_thing = self.is_thing(&oref.object_id());
-                        if is_thing && !self.things[i].contains(&oref.object_id()) {
+                        let is_thing = self.is_thing(oref.object_id());
+                        if is_thing && !self.things[i].contains(oref.object_id()) {
                             self.things[i].push(*oref.object_id());
                         }
                     }

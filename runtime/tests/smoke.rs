@@ -109,6 +109,6 @@ fn publish_and_call_a_package() {
             assert_eq!(a.function.as_deref(), Some("bump"));
         }
     }
-    let obj = chain.get_object(&counter.object_id()).unwrap().unwrap();
+    let obj = chain.get_object(counter.object_id()).unwrap().unwrap();
     assert_eq!(obj.as_move().unwrap().contents[32..40], 2u64.to_le_bytes());
 }

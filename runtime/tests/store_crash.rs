@@ -208,7 +208,7 @@ fn assert_matches_reference(store: &RedbStore, count: u64) {
         for r in &got {
             // The index matches the live objects, and every version is the writing transaction's.
             let live = store
-                .get_object(&r.object_id())
+                .get_object(r.object_id())
                 .unwrap()
                 .expect("indexed objects are live");
             assert_eq!(live.owner, Owner::AddressOwner(owner));

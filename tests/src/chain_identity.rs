@@ -487,7 +487,7 @@ impl<'c> ChainIdentity<'c> {
                 });
                 assert_eq!(
                     proposal.owner,
-                    Owner::ObjectOwner(field.id.into()),
+                    Owner::ObjectOwner(field.id),
                     "proposal {} is the child of its field",
                     field.value
                 );

@@ -289,7 +289,7 @@ impl<'r, 'l> Run<'r, 'l> {
                             ));
                         }
                         writes.retain(|w| w.0 != id);
-                        writes.push((id, type_, contents, Owner::ObjectOwner(parent.into())));
+                        writes.push((id, type_, contents, Owner::ObjectOwner(parent)));
                     }
                 }
                 ChildEffect::Removed { id } => {

@@ -480,7 +480,7 @@ pub(super) fn receive(
     layout: &MoveTypeLayout,
 ) -> PartialVMResult<NativeOutcome<Value>> {
     let inv = rt.test.as_deref_mut().expect("test mode");
-    let Some(map) = inv.by_address.get_mut(&Address::from(parent)) else {
+    let Some(map) = inv.by_address.get_mut(&parent) else {
         return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
     };
     match map.get(&id) {

@@ -30,6 +30,17 @@ pub enum StoreError {
         /// The database path.
         path: String,
     },
+    /// The store was written by a build with another store format (for example before digests
+    /// gained Sui's length prefix). It is refused, not converted: create a new dev chain.
+    #[error("{path} has store format {found}; this build reads format {expected}. Data folders made before format {expected} cannot be read: remove it, or start a new dev chain with `movid start --force-regenesis`")]
+    FormatMismatch {
+        /// The database path.
+        path: String,
+        /// The format the store says it has.
+        found: u32,
+        /// The format this build reads and writes.
+        expected: u32,
+    },
     /// Stored bytes did not decode.
     #[error("corrupt record in table {table}: {reason}")]
     Corrupt {

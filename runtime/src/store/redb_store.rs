@@ -107,10 +107,11 @@ impl RedbStore {
                 }
                 Some(Ok(FORMAT_VERSION)) => {}
                 Some(Ok(other)) => {
-                    return Err(StoreError::Backend(format!(
-                        "{} has store format {other}; this build reads format {FORMAT_VERSION}",
-                        self.path.display()
-                    )))
+                    return Err(StoreError::FormatMismatch {
+                        path: self.path.display().to_string(),
+                        found: other,
+                        expected: FORMAT_VERSION,
+                    })
                 }
                 Some(Err(e)) => return Err(e),
             }
@@ -229,8 +230,9 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new(META_NAME);
 
 const CHAIN_KEY: &str = "chain";
 const FORMAT_KEY: &str = "format";
-/// Bumped whenever the table layout or value encoding changes.
-const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever the table layout or value encoding changes. 2: digests are Sui's BCS byte
+/// strings (a 0x20 length prefix), so every stored object, record and digest key changed.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Every table, opened once per write transaction.
 struct WriteTables<'txn> {
@@ -781,7 +783,7 @@ mod tests {
     fn owner_index_follows_transfers_between_address_and_object_owners() {
         on_both(|store| {
             let (a, b, c) = (address_from_u8(1), address_from_u8(2), address_from_u8(3));
-            let parent = Address::from(c);
+            let parent = c;
             let written = vec![
                 object(a, 1, Owner::AddressOwner(ALICE)),
                 object(b, 1, Owner::AddressOwner(ALICE)),
@@ -1086,6 +1088,47 @@ mod tests {
         }
         drop(held);
         RedbStore::open(&path).expect("the store opens again once released");
+    }
+
+    fn stored_format(path: &Path) -> u32 {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let meta = txn.open_table(META).unwrap();
+        let v = meta.get(FORMAT_KEY).unwrap().unwrap();
+        decode::<u32>(META_NAME, v.value()).unwrap()
+    }
+
+    #[test]
+    fn a_store_of_the_format_before_sui_digests_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chain.redb");
+        drop(RedbStore::open(&path).unwrap());
+        assert_eq!(stored_format(&path), FORMAT_VERSION);
+        // Rewrite the format key as a build from before the digest length prefix left it.
+        {
+            let db = redb::Database::open(&path).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(META)
+                .unwrap()
+                .insert(FORMAT_KEY, encode(&1u32).unwrap().as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        match RedbStore::open(&path) {
+            Err(StoreError::FormatMismatch {
+                path: p,
+                found,
+                expected,
+            }) => {
+                assert_eq!((p, found, expected), (path.display().to_string(), 1, 2));
+            }
+            Err(other) => panic!("expected FormatMismatch, got {other}"),
+            Ok(_) => panic!("a format-1 store opened"),
+        }
+        let shown = RedbStore::open(&path).err().unwrap().to_string();
+        assert!(shown.contains("--force-regenesis"), "{shown}");
+        // Refused, not converted: the file still says format 1.
+        assert_eq!(stored_format(&path), 1);
     }
 
     #[test]

@@ -60,6 +60,13 @@ pub fn salted_digest(domain: &str, bytes: &[u8]) -> Digest {
     Digest::new(blake2b256(&buf))
 }
 
+/// A list of addresses as `[0x…, 0x…]`, the form error messages print (Sui's `Debug` would
+/// wrap each one as `Address("0x…")`).
+pub fn address_list(addresses: &[Address]) -> String {
+    let items: Vec<String> = addresses.iter().map(Address::to_string).collect();
+    format!("[{}]", items.join(", "))
+}
+
 /// Error for text that is not a valid address, object ID or digest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {kind} `{input}`: {reason}")]

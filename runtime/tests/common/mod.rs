@@ -283,7 +283,7 @@ pub fn created_of_type(
         .iter()
         .filter(|(oref, _)| {
             chain
-                .get_object(&oref.object_id())
+                .get_object(oref.object_id())
                 .unwrap()
                 .and_then(|o| o.type_().cloned())
                 .is_some_and(|t| t.module.as_str() == module && t.name.as_str() == name)

@@ -190,16 +190,10 @@ impl AuthorityChange {
                 let services: Vec<&[u8]> = allowed_services.iter().map(|s| s.as_bytes()).collect();
                 (
                     "set_policy",
-                    vec![
-                        tx.pure(&Address::from(*subject)),
-                        tx.pure(&services),
-                        tx.pure(max_sessions),
-                    ],
+                    vec![tx.pure(subject), tx.pure(&services), tx.pure(max_sessions)],
                 )
             }
-            AuthorityChange::RemovePolicy { subject } => {
-                ("remove_policy", vec![tx.pure(&Address::from(*subject))])
-            }
+            AuthorityChange::RemovePolicy { subject } => ("remove_policy", vec![tx.pure(subject)]),
             AuthorityChange::RevokeToken { token_hash } => {
                 ("revoke_token", vec![tx.pure(&token_hash.to_vec())])
             }
@@ -314,7 +308,7 @@ impl AccessClient {
         authority: &AccessAuthority,
         subject: ObjectID,
     ) -> AccessResult<Option<Policy>> {
-        let key = bcs::to_bytes(&Address::from(subject)).expect("an address serializes");
+        let key = bcs::to_bytes(&subject).expect("an address serializes");
         let Some(field) = self
             .table_entry(&authority.policies, &TypeTag::Address, &key)
             .await?
@@ -423,14 +417,14 @@ impl AccessClient {
             .client
             .get_object(id)
             .await?
-            .filter(|o| o.owner == Owner::ObjectOwner(Address::from(table.id))))
+            .filter(|o| o.owner == Owner::ObjectOwner(table.id)))
     }
 
     /// The `AuthorityCap` of `authority`, which its identity owns.
     pub async fn authority_cap(&self, authority: &AccessAuthority) -> AccessResult<ObjectID> {
         let ty = authority_cap_type();
         self.client
-            .owned_objects(Address::from(authority.authority_identity))
+            .owned_objects(authority.authority_identity)
             .await?
             .iter()
             .filter(|o| o.type_() == Some(&ty))

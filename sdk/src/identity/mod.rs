@@ -404,7 +404,7 @@ impl IdentityClient {
 
     /// The objects identity `id` owns (sent to its address).
     pub async fn owned_by(&self, id: ObjectID) -> SdkResult<Vec<Object>> {
-        self.client.owned_objects(Address::from(id)).await
+        self.client.owned_objects(id).await
     }
 
     /// Every value the identity's DID document had, oldest first, with the

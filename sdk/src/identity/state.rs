@@ -139,7 +139,7 @@ impl OnChainIdentity {
 
     /// The address objects owned by the identity are sent to.
     pub fn address(&self) -> Address {
-        Address::from(self.id)
+        self.id
     }
 
     /// The sum of the controllers' voting power.

@@ -181,7 +181,7 @@ impl Record {
             if let Some(Owner::ObjectOwner(parent)) = change.owner {
                 if self.naming.has(*change.object.object_id()) {
                     self.naming
-                        .set_default(parent.into(), Label::FieldOf(*change.object.object_id()));
+                        .set_default(parent, Label::FieldOf(*change.object.object_id()));
                 }
             }
         }

@@ -262,6 +262,6 @@ async fn the_faucet_after_a_restore_mints_new_coins() {
     let snapshot = sim.snapshot();
     sim.restore(&snapshot).unwrap();
     let minted = sim.fund(alice.address(), 1_000 * MOVID).await.unwrap();
-    assert!(!joined.contains(&minted.object_id()));
+    assert!(!joined.contains(minted.object_id()));
     assert_eq!(alice.gas_balance().await.unwrap(), 3 * 1_000 * MOVID);
 }

@@ -481,10 +481,7 @@ pub async fn dynamic_fields_hold_an_identitys_proposals(client: Arc<dyn Client>)
     // Proposals live in an object bag: bag -> field object -> proposal.
     let fields = client.dynamic_fields(identity.proposals_bag).await.unwrap();
     assert_eq!(fields.len(), 1);
-    assert_eq!(
-        fields[0].owner,
-        Owner::ObjectOwner(identity.proposals_bag.into())
-    );
+    assert_eq!(fields[0].owner, Owner::ObjectOwner(identity.proposals_bag));
     let values = client.dynamic_fields(fields[0].id()).await.unwrap();
     assert_eq!(values.len(), 1);
     assert_eq!(values[0].id(), proposal);
