@@ -1,6 +1,5 @@
 //! `movid client publish|call|sign|execute-signed|object|objects|tx|events|faucet|gas`.
 
-use movid_runtime::types::WellKnown;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -11,7 +10,9 @@ use movid_runtime::build::{build_package, BuildOptions};
 use movid_runtime::execution::coin_value;
 use movid_runtime::genesis::MOVID;
 use movid_runtime::store::EventFilter;
-use movid_runtime::types::{Address, Argument, Data, Digest, Object, ObjectID, StructTag, TypeTag};
+use movid_runtime::types::{
+    Address, Argument, Data, Digest, Object, ObjectID, StructTag, TypeTag, WellKnown,
+};
 use movid_sdk::tx::{Signer, TransactionBuilder};
 use serde_json::{json, Value};
 

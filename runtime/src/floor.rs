@@ -30,7 +30,6 @@
 //! [`Executor::execute_traced`]: crate::execution::Executor::execute_traced
 //! [`Executor::execute`]: crate::execution::Executor::execute
 
-use crate::types::WellKnown;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -48,7 +47,9 @@ use crate::crypto::SignatureError;
 use crate::error::{decode_vm_error, RuntimeError, RuntimeResult};
 use crate::natives::object_runtime::{ObjectResolver, ObjectRuntime, RuntimeLimits};
 use crate::store::Store;
-use crate::types::{Data, ExecutionFailure, Object, ObjectID, SequenceNumber, SignedTransaction};
+use crate::types::{
+    Data, ExecutionFailure, Object, ObjectID, SequenceNumber, SignedTransaction, WellKnown,
+};
 
 /// One Move call as the adapter handed it to the VM.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,6 @@
 //! on stdout, flushed, `begin <start> <count>` before each commit and `ack <start> <count>` once
 //! the commit returned. Every third commit is a `commit_many` of three transactions.
 
-use movid_runtime::types::WellKnown;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -22,7 +21,7 @@ use movid_runtime::store::{
 };
 use movid_runtime::types::{
     address_from_u8, salted_digest, Address, Digest, Event, ExecutionStatus, GasCostSummary,
-    MoveObject, Object, ObjectID, ObjectReference, Owner, StructTag, TransactionEffects,
+    MoveObject, Object, ObjectID, ObjectReference, Owner, StructTag, TransactionEffects, WellKnown,
 };
 use rand::Rng;
 

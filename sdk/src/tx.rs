@@ -34,7 +34,6 @@
 //! # }).unwrap();
 //! ```
 
-use movid_runtime::types::WellKnown;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -45,7 +44,7 @@ use movid_runtime::types::{
     Address, Argument, CallArg, Digest, Event, ExecutionStatus, GasCostSummary, GasData, Object,
     ObjectArg, ObjectID, ObjectReference, Owner, ProgrammableTransaction, PtbBuilder,
     SignedTransaction, StructTag, TransactionData, TransactionEffects, TransactionExpiration,
-    TransactionKind, TypeTag,
+    TransactionKind, TypeTag, WellKnown,
 };
 use serde::Serialize;
 

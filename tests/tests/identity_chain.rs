@@ -2,8 +2,7 @@
 //! on a `LocalChain` (below the SDK: see `movid_tests::chain_identity`).
 
 use movid_runtime::chain::ExecutionResult;
-use movid_runtime::types::WellKnown;
-use movid_runtime::types::{Digest, ObjectArg, ObjectID, TypeTag};
+use movid_runtime::types::{Digest, ObjectArg, ObjectID, TypeTag, WellKnown};
 use movid_tests::chain_identity::{
     clock, ChainIdentity, ConfigChange, ControllerCap, ControllerSpec, ProposalKind, Refusal,
     TestChain, UpdateDid,

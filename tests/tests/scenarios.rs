@@ -2,8 +2,7 @@
 //! the SDK as applications do, with time, snapshots, concurrency and a package of our own. A
 //! failing scenario prints its trace (who did what, what changed, the gas).
 
-use movid_runtime::types::WellKnown;
-use movid_runtime::types::{Object, ObjectID, ObjectReference, StructTag};
+use movid_runtime::types::{Object, ObjectID, ObjectReference, StructTag, WellKnown};
 use movid_sdk::did::{DidDocument, KeyFormat, PublicKey, Relationship};
 use movid_sdk::identity::{permissions, OnChainIdentity};
 use movid_sdk::sim::events::{

@@ -8,10 +8,9 @@
 //! is its own. That last list is the publish verifier's ([`verifier::CALLER_TYPES_ONLY`]), so
 //! what a package may not do with a foreign type a transaction may not do either.
 
-use crate::types::WellKnown;
 use move_binary_format::file_format::{FunctionDefinition, Visibility};
 
-use crate::types::{CallRule, ObjectID};
+use crate::types::{CallRule, ObjectID, WellKnown};
 use crate::verifier;
 
 /// Checks that `function` of `module` (at `package`), defined by `fdef`, may be the target of

@@ -9,11 +9,10 @@
 //! built must never reach it. The rules apply at any depth: inside an `Option`, a vector, a
 //! vector of vectors.
 
-use crate::types::WellKnown;
 use move_core_types::account_address::AccountAddress;
 use move_core_types::language_storage::{StructTag, TypeTag};
 
-use crate::types::{ObjectID, PureViolation};
+use crate::types::{ObjectID, PureViolation, WellKnown};
 
 /// BCS's longest sequence (`bcs::MAX_SEQUENCE_LENGTH`).
 const MAX_SEQUENCE_LENGTH: u64 = (1 << 31) - 1;

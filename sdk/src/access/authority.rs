@@ -2,12 +2,11 @@
 //! reading it, looking policies and revocations up by dynamic field ID, and
 //! changing it through the governing identity's borrow proposals.
 
-use movid_runtime::types::WellKnown;
 use std::sync::Arc;
 
 use movid_runtime::natives::dynamic_field_id;
 use movid_runtime::types::{
-    Address, Argument, Object, ObjectID, Owner, SequenceNumber, StructTag, TypeTag,
+    Address, Argument, Object, ObjectID, Owner, SequenceNumber, StructTag, TypeTag, WellKnown,
 };
 use serde::{Deserialize, Serialize};
 

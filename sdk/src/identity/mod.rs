@@ -45,7 +45,6 @@
 //! # }).unwrap();
 //! ```
 
-use movid_runtime::types::WellKnown;
 pub mod calls;
 mod controller;
 mod error;
@@ -53,7 +52,7 @@ mod state;
 
 use std::sync::Arc;
 
-use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeTag};
+use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeTag, WellKnown};
 
 pub use controller::{Controller, ControllerAction};
 pub use error::IdentityError;

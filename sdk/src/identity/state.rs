@@ -1,8 +1,9 @@
 //! An `Identity` object and its proposals as Rust values, decoded from the
 //! BCS of the Move structs (whose layouts are mirrored here field by field).
 
-use movid_runtime::types::WellKnown;
-use movid_runtime::types::{Address, Object, ObjectID, SequenceNumber, StructTag, TypeTag};
+use movid_runtime::types::{
+    Address, Object, ObjectID, SequenceNumber, StructTag, TypeTag, WellKnown,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{identity_type, ProposalKind};

@@ -15,10 +15,9 @@
 //! `Option<T>`, `vector<T>` as `Vec<T>`) and either implement [`MoveEvent`]
 //! or filter with [`Events::named`] first.
 
-use movid_runtime::types::WellKnown;
 use std::fmt;
 
-use movid_runtime::types::{Address, Event, ObjectID, StructTag};
+use movid_runtime::types::{Address, Event, ObjectID, StructTag, WellKnown};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 

@@ -97,7 +97,6 @@
 //! and epoch changes, snapshots and restores each take a line `·` of their
 //! own.
 
-use movid_runtime::types::WellKnown;
 mod client;
 pub mod events;
 mod trace;
@@ -118,7 +117,7 @@ use movid_runtime::crypto::Signature;
 use movid_runtime::genesis::{GenesisConfig, MOVID};
 use movid_runtime::store::MemoryStore;
 use movid_runtime::types::{
-    salted_digest, Address, Digest, Object, ObjectID, ObjectReference, TransactionData,
+    salted_digest, Address, Digest, Object, ObjectID, ObjectReference, TransactionData, WellKnown,
 };
 
 pub use events::{Events, IdentityEvent, MoveEvent};

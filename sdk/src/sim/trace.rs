@@ -1,7 +1,6 @@
 //! What a simulation saw: the [`Step`] of each executed transaction and a
 //! readable [`Trace`] of the whole scenario.
 
-use movid_runtime::types::WellKnown;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -9,6 +8,7 @@ use std::sync::Arc;
 use movid_runtime::types::{
     Address, Command, Digest, ExecutionFailure, ExecutionStatus, GasCostSummary, ObjectID,
     ObjectReference, Owner, ProgrammableTransaction, StructTag, TransactionEffects, TypeTag,
+    WellKnown,
 };
 
 use super::events::{short_hex, Events, IdentityEvent, Names};
