@@ -47,7 +47,7 @@ pub enum AccessCommand {
     /// Get an enrollment token: your key proves the DID to the enrollment service, run here with its key.
     Enroll {
         /// The access authority's object ID.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// Your DID.
         #[arg(long)]
@@ -86,7 +86,7 @@ pub enum AccessCommand {
     /// Issue a client certificate for a CSR and its token; the CA runs here with its key.
     Issue {
         /// The access authority's object ID.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// The CA key (alias or address): the authority's CA public key.
         #[arg(long)]
@@ -107,7 +107,7 @@ pub enum AccessCommand {
     /// Issue a gate's server certificate and a fresh TLS key for it.
     GateCert {
         /// The access authority's object ID.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// The CA key (alias or address).
         #[arg(long)]
@@ -122,7 +122,7 @@ pub enum AccessCommand {
     /// Run a gate: mutual TLS 1.3, checks against the chain on every connection, forwarding to services.
     Gate {
         /// The access authority's object ID.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// Address to listen on.
         #[arg(long)]
@@ -148,7 +148,7 @@ pub enum AccessCommand {
         #[arg(long)]
         gate: SocketAddr,
         /// The access authority's object ID.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// Your certificate (PEM).
         #[arg(long)]
@@ -179,6 +179,7 @@ pub enum AuthorityCommand {
     /// Show an authority.
     Show {
         /// The authority's object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         authority: ObjectID,
     },
 }
@@ -188,6 +189,7 @@ pub enum PolicyCommand {
     /// Grant a subject services and sessions.
     Set {
         /// The authority's object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// The subject's DID.
         #[arg(long)]
@@ -199,23 +201,25 @@ pub enum PolicyCommand {
         #[arg(long, default_value_t = 1)]
         max_sessions: u64,
         /// Execute this approved borrow proposal (default: act at once, or open a proposal).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         proposal: Option<ObjectID>,
     },
     /// Remove a subject's policy.
     Remove {
         /// The authority's object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// The subject's DID.
         #[arg(long)]
         subject: String,
         /// Execute this approved borrow proposal.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         proposal: Option<ObjectID>,
     },
     /// Show a subject's policy.
     Show {
         /// The authority's object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// The subject's DID.
         #[arg(long)]
@@ -228,6 +232,7 @@ pub enum RevokeCommand {
     /// Revoke an enrollment token.
     Token {
         /// The authority's object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// The token file.
         #[arg(long)]
@@ -236,12 +241,13 @@ pub enum RevokeCommand {
         #[arg(long)]
         undo: bool,
         /// Execute this approved borrow proposal.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         proposal: Option<ObjectID>,
     },
     /// Revoke a certificate.
     Cert {
         /// The authority's object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         authority: ObjectID,
         /// The certificate (PEM); or give --serial.
         #[arg(long, conflicts_with = "serial")]
@@ -253,7 +259,7 @@ pub enum RevokeCommand {
         #[arg(long)]
         undo: bool,
         /// Execute this approved borrow proposal.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         proposal: Option<ObjectID>,
     },
 }

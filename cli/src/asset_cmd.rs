@@ -126,7 +126,8 @@ pub fn run(cmd: AssetCommand, ctx: Context, out: Output) -> CliResult<()> {
 async fn run_asset(cmd: AssetCommand, ctx: Context, out: Output) -> CliResult<()> {
     let assets = AssetClient::new(ctx.client.clone());
     let e = |err: SdkError| error(&ctx, err);
-    let addr = |s: &str| -> CliResult<Address> { Ok(Address(*ctx.wallet.resolve(s)?.as_bytes())) };
+    let addr =
+        |s: &str| -> CliResult<Address> { Ok(Address::new(*ctx.wallet.resolve(s)?.as_bytes())) };
     match cmd {
         AssetCommand::Create {
             content,
@@ -154,7 +155,7 @@ async fn run_asset(cmd: AssetCommand, ctx: Context, out: Output) -> CliResult<()
         AssetCommand::List { address } => {
             let who = match address {
                 Some(a) => addr(&a)?,
-                None => Address(*ctx.wallet.active()?.as_bytes()),
+                None => Address::new(*ctx.wallet.active()?.as_bytes()),
             };
             let owned = assets.owned_by(who).await.map_err(e)?;
             let to = assets.offers_to(who).await.map_err(e)?;

@@ -293,7 +293,7 @@ struct Bench {
     floor_on: bool,
     batch: usize,
     /// Latest reference of every owned object the benchmark uses (gas coins, caps).
-    refs: HashMap<ObjectID, ObjectRef>,
+    refs: HashMap<ObjectID, ObjectReference>,
     /// Each key's gas coin.
     gas: HashMap<Address, ObjectID>,
 }
@@ -312,8 +312,8 @@ impl Bench {
         };
         for key in keys.iter().flatten() {
             let coin = bench.chain.gas_coins(&key.address())?[0].object_ref();
-            bench.refs.insert(coin.id, coin);
-            bench.gas.insert(key.address(), coin.id);
+            bench.gas.insert(key.address(), *coin.object_id());
+            bench.refs.insert(*coin.object_id(), coin);
         }
         Ok(bench)
     }
@@ -324,7 +324,7 @@ impl Bench {
             kind: TransactionKind::ProgrammableTransaction(ptb),
             sender,
             gas_data: GasData {
-                payment: vec![self.refs[&self.gas[&sender]]],
+                payment: vec![(self.refs[&self.gas[&sender]]).clone()],
                 owner: sender,
                 price: 1_000,
                 budget,
@@ -396,8 +396,8 @@ impl Bench {
                     )));
                 }
                 for (o, _) in r.effects.all_changed() {
-                    if self.refs.contains_key(&o.id) {
-                        self.refs.insert(o.id, *o);
+                    if self.refs.contains_key(o.object_id()) {
+                        self.refs.insert(*o.object_id(), o.clone());
                     }
                 }
                 results.push(r);
@@ -453,7 +453,7 @@ impl Bench {
     fn created_bytes(&self, r: &ExecutionResult) -> CliResult<u64> {
         let mut n = 0;
         for (o, _) in &r.effects.created {
-            if let Some(obj) = self.chain.get_object(&o.id)? {
+            if let Some(obj) = self.chain.get_object(o.object_id())? {
                 n += bcs::serialized_size(&obj)? as u64;
             }
         }
@@ -551,7 +551,7 @@ impl Population {
                     .filter_map(|(o, owner)| match owner {
                         Owner::Shared {
                             initial_shared_version,
-                        } => Some((o.id, *initial_shared_version)),
+                        } => Some((*o.object_id(), *initial_shared_version)),
                         _ => None,
                     })
                     .collect();
@@ -614,8 +614,8 @@ impl Population {
             let mut txs = vec![];
             for (l, ident, caps) in &work[..n] {
                 let mut b = PtbBuilder::new();
-                let auth = auth_with_cap(&mut b, bench.refs[&caps[0]]);
-                let i = b.object(*ident);
+                let auth = auth_with_cap(&mut b, (bench.refs[&caps[0]]).clone());
+                let i = b.object(ident.clone());
                 let exp = b.pure(&Option::<u64>::None);
                 let d = b.pure(&doc);
                 let c = b.object(clock());
@@ -646,8 +646,8 @@ impl Population {
                 let mut txs = vec![];
                 for ((l, ident, caps), proposal) in work.iter().zip(&proposals).take(n) {
                     let mut b = PtbBuilder::new();
-                    let auth = auth_with_cap(&mut b, bench.refs[&caps[j]]);
-                    let i = b.object(*ident);
+                    let auth = auth_with_cap(&mut b, (bench.refs[&caps[j]]).clone());
+                    let i = b.object(ident.clone());
                     let p = b.pure(proposal);
                     b.move_call(
                         ObjectID::IDENTITY,
@@ -1041,7 +1041,7 @@ fn proposal_created(r: &ExecutionResult) -> CliResult<ObjectID> {
     Ok(bcs::from_bytes::<ProposalCreated>(&e.contents)?.proposal)
 }
 
-fn auth_with_cap(b: &mut PtbBuilder, cap: ObjectRef) -> Argument {
+fn auth_with_cap(b: &mut PtbBuilder, cap: ObjectReference) -> Argument {
     let cap = b.object(ObjectArg::ImmOrOwned(cap));
     b.move_call(
         ObjectID::IDENTITY,
@@ -1054,7 +1054,7 @@ fn auth_with_cap(b: &mut PtbBuilder, cap: ObjectRef) -> Argument {
 
 fn update_did_type() -> TypeTag {
     TypeTag::Struct(StructTag {
-        address: ObjectID::IDENTITY.into(),
+        address: movid_runtime::seam::to_vm_address(ObjectID::IDENTITY),
         module: move_core_types::identifier::Identifier::new("did_proposal").expect("valid"),
         name: move_core_types::identifier::Identifier::new("UpdateDid").expect("valid"),
         type_params: vec![],

@@ -11,7 +11,8 @@ use movid_runtime::execution::coin_value;
 use movid_runtime::genesis::MIST_PER_SUI;
 use movid_runtime::store::EventFilter;
 use movid_runtime::types::{
-    Address, Argument, Data, Digest, Object, ObjectArg, ObjectID, ObjectRef, StructTag, TypeTag,
+    Address, Argument, Data, Digest, Object, ObjectArg, ObjectID, ObjectReference, StructTag,
+    TypeTag, WellKnown,
 };
 use movid_sdk::tx::{Signer, TransactionBuilder};
 use serde_json::{json, Value};
@@ -33,7 +34,7 @@ pub enum ClientCommand {
     /// Call a Move function.
     Call {
         /// Package ID.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         package: ObjectID,
         /// Module name.
         #[arg(long)]
@@ -64,6 +65,7 @@ pub enum ClientCommand {
     /// Show an object.
     Object {
         /// Object ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         id: ObjectID,
     },
     /// List objects owned by an address (default: the active address).
@@ -74,18 +76,19 @@ pub enum ClientCommand {
     /// Show a transaction and its effects.
     Tx {
         /// Transaction digest.
+        #[arg(value_parser = crate::id_args::digest)]
         digest: Digest,
     },
     /// List events.
     Events {
         /// Sent by this address.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::address)]
         sender: Option<Address>,
         /// Of this type, e.g. 0x3::events::IdentityCreated.
         #[arg(long, name = "type")]
         type_: Option<String>,
         /// Emitted by this transaction.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::digest)]
         tx: Option<Digest>,
         /// At most this many.
         #[arg(long, default_value_t = 50)]
@@ -146,7 +149,7 @@ fn address_of(ctx: &Context, name: Option<&str>) -> CliResult<Address> {
         Some(n) => ctx.wallet.resolve(n)?,
         None => ctx.wallet.active()?,
     };
-    Ok(Address(*id.as_bytes()))
+    Ok(Address::new(*id.as_bytes()))
 }
 
 /// A compact JSON view of an object.
@@ -202,7 +205,10 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                 .ok_or_else(|| CliError::plain("the publish created no package"))?;
             let is_upgrade_cap = |o: &&movid_runtime::types::Object| {
                 o.type_().is_some_and(|t| {
-                    t.address == movid_runtime::types::ObjectID::FRAMEWORK.into()
+                    t.address
+                        == movid_runtime::seam::to_vm_address(
+                            movid_runtime::types::ObjectID::FRAMEWORK,
+                        )
                         && t.module.as_str() == "package"
                         && t.name.as_str() == "UpgradeCap"
                 })
@@ -274,7 +280,7 @@ async fn run_async(cmd: ClientCommand, ctx: Context, out: Output) -> CliResult<(
                     .effects
                     .created
                     .iter()
-                    .map(|(o, owner)| json!({ "id": o.id, "version": o.version, "owner": owner }))
+                    .map(|(o, owner)| json!({ "id": o.object_id(), "version": o.version(), "owner": owner }))
                     .collect();
                 let mut report = json!({
                     "dry_run": true,
@@ -405,8 +411,8 @@ returned {}: {shown}", v["type"].as_str().unwrap_or("?")));
                 .await
                 .map_err(e)?;
             out.print(
-                &json!({ "coin": r.id, "amount": amount * MIST_PER_SUI, "recipient": a }),
-                || format!("sent a coin of {amount} SUI to {a}: {}", r.id),
+                &json!({ "coin": r.object_id(), "amount": amount * MIST_PER_SUI, "recipient": a }),
+                || format!("sent a coin of {amount} SUI to {a}: {}", r.object_id()),
             );
         }
         ClientCommand::Gas { address } => {
@@ -446,7 +452,7 @@ fn struct_name(m: &CompiledModule, t: &SignatureToken) -> Option<(ObjectID, Stri
     let sh = m.struct_handle_at(h);
     let mh = m.module_handle_at(sh.module);
     Some((
-        ObjectID::from(*m.address_identifier_at(mh.address)),
+        movid_runtime::seam::from_vm_address(*m.address_identifier_at(mh.address)),
         m.identifier_at(mh.name).to_string(),
         m.identifier_at(sh.name).to_string(),
     ))
@@ -471,7 +477,7 @@ fn token_to_tag(m: &CompiledModule, t: &SignatureToken, targs: &[TypeTag]) -> Op
                 _ => vec![],
             };
             TypeTag::Struct(StructTag {
-                address: a.into(),
+                address: movid_runtime::seam::to_vm_address(a),
                 module: move_core_types::identifier::Identifier::new(md).ok()?,
                 name: move_core_types::identifier::Identifier::new(n).ok()?,
                 type_params,
@@ -482,7 +488,7 @@ fn token_to_tag(m: &CompiledModule, t: &SignatureToken, targs: &[TypeTag]) -> Op
 }
 
 fn is_struct(tag: &TypeTag, addr: ObjectID, module: &str, name: &str) -> bool {
-    matches!(tag, TypeTag::Struct(s) if ObjectID::from(s.address) == addr && s.module.as_str() == module && s.name.as_str() == name)
+    matches!(tag, TypeTag::Struct(s) if movid_runtime::seam::from_vm_address(s.address) == addr && s.module.as_str() == module && s.name.as_str() == name)
 }
 
 /// BCS of a pure value of type `tag` written as `text` (or as JSON for vectors).
@@ -508,9 +514,7 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
                 .expect("bcs")
         }
         TypeTag::U128 => bcs::to_bytes(&num(&text)?).expect("bcs"),
-        TypeTag::Address => {
-            bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs")
-        }
+        TypeTag::Address => bcs::to_bytes(&crate::id_args::address(&text)?).expect("bcs"),
         TypeTag::Vector(inner) if **inner == TypeTag::U8 && !text.starts_with('[') => {
             let bytes = match text.strip_prefix("0x") {
                 Some(h) => hex::decode(h).map_err(|_| "not hex after 0x")?,
@@ -543,10 +547,10 @@ fn pure_bcs(tag: &TypeTag, v: &Value) -> Result<Vec<u8>, String> {
             bcs::to_bytes(text.as_bytes()).expect("bcs")
         }
         t if is_struct(t, ObjectID::FRAMEWORK, "object", "ID") => {
-            bcs::to_bytes(&Address::from_str(&text).map_err(|e| e.to_string())?).expect("bcs")
+            bcs::to_bytes(&crate::id_args::object_id(&text)?).expect("bcs")
         }
         TypeTag::Struct(s)
-            if ObjectID::from(s.address) == ObjectID::STD
+            if movid_runtime::seam::from_vm_address(s.address) == ObjectID::STD
                 && s.module.as_str() == "option"
                 && s.type_params.len() == 1 =>
         {
@@ -582,7 +586,7 @@ pub(crate) struct PreparedCall {
 enum PreparedArg {
     Pure(Vec<u8>),
     Object(Box<Object>, bool),
-    Receiving(ObjectRef),
+    Receiving(ObjectReference),
     /// `@NAME`: a value the flow supplies.
     Named(String),
 }
@@ -691,7 +695,7 @@ impl PreparedCall {
             args.push(match a {
                 PreparedArg::Pure(bytes) => tx.pure_bytes(bytes.clone()),
                 PreparedArg::Object(object, mutable) => tx.object_from(object, *mutable)?,
-                PreparedArg::Receiving(r) => tx.object_arg(ObjectArg::Receiving(*r)),
+                PreparedArg::Receiving(r) => tx.object_arg(ObjectArg::Receiving(r.clone())),
                 PreparedArg::Named(name) => named
                     .iter()
                     .find(|(n, _)| n == name)
@@ -740,13 +744,13 @@ async fn prepare_arg(
     let tag = token_to_tag(m, inner, targs);
     if let Some(t) = &tag {
         if is_struct(t, ObjectID::FRAMEWORK, "transfer", "Receiving") {
-            let id = ObjectID::from_str(a).map_err(|e| e.to_string())?;
+            let id = crate::id_args::object_id(a)?;
             let object = client.object(id).await.map_err(|e| e.to_string())?;
             return Ok(PreparedArg::Receiving(object.object_ref()));
         }
     }
     if is_object {
-        let id = ObjectID::from_str(a).map_err(|e| e.to_string())?;
+        let id = crate::id_args::object_id(a)?;
         let object = client.object(id).await.map_err(|e| e.to_string())?;
         return Ok(PreparedArg::Object(Box::new(object), mutable));
     }

@@ -68,7 +68,7 @@ impl Context {
     pub fn unsigned(mut self, serialize: bool, sponsor: Option<&str>) -> CliResult<Context> {
         if serialize {
             let sponsor = match sponsor {
-                Some(s) => Some(Address(*self.wallet.resolve(s)?.as_bytes())),
+                Some(s) => Some(Address::new(*self.wallet.resolve(s)?.as_bytes())),
                 None => None,
             };
             self.unsigned = Some(Unsigned { sponsor });
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn an_exhausted_gas_budget_is_named_and_a_larger_one_suggested() {
         let e = SdkError::ExecutionFailed {
-            digest: Digest([7; 32]),
+            digest: Digest::new([7; 32]),
             failure: Box::new(ExecutionFailure::InsufficientGas { budget: 1_000 }),
             command: Some(0),
             submitted: true,
@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn a_failed_dry_run_does_not_claim_gas_was_charged() {
         let failed = |submitted| SdkError::ExecutionFailed {
-            digest: Digest([7; 32]),
+            digest: Digest::new([7; 32]),
             failure: Box::new(ExecutionFailure::MoveRuntimeError {
                 status: "ARITHMETIC_ERROR".into(),
                 location: "m::f".into(),
@@ -170,7 +170,7 @@ mod tests {
     #[test]
     fn coins_too_small_for_the_budget_say_so() {
         let e = SdkError::InsufficientGas {
-            owner: Address([1; 32]),
+            owner: Address::new([1; 32]),
             balance: 5,
             needed: 10,
         };

@@ -117,6 +117,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
         #[command(flatten)]
         acting: Acting,
@@ -126,6 +127,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
         #[command(flatten)]
         acting: Acting,
@@ -135,6 +137,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
         #[command(flatten)]
         acting: Acting,
@@ -144,6 +147,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The proposal ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         proposal: ObjectID,
         #[command(flatten)]
         acting: Acting,
@@ -164,6 +168,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The token's ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         token: ObjectID,
     },
     /// Propose lifting a token's revocation (executes at once only when your vote alone
@@ -172,6 +177,7 @@ pub enum IdentityCommand {
         /// The DID.
         did: String,
         /// The token's ID.
+        #[arg(value_parser = crate::id_args::object_id)]
         token: ObjectID,
     },
 }
@@ -213,7 +219,7 @@ pub enum ProposeCommand {
         #[arg(long)]
         add: Vec<String>,
         /// Remove the controller holding this ControllerCap.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         remove: Vec<ObjectID>,
         /// Set voting power as CAP_ID:VOTING_POWER.
         #[arg(long)]
@@ -230,7 +236,7 @@ pub enum ProposeCommand {
         /// The DID.
         did: String,
         /// Object to send (repeat, paired with --to).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::id_args::object_id)]
         object: Vec<ObjectID>,
         /// Recipient of the object at the same position.
         #[arg(long)]
@@ -426,7 +432,7 @@ pub(crate) fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
             "write did:movid:local:0x<64 hex digits>",
         )
     })?;
-    let id = ObjectID(*d.object_id());
+    let id = ObjectID::new(*d.object_id());
     Ok((d, id))
 }
 
@@ -675,7 +681,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
     let signer_cell = tokio::sync::OnceCell::new();
     let signer = || signer_cell.get_or_try_init(|| ctx.signer());
     let e = |err| ctx.error(err);
-    let addr = |s: &str| -> CliResult<Address> { Ok(Address(*ctx.wallet.resolve(s)?.as_bytes())) };
+    let addr =
+        |s: &str| -> CliResult<Address> { Ok(Address::new(*ctx.wallet.resolve(s)?.as_bytes())) };
     match cmd {
         IdentityCommand::Create {
             doc,
@@ -723,7 +730,7 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         IdentityCommand::Controlled { address } => {
             let who = match address {
                 Some(a) => addr(&a)?,
-                None => Address(*ctx.wallet.active()?.as_bytes()),
+                None => Address::new(*ctx.wallet.active()?.as_bytes()),
             };
             let dids = ids.dids_controlled_by(who).await.map_err(e)?;
             let list: Vec<String> = dids.iter().map(|d| d.to_string()).collect();
@@ -844,9 +851,10 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
                     }
                     for u in &update {
                         let (cap, vp) = pair(u, "CAP_ID")?;
-                        change
-                            .update
-                            .push((ObjectID::from_str(&cap).map_err(CliError::plain)?, vp));
+                        change.update.push((
+                            crate::id_args::object_id(&cap).map_err(CliError::plain)?,
+                            vp,
+                        ));
                     }
                     ControllerAction::ProposeConfigChange(change)
                 }

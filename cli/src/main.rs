@@ -6,6 +6,7 @@ mod bench_cmd;
 mod client_cmd;
 mod context;
 mod envelope_cmd;
+mod id_args;
 mod identity_cmd;
 mod identity_flows;
 mod keys_cmd;

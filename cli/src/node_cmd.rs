@@ -47,6 +47,16 @@ pub fn open_chain(data_dir: &std::path::Path, accounts: usize) -> CliResult<Loca
                 "stop the node that holds it, or talk to it with --rpc URL",
             ))
         }
+        Err(StoreError::FormatMismatch {
+            path,
+            found,
+            expected,
+        }) => {
+            return Err(CliError::new(
+                format!("the chain at {path} has store format {found}; this movid reads format {expected} (digests are Sui's since format 2)"),
+                "old data folders are not converted: start a new dev chain with `movid start --force-regenesis`, or remove the folder",
+            ))
+        }
         Err(e) => return Err(CliError::plain(e)),
     };
     let mut config = GenesisConfig::with_dev_accounts(accounts);

@@ -309,7 +309,7 @@ mod tests {
     };
 
     fn id(b: u8) -> ObjectID {
-        ObjectID([b; 32])
+        ObjectID::new([b; 32])
     }
 
     /// An identity with two controllers (power 1 and 2, threshold 2) and three open
@@ -326,7 +326,7 @@ mod tests {
             expiration_epoch: Some(12),
         };
         OnChainIdentity {
-            id: ObjectID([9; 32]),
+            id: ObjectID::new([9; 32]),
             did,
             did_doc: Some(vec![1; 300]),
             threshold: 2,
@@ -355,7 +355,7 @@ mod tests {
                     ProposalAction::ConfigChange(ConfigChange {
                         threshold: Some(3),
                         add: vec![NewController {
-                            address: Address([0xab; 32]),
+                            address: Address::new([0xab; 32]),
                             voting_power: 1,
                             can_delegate: false,
                         }],
@@ -421,7 +421,7 @@ mod tests {
         assert!(
             s.contains(&format!(
                 "config: threshold 2 → 3, add {}:1",
-                Address([0xab; 32])
+                Address::new([0xab; 32])
             )),
             "{s}"
         );
@@ -433,7 +433,7 @@ mod tests {
 
     #[test]
     fn every_action_reads_as_words() {
-        let to = Address([0xcd; 32]);
+        let to = Address::new([0xcd; 32]);
         let send = ProposalAction::Send {
             objects: vec![id(5), id(6)],
             recipients: vec![to, to],
@@ -441,7 +441,7 @@ mod tests {
         assert!(action(&send, 1).starts_with(&format!("send 2 objects to {to}: ")));
         let split = ProposalAction::Send {
             objects: vec![id(5), id(6)],
-            recipients: vec![to, Address([0xef; 32])],
+            recipients: vec![to, Address::new([0xef; 32])],
         };
         assert!(action(&split, 1).contains(&format!("{} → {to}", id(5))));
         let deactivate = ProposalAction::UpdateDid { doc: Some(vec![]) };
@@ -503,8 +503,8 @@ mod tests {
 
     #[test]
     fn object_and_gas_views_are_decoded() {
-        let owner = Address([3; 32]);
-        let coin = gas_coin(id(4), 2 * MIST_PER_SUI, owner, Digest([0; 32]), 1);
+        let owner = Address::new([3; 32]);
+        let coin = gas_coin(id(4), 2 * MIST_PER_SUI, owner, Digest::new([0; 32]), 1);
         let s = object(&coin);
         assert!(s.starts_with(&id(4).to_string()), "{s}");
         assert!(s.contains(&format!("owner:    account {owner}")), "{s}");

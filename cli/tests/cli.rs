@@ -561,7 +561,7 @@ fn sigterm_during_a_stream_of_transactions_loses_no_acknowledged_one() {
                     r#"{{"jsonrpc":"2.0","id":1,"method":"movid_faucet","params":["{me2}", 1000]}}"#
                 ),
             );
-            match r["result"]["id"].as_str() {
+            match r["result"]["object_id"].as_str() {
                 Some(id) => acked.push(id.to_string()),
                 None => break,
             }

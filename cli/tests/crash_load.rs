@@ -255,9 +255,9 @@ fn run_clients_and_kill(
 }
 
 /// A coin the client owns, as far as it knows.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Coin {
-    oref: ObjectRef,
+    oref: ObjectReference,
     large: bool,
 }
 
@@ -308,14 +308,20 @@ fn run_client(url: &str, key: &KeyPair, peer: Address, seed: u64, ready: &Barrie
                 }
                 for (oref, owner) in r.effects.all_changed() {
                     if *owner == Owner::AddressOwner(me) {
-                        let large = coins.get(&oref.id).is_some_and(|c| c.large);
-                        coins.insert(oref.id, Coin { oref: *oref, large });
+                        let large = coins.get(oref.object_id()).is_some_and(|c| c.large);
+                        coins.insert(
+                            *oref.object_id(),
+                            Coin {
+                                oref: oref.clone(),
+                                large,
+                            },
+                        );
                     } else {
-                        coins.remove(&oref.id);
+                        coins.remove(oref.object_id());
                     }
                 }
                 for oref in r.effects.deleted.iter().chain(&r.effects.wrapped) {
-                    coins.remove(&oref.id);
+                    coins.remove(oref.object_id());
                 }
                 log.acked.push(r);
             }
@@ -337,19 +343,23 @@ fn next_transaction(
     peer: Address,
     coins: &BTreeMap<ObjectID, Coin>,
 ) -> TransactionData {
-    let large: Vec<ObjectRef> = coins.values().filter(|c| c.large).map(|c| c.oref).collect();
-    let small: Vec<ObjectRef> = coins
+    let large: Vec<ObjectReference> = coins
+        .values()
+        .filter(|c| c.large)
+        .map(|c| c.oref.clone())
+        .collect();
+    let small: Vec<ObjectReference> = coins
         .values()
         .filter(|c| !c.large)
-        .map(|c| c.oref)
+        .map(|c| c.oref.clone())
         .collect();
-    let gas = large[0];
+    let gas = large[0].clone();
     let mut b = PtbBuilder::new();
     let choice = if small.len() > 6 { 2 } else { rng.next() % 4 };
     match choice {
         1 if large.len() > 1 => {
             let coin = b.object(ObjectArg::ImmOrOwned(
-                large[1 + rng.next() as usize % (large.len() - 1)],
+                (large[1 + rng.next() as usize % (large.len() - 1)]).clone(),
             ));
             let amount = b.pure(&SMALL);
             let split = b.split_coins(coin, vec![amount]);
@@ -360,13 +370,13 @@ fn next_transaction(
             let n = 1 + rng.next() as usize % small.len().min(3);
             let sources = small[..n]
                 .iter()
-                .map(|r| b.object(ObjectArg::ImmOrOwned(*r)))
+                .map(|r| b.object(ObjectArg::ImmOrOwned(r.clone())))
                 .collect();
             b.merge_coins(Argument::GasCoin, sources);
         }
         3 if !small.is_empty() => {
             let coin = b.object(ObjectArg::ImmOrOwned(
-                small[rng.next() as usize % small.len()],
+                (small[rng.next() as usize % small.len()]).clone(),
             ));
             let to = b.pure(&peer);
             b.transfer_objects(vec![coin], to);
@@ -489,15 +499,16 @@ fn check_store(data_dir: &Path, history: &mut History, outcome: &mut TrialOutcom
         let e = &record.effects;
         assert_eq!(e.transaction_digest, *digest);
         for (oref, _) in e.all_changed() {
-            let previous = history
-                .writers
-                .insert((oref.id, oref.version), (*digest, Some(oref.digest)));
+            let previous = history.writers.insert(
+                (*oref.object_id(), oref.version()),
+                (*digest, Some(*oref.digest())),
+            );
             assert!(previous.is_none(), "{at}: two transactions wrote {oref:?}");
         }
         for oref in e.deleted.iter().chain(&e.wrapped) {
             let previous = history
                 .writers
-                .insert((oref.id, oref.version), (*digest, None));
+                .insert((*oref.object_id(), oref.version()), (*digest, None));
             assert!(
                 previous.is_none(),
                 "{at}: two transactions removed {oref:?}"
@@ -558,8 +569,8 @@ fn check_through_rpc(
     }
     let mut touched = BTreeSet::new();
     for (_, r) in &outcome.stored {
-        touched.extend(r.effects.all_changed().map(|(o, _)| o.id));
-        touched.extend(r.effects.deleted.iter().map(|o| o.id));
+        touched.extend(r.effects.all_changed().map(|(o, _)| *o.object_id()));
+        touched.extend(r.effects.deleted.iter().map(|o| *o.object_id()));
     }
     for id in touched {
         let chain = rt.block_on(client.object_history(id)).unwrap();
@@ -625,7 +636,7 @@ fn check_through_rpc(
                             .deleted
                             .iter()
                             .chain(&r.effects.wrapped)
-                            .any(|o| o.id == id && o.version == v.version),
+                            .any(|o| *o.object_id() == id && o.version() == v.version),
                         "{at}: {id} version {}: its transaction's effects do not remove it",
                         v.version
                     );
@@ -678,9 +689,9 @@ fn assert_consumes(r: &TransactionRecord, previous: Option<&ObjectVersion>, at: 
         return;
     };
     let data = &r.transaction.as_ref().expect("a signed transaction").data;
-    let mut inputs: Vec<ObjectRef> = data.gas_data.payment.clone();
+    let mut inputs: Vec<ObjectReference> = data.gas_data.payment.clone();
     inputs.extend(data.programmable().inputs.iter().filter_map(|i| match i {
-        CallArg::Object(ObjectArg::ImmOrOwned(r)) => Some(*r),
+        CallArg::Object(ObjectArg::ImmOrOwned(r)) => Some(r.clone()),
         _ => None,
     }));
     assert!(

@@ -193,7 +193,7 @@ fn a_data_directory_from_before_the_sui_gas_coin_is_refused_with_a_hint_to_start
     use movid_runtime::chain::LocalChain;
     use movid_runtime::genesis::GenesisConfig;
     use movid_runtime::store::{CommitBatch, RedbStore, Store};
-    use movid_runtime::types::{Data, ObjectID};
+    use movid_runtime::types::{Data, ObjectID, WellKnown};
     use std::sync::Arc;
 
     let env = Env::new();

@@ -222,12 +222,14 @@ fn run(tx: FTx) {
             },
             FInput::Stale(i, how) => match pick(&owned, *i) {
                 Some(o) => {
-                    let mut r = o.object_ref();
-                    match how % 3 {
-                        0 => r.version = r.version.wrapping_sub(1),
-                        1 => r.version = r.version.wrapping_add(1 + *how as u64),
-                        _ => r.digest = Digest::ZERO,
-                    }
+                    let (id, version, digest) = o.object_ref().into_parts();
+                    let r = match how % 3 {
+                        0 => ObjectReference::new(id, version.wrapping_sub(1), digest),
+                        1 => {
+                            ObjectReference::new(id, version.wrapping_add(1 + *how as u64), digest)
+                        }
+                        _ => ObjectReference::new(id, version, Digest::ZERO),
+                    };
                     CallArg::Object(ObjectArg::ImmOrOwned(r))
                 }
                 None => CallArg::Pure(vec![]),
@@ -264,11 +266,11 @@ fn run(tx: FTx) {
                     None => CallArg::Pure(vec![2]),
                 }
             }
-            FInput::Random(id, v) => CallArg::Object(ObjectArg::ImmOrOwned(ObjectRef {
-                id: ObjectID(*id),
-                version: *v,
-                digest: Digest::ZERO,
-            })),
+            FInput::Random(id, v) => CallArg::Object(ObjectArg::ImmOrOwned(ObjectReference::new(
+                ObjectID::new(*id),
+                *v,
+                Digest::ZERO,
+            ))),
             FInput::Package(i) => {
                 let id = [
                     ObjectID::STD,
@@ -319,11 +321,11 @@ fn run(tx: FTx) {
         .iter()
         .filter_map(|i| match i {
             CallArg::Object(ObjectArg::ImmOrOwned(r))
-            | CallArg::Object(ObjectArg::Receiving(r)) => Some(r.id),
+            | CallArg::Object(ObjectArg::Receiving(r)) => Some(*r.object_id()),
             _ => None,
         })
         .collect();
-    let mut payment: Vec<ObjectRef> = gas_coins
+    let mut payment: Vec<ObjectReference> = gas_coins
         .iter()
         .filter(|c| !used.contains(&c.id()))
         .take(if tx.extra_payment { 2 } else { 1 })
@@ -356,7 +358,7 @@ fn run(tx: FTx) {
             } = owner
             {
                 if s.len() < 64 {
-                    s.push((r.id, *initial_shared_version));
+                    s.push((*r.object_id(), *initial_shared_version));
                 }
             }
         }

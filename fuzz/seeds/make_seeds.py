@@ -32,7 +32,8 @@ def objid(n):
     return bytes(31) + bytes([n])
 
 def objref(n, version=1):
-    return objid(n) + u64(version) + bytes(32)  # id, version, digest
+    # id, version, digest: a digest is a BCS byte string (0x20 length prefix), as in Sui.
+    return objid(n) + u64(version) + bstr(bytes(32))
 
 def signed_tx(inputs, commands, sigs):
     ptb = vec(inputs) + vec(commands)

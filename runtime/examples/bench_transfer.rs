@@ -67,7 +67,7 @@ fn run(
 ) -> Result<Report, Box<dyn std::error::Error>> {
     reset_peak_memory();
     let chain = LocalChain::open(store, config.clone())?;
-    let mut gas: Vec<ObjectRef> = Vec::with_capacity(keys.len());
+    let mut gas: Vec<ObjectReference> = Vec::with_capacity(keys.len());
     for k in keys {
         gas.push(chain.gas_coins(&k.address())?[0].object_ref());
     }
@@ -86,7 +86,7 @@ fn run(
             kind: TransactionKind::ProgrammableTransaction(b.finish()),
             sender: keys[who].address(),
             gas_data: GasData {
-                payment: vec![gas[who]],
+                payment: vec![gas[who].clone()],
                 owner: keys[who].address(),
                 price,
                 budget: 10_000_000,

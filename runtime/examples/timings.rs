@@ -46,11 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|(_, o)| *o == Owner::Immutable)
         .ok_or("no package")?
         .0
-        .id;
+        .object_id();
     let mut b = PtbBuilder::new();
-    b.move_call(package, "c", "create", vec![], vec![]);
+    b.move_call(*package, "c", "create", vec![], vec![]);
     let r = chain.sign_and_execute(alice, b.finish(), 50_000_000)?;
-    let (counter, owner) = r.effects.created[0];
+    let (counter, owner) = r.effects.created[0].clone();
     let Owner::Shared {
         initial_shared_version,
     } = owner
@@ -61,11 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..200 {
         let mut b = PtbBuilder::new();
         let c = b.object(ObjectArg::Shared {
-            id: counter.id,
+            id: *counter.object_id(),
             initial_shared_version,
             mutable: true,
         });
-        b.move_call(package, "c", "bump", vec![], vec![c]);
+        b.move_call(*package, "c", "bump", vec![], vec![c]);
         let ptb = b.finish();
         let t = Instant::now();
         let r = chain.sign_and_execute(alice, ptb, 50_000_000)?;

@@ -15,6 +15,7 @@
 //! printed. Each compiled module carries, as module metadata, the names and values of its
 //! `E...` error constants, so that aborts can be decoded by name once it is published.
 
+use crate::types::WellKnown;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -496,7 +497,7 @@ fn resolve(root: &Path, opts: &BuildOptions) -> Result<Resolved, BuildError> {
             match parse_address(n, subst)? {
                 Some(a) if a.into_inner() != AccountAddress::ZERO => {
                     add_address(&mut addresses, n, a)?;
-                    let id = ObjectID(a.into_inner().into_bytes());
+                    let id = ObjectID::new(a.into_inner().into_bytes());
                     if !dependencies.contains(&id) {
                         dependencies.push(id);
                     }

@@ -525,18 +525,18 @@ impl LocalChain {
     }
 
     /// Mints a new gas coin of `amount` for `recipient` (a development faucet).
-    pub fn faucet(&self, recipient: Address, amount: u64) -> RuntimeResult<ObjectRef> {
+    pub fn faucet(&self, recipient: Address, amount: u64) -> RuntimeResult<ObjectReference> {
         let mut w = self.writer.lock();
         // The count is not stored: a chain reopened on its store (a restarted node, a restored
         // snapshot) counts from zero again, so skip IDs an earlier call already minted.
         let (digest, id) = loop {
             w.faucet_count += 1;
-            let digest = Digest::of(
+            let digest = salted_digest(
                 "Faucet::",
                 &bcs::to_bytes(&(recipient, amount, w.meta.tx_count, w.faucet_count))
                     .expect("serializes"),
             );
-            let id = ObjectID::derive(&digest, 0);
+            let id = ObjectID::derive_id(digest, 0);
             if self.store.object_history(&id)?.is_empty() {
                 break (digest, id);
             }
@@ -614,7 +614,7 @@ impl LocalChain {
             .store
             .get_object(&ObjectID::CLOCK)?
             .ok_or(RuntimeError::ObjectNotFound(ObjectID::CLOCK))?;
-        let digest = Digest::of(
+        let digest = salted_digest(
             "Clock::",
             &bcs::to_bytes(&(t, old.version())).expect("serializes"),
         );
@@ -661,7 +661,7 @@ impl LocalChain {
         let refs = self.store.owned_objects(owner)?;
         let mut out = vec![];
         for r in refs {
-            if let Some(o) = self.store.get_object(&r.id)? {
+            if let Some(o) = self.store.get_object(r.object_id())? {
                 if matches!(o.owner, Owner::AddressOwner(_)) {
                     out.push(o);
                 }
@@ -682,11 +682,11 @@ impl LocalChain {
 
     /// The dynamic fields (child objects) of an object.
     pub fn dynamic_fields(&self, parent: &ObjectID) -> RuntimeResult<Vec<Object>> {
-        let refs = self.store.owned_objects(&Address::from(*parent))?;
+        let refs = self.store.owned_objects(parent)?;
         let mut out = vec![];
         for r in refs {
-            if let Some(o) = self.store.get_object(&r.id)? {
-                if o.owner == Owner::ObjectOwner((*parent).into()) {
+            if let Some(o) = self.store.get_object(r.object_id())? {
+                if o.owner == Owner::ObjectOwner(*parent) {
                     out.push(o);
                 }
             }
@@ -759,7 +759,7 @@ impl Store for Pending<'_> {
     fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>> {
         self.base.object_history(id)
     }
-    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>> {
+    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectReference>> {
         self.base.owned_objects(owner)
     }
     fn get_transaction(&self, digest: &Digest) -> StoreResult<Option<TransactionRecord>> {
@@ -814,7 +814,7 @@ fn schedule(
         let ptb = data.programmable();
         keys.push((Key::Packages, ptb.commands.iter().any(is_publish)));
         for r in &data.gas_data.payment {
-            keys.push((Key::Object(r.id), true));
+            keys.push((Key::Object(*r.object_id()), true));
         }
         for input in &ptb.inputs {
             match input {
@@ -822,15 +822,17 @@ fn schedule(
                 CallArg::Object(ObjectArg::ImmOrOwned(r)) => {
                     // An object immutable now stays so; anything else may be written.
                     let frozen = matches!(
-                        store.get_object(&r.id),
+                        store.get_object(r.object_id()),
                         Ok(Some(Object {
                             owner: Owner::Immutable,
                             ..
                         }))
                     );
-                    keys.push((Key::Object(r.id), !frozen));
+                    keys.push((Key::Object(*r.object_id()), !frozen));
                 }
-                CallArg::Object(ObjectArg::Receiving(r)) => keys.push((Key::Object(r.id), true)),
+                CallArg::Object(ObjectArg::Receiving(r)) => {
+                    keys.push((Key::Object(*r.object_id()), true))
+                }
                 CallArg::Object(ObjectArg::Shared { id, mutable, .. }) => {
                     keys.push((Key::Object(*id), *mutable))
                 }
@@ -902,7 +904,7 @@ fn write_genesis(
     config: &GenesisConfig,
 ) -> RuntimeResult<ChainMeta> {
     let packages = genesis_packages().map_err(RuntimeError::Other)?;
-    let digest = Digest::of("Genesis::", &bcs::to_bytes(config).expect("serializes"));
+    let digest = salted_digest("Genesis::", &bcs::to_bytes(config).expect("serializes"));
     let mut objects = executor
         .publish_genesis(&packages.packages, digest)
         .map_err(RuntimeError::Other)?;
@@ -911,7 +913,7 @@ fn write_genesis(
     for a in &config.accounts {
         for _ in 0..config.coins_per_account {
             objects.push(gas_coin(
-                ObjectID::derive(&digest, index),
+                ObjectID::derive_id(digest, index),
                 config.coin_value,
                 *a,
                 digest,
@@ -951,7 +953,7 @@ impl LocalChain {
             .iter()
             .filter_map(|i| match i {
                 CallArg::Object(ObjectArg::ImmOrOwned(r))
-                | CallArg::Object(ObjectArg::Receiving(r)) => Some(r.id),
+                | CallArg::Object(ObjectArg::Receiving(r)) => Some(*r.object_id()),
                 _ => None,
             })
             .collect();
@@ -1000,7 +1002,7 @@ mod tests {
         fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>> {
             self.inner.object_history(id)
         }
-        fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>> {
+        fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectReference>> {
             self.inner.owned_objects(owner)
         }
         fn get_transaction(&self, d: &Digest) -> StoreResult<Option<TransactionRecord>> {

@@ -27,7 +27,7 @@ impl PublicKey {
         let mut buf = [0u8; 33];
         buf[0] = ED25519_FLAG;
         buf[1..].copy_from_slice(&self.0);
-        Address(blake2b256(&buf))
+        Address::new(blake2b256(&buf))
     }
 }
 
@@ -176,6 +176,6 @@ mod tests {
         let kp = KeyPair::from_seed([1; 32]);
         let mut pre = vec![0u8];
         pre.extend_from_slice(&kp.public().0);
-        assert_eq!(kp.address().0, blake2b256(&pre));
+        assert_eq!(kp.address().into_inner(), blake2b256(&pre));
     }
 }

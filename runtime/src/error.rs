@@ -8,7 +8,9 @@ use move_core_types::vm_status::StatusCode;
 use crate::build::BuildError;
 use crate::crypto::SignatureError;
 use crate::store::StoreError;
-use crate::types::{Address, ExecutionFailure, MoveAbort, ObjectID, ObjectRef, SequenceNumber};
+use crate::types::{
+    Address, ExecutionFailure, MoveAbort, ObjectID, ObjectReference, SequenceNumber,
+};
 use crate::verifier::PublishError;
 
 /// Why a transaction was refused before it ran. A refused transaction changes nothing and
@@ -22,7 +24,11 @@ pub enum TransactionError {
     #[error("invalid signature: {0}")]
     InvalidSignature(#[from] SignatureError),
     /// The signatures do not come from the required signers.
-    #[error("the transaction must be signed by {required:?}; it was signed by {signed:?}")]
+    #[error(
+        "the transaction must be signed by {}; it was signed by {}",
+        crate::types::address_list(required),
+        crate::types::address_list(signed)
+    )]
     WrongSigners {
         /// Who must sign: the sender, and the gas owner if different.
         required: Vec<Address>,
@@ -43,12 +49,12 @@ pub enum TransactionError {
         sender: Address,
     },
     /// An owned input was named at an old version or with the wrong digest.
-    #[error("object {} was named at version {} ({}), but it is at version {} ({}); fetch it again", given.id, given.version, given.digest, current.version, current.digest)]
+    #[error("object {} was named at version {} ({}), but it is at version {} ({}); fetch it again", given.object_id(), given.version(), given.digest(), current.version(), current.digest())]
     StaleObject {
         /// The reference given.
-        given: Box<ObjectRef>,
+        given: Box<ObjectReference>,
         /// The current reference.
-        current: Box<ObjectRef>,
+        current: Box<ObjectReference>,
     },
     /// A dynamic field or child object was named as an input.
     #[error("object {0} is owned by another object and cannot be a transaction input")]
@@ -228,7 +234,7 @@ pub(crate) fn decode_vm_error(
             });
             match module_id {
                 Some(m) => ExecutionFailure::MoveAbort(MoveAbort {
-                    package: ObjectID::from(*m.address()),
+                    package: crate::seam::from_vm_address(*m.address()),
                     module: m.name().to_string(),
                     function,
                     code,
@@ -244,9 +250,17 @@ pub(crate) fn decode_vm_error(
         status => {
             let location = match (&module_id, &function) {
                 (Some(m), Some(f)) => {
-                    format!("{}::{}::{f}", ObjectID::from(*m.address()), m.name())
+                    format!(
+                        "{}::{}::{f}",
+                        crate::seam::from_vm_address(*m.address()),
+                        m.name()
+                    )
                 }
-                (Some(m), None) => format!("{}::{}", ObjectID::from(*m.address()), m.name()),
+                (Some(m), None) => format!(
+                    "{}::{}",
+                    crate::seam::from_vm_address(*m.address()),
+                    m.name()
+                ),
                 _ => "the adapter".into(),
             };
             let mut status = format!("{status:?}");

@@ -73,8 +73,8 @@ pub struct TxContext {
 
 impl TxContext {
     fn fresh_id(&mut self) -> ObjectID {
-        let digest = Digest(self.tx_hash.as_slice().try_into().expect("32-byte digest"));
-        let id = ObjectID::derive(&digest, self.ids_created);
+        let digest = Digest::new(self.tx_hash.as_slice().try_into().expect("32-byte digest"));
+        let id = ObjectID::derive_id(digest, self.ids_created);
         self.ids_created += 1;
         id
     }
@@ -83,7 +83,7 @@ impl TxContext {
 /// The type of the gas coin, `0x2::coin::Coin<0x2::sui::SUI>`.
 pub fn gas_coin_type() -> StructTag {
     coin_type(TypeTag::Struct(StructTag {
-        address: ObjectID::FRAMEWORK.into(),
+        address: crate::seam::to_vm_address(ObjectID::FRAMEWORK),
         module: Identifier::new("sui").expect("valid"),
         name: Identifier::new("SUI").expect("valid"),
         type_params: vec![],
@@ -93,7 +93,7 @@ pub fn gas_coin_type() -> StructTag {
 /// `0x2::coin::Coin<T>`.
 pub fn coin_type(t: TypeTag) -> StructTag {
     StructTag {
-        address: ObjectID::FRAMEWORK.into(),
+        address: crate::seam::to_vm_address(ObjectID::FRAMEWORK),
         module: Identifier::new("coin").expect("valid"),
         name: Identifier::new("Coin").expect("valid"),
         type_params: vec![t],
@@ -101,7 +101,7 @@ pub fn coin_type(t: TypeTag) -> StructTag {
 }
 
 fn is_coin(tag: &StructTag) -> bool {
-    tag.address == AccountAddress::from(ObjectID::FRAMEWORK)
+    tag.address == crate::seam::to_vm_address(ObjectID::FRAMEWORK)
         && tag.module.as_str() == "coin"
         && tag.name.as_str() == "Coin"
         && tag.type_params.len() == 1
@@ -138,7 +138,9 @@ impl<'a> StoreResolver<'a> {
 impl ModuleResolver for StoreResolver<'_> {
     type Error = crate::store::StoreError;
     fn get_module(&self, id: &ModuleId) -> Result<Option<Vec<u8>>, Self::Error> {
-        let obj = self.store.get_object(&ObjectID::from(*id.address()))?;
+        let obj = self
+            .store
+            .get_object(&crate::seam::from_vm_address(*id.address()))?;
         Ok(obj.and_then(|o| match o.data {
             Data::Package(p) => p.modules.get(id.name().as_str()).cloned(),
             Data::Move(_) => None,
@@ -227,7 +229,7 @@ enum Slot {
         mode: Mode,
         val: Option<Val>,
     },
-    Receiving(ObjectRef),
+    Receiving(ObjectReference),
     Result {
         val: Option<Val>,
         used: bool,
@@ -384,7 +386,7 @@ impl Executor {
         let mut rt = ObjectRuntime::new(objects, self.limits);
         for input in &data.programmable().inputs {
             if let CallArg::Object(ObjectArg::Receiving(r)) = input {
-                rt.receivable.insert(r.id, r.version);
+                rt.receivable.insert(*r.object_id(), r.version());
             }
         }
         ext.add(rt);
@@ -393,8 +395,8 @@ impl Executor {
             session,
             gas: GasStatus::with_max_units(budget, data.gas_data.price, self.max_gas_units),
             ctx: TxContext {
-                sender: data.sender.into(),
-                tx_hash: tx.digest.0.to_vec(),
+                sender: crate::seam::to_vm_address(data.sender),
+                tx_hash: tx.digest.into_inner().to_vec(),
                 epoch: env.epoch,
                 epoch_timestamp_ms: env.epoch_start_ms,
                 ids_created: 0,
@@ -423,7 +425,7 @@ impl Executor {
                 .inputs
                 .iter()
                 .filter_map(|i| match i {
-                    CallArg::Object(ObjectArg::Receiving(r)) => Some((r.id, r.version)),
+                    CallArg::Object(ObjectArg::Receiving(r)) => Some((*r.object_id(), r.version())),
                     _ => None,
                 })
                 .collect();
@@ -532,12 +534,12 @@ fn type_to_tag(
 }
 
 fn is_tx_context(tag: &TypeTag) -> bool {
-    matches!(tag, TypeTag::Struct(s) if s.address == AccountAddress::from(ObjectID::FRAMEWORK)
+    matches!(tag, TypeTag::Struct(s) if s.address == crate::seam::to_vm_address(ObjectID::FRAMEWORK)
         && s.module.as_str() == "tx_context" && s.name.as_str() == "TxContext")
 }
 
 fn is_struct(tag: &TypeTag, addr: ObjectID, module: &str, name: &str) -> bool {
-    matches!(tag, TypeTag::Struct(s) if s.address == AccountAddress::from(addr)
+    matches!(tag, TypeTag::Struct(s) if s.address == crate::seam::to_vm_address(addr)
         && s.module.as_str() == module && s.name.as_str() == name)
 }
 
@@ -598,7 +600,7 @@ impl<'r, 'l> Run<'r, 'l> {
             for (i, input) in ptb.inputs.iter().enumerate() {
                 let slot = match (input, &tx.inputs[i]) {
                     (CallArg::Pure(b), _) => Slot::Pure(b.clone()),
-                    (CallArg::Object(ObjectArg::Receiving(r)), _) => Slot::Receiving(*r),
+                    (CallArg::Object(ObjectArg::Receiving(r)), _) => Slot::Receiving(r.clone()),
                     (CallArg::Object(_), Some(loaded)) => {
                         let m = loaded
                             .object
@@ -695,7 +697,7 @@ impl<'r, 'l> Run<'r, 'l> {
             Command::TransferObjects(objs, to) => {
                 let recipient = self.take(*to, objs.len(), Use::Value, Some(&TypeTag::Address))?;
                 let recipient = Address::from_bytes(&recipient.bytes)
-                    .ok_or_else(|| arg_err(objs.len(), "not an address"))?;
+                    .map_err(|_| arg_err(objs.len(), "not an address"))?;
                 for (i, a) in objs.iter().enumerate() {
                     let v = if *a == Argument::GasCoin {
                         // The one command that may move the gas coin: it keeps paying for gas
@@ -707,8 +709,8 @@ impl<'r, 'l> Run<'r, 'l> {
                     let TypeTag::Struct(tag) = &v.ty else {
                         return fail(arg_err(i, "not an object"));
                     };
-                    let id =
-                        ObjectID::from_bytes(&v.bytes[..32.min(v.bytes.len())]).unwrap_or_default();
+                    let id = ObjectID::from_bytes(&v.bytes[..32.min(v.bytes.len())])
+                        .unwrap_or(ObjectID::ZERO);
                     if !v.is_object() {
                         return fail(arg_err(i, format!("{} is not an object", v.ty)));
                     }
@@ -732,7 +734,7 @@ impl<'r, 'l> Run<'r, 'l> {
                 }
                 let mut balance =
                     coin_value(&c.bytes).ok_or_else(|| arg_err(0, "malformed coin"))?;
-                let coin_id = ObjectID::from_bytes(&c.bytes[..32]).unwrap_or_default();
+                let coin_id = ObjectID::from_bytes(&c.bytes[..32]).unwrap_or(ObjectID::ZERO);
                 let mut out = vec![];
                 for (i, a) in amounts.iter().enumerate() {
                     let amount = self.take(*a, i + 1, Use::Value, Some(&TypeTag::U64))?;
@@ -753,7 +755,7 @@ impl<'r, 'l> Run<'r, 'l> {
                     balance -= amount;
                     let id = self.ctx.fresh_id();
                     self.runtime().record_new_id(id);
-                    let mut bytes = id.0.to_vec();
+                    let mut bytes = id.into_inner().to_vec();
                     bytes.extend_from_slice(&amount.to_le_bytes());
                     out.push(Val {
                         ty: c.ty.clone(),
@@ -783,7 +785,7 @@ impl<'r, 'l> Run<'r, 'l> {
                     total = total
                         .checked_add(coin_value(&v.bytes).unwrap_or(0))
                         .ok_or_else(|| arg_err(i + 1, "balance overflow"))?;
-                    let id = ObjectID::from_bytes(&v.bytes[..32]).unwrap_or_default();
+                    let id = ObjectID::from_bytes(&v.bytes[..32]).unwrap_or(ObjectID::ZERO);
                     self.runtime().record_deleted_id(id);
                 }
                 let mut bytes = t.bytes;
@@ -833,7 +835,7 @@ impl<'r, 'l> Run<'r, 'l> {
             .map_err(|_| not_callable("invalid module name"))?;
         let function = Identifier::new(call.function.as_str())
             .map_err(|_| not_callable("invalid function name"))?;
-        let module_id = ModuleId::new(call.package.into(), module_name);
+        let module_id = ModuleId::new(crate::seam::to_vm_address(call.package), module_name);
         let module = self
             .load_module(&module_id)
             .ok_or_else(|| not_callable("no such module"))?;

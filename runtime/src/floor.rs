@@ -47,7 +47,9 @@ use crate::crypto::SignatureError;
 use crate::error::{decode_vm_error, RuntimeError, RuntimeResult};
 use crate::natives::object_runtime::{ObjectResolver, ObjectRuntime, RuntimeLimits};
 use crate::store::Store;
-use crate::types::{Data, ExecutionFailure, Object, ObjectID, SequenceNumber, SignedTransaction};
+use crate::types::{
+    Data, ExecutionFailure, Object, ObjectID, SequenceNumber, SignedTransaction, WellKnown,
+};
 
 /// One Move call as the adapter handed it to the VM.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +70,7 @@ impl PreparedCall {
     pub fn target(&self) -> String {
         format!(
             "{}::{}::{}",
-            ObjectID::from(*self.module.address()),
+            crate::seam::from_vm_address(*self.module.address()),
             self.module.name(),
             self.function
         )
@@ -131,7 +133,8 @@ impl FloorRunner {
             if let Data::Package(p) = o.data {
                 for (name, bytes) in p.modules {
                     if let Ok(name) = Identifier::new(name) {
-                        modules.insert(ModuleId::new(p.id.into(), name), bytes);
+                        modules
+                            .insert(ModuleId::new(crate::seam::to_vm_address(p.id), name), bytes);
                     }
                 }
             }

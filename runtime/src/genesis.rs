@@ -100,7 +100,7 @@ pub fn dev_keys(n: usize) -> Vec<KeyPair> {
 
 /// A gas coin object.
 pub fn gas_coin(id: ObjectID, value: u64, owner: Address, tx: Digest, version: u64) -> Object {
-    let mut contents = id.0.to_vec();
+    let mut contents = id.into_inner().to_vec();
     contents.extend_from_slice(&value.to_le_bytes());
     let mut o = Object::new_move(
         MoveObject {
@@ -118,12 +118,12 @@ pub fn gas_coin(id: ObjectID, value: u64, owner: Address, tx: Digest, version: u
 
 /// The shared clock object at 0x6.
 pub fn clock_object(timestamp_ms: u64, version: u64, tx: Digest) -> Object {
-    let mut contents = ObjectID::CLOCK.0.to_vec();
+    let mut contents = ObjectID::CLOCK.into_inner().to_vec();
     contents.extend_from_slice(&timestamp_ms.to_le_bytes());
     Object::new_move(
         MoveObject {
             type_: StructTag {
-                address: ObjectID::FRAMEWORK.into(),
+                address: crate::seam::to_vm_address(ObjectID::FRAMEWORK),
                 module: Identifier::new("clock").expect("valid"),
                 name: Identifier::new("Clock").expect("valid"),
                 type_params: vec![],

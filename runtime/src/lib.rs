@@ -49,6 +49,7 @@ pub mod genesis;
 pub mod grpc;
 pub mod natives;
 pub mod node;
+pub mod seam;
 pub mod store;
 pub mod types;
 pub mod unit_test;

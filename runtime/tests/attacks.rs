@@ -21,7 +21,7 @@ use movid_runtime::RuntimeError;
 
 fn struct_tag(address: ObjectID, module: &str, name: &str) -> StructTag {
     StructTag {
-        address: address.into(),
+        address: movid_runtime::seam::to_vm_address(address),
         module: module.parse().unwrap(),
         name: name.parse().unwrap(),
         type_params: vec![],
@@ -487,7 +487,7 @@ fn the_real_time_clock_never_goes_back_behind_a_manual_advance() {
 
 // === Dry runs ===
 
-fn spin_data(w: &World, key: &KeyPair, gas: ObjectRef) -> TransactionData {
+fn spin_data(w: &World, key: &KeyPair, gas: ObjectReference) -> TransactionData {
     let mut b = PtbBuilder::new();
     b.move_call(w.pkg, "objects", "spin", vec![], vec![]);
     TransactionData {

@@ -68,7 +68,7 @@ fn publish_escrow() -> Escrow {
         .effects
         .created
         .iter()
-        .map(|(o, _)| o.id)
+        .map(|(o, _)| *o.object_id())
         .filter(|id| w.chain.get_object(id).unwrap().unwrap().as_move().is_none())
         .collect();
     assert_eq!(packages.len(), 1);
@@ -90,7 +90,7 @@ fn publish_escrow() -> Escrow {
 
 fn gem_type(e: &Escrow) -> TypeTag {
     TypeTag::Struct(StructTag {
-        address: e.pkg.into(),
+        address: movid_runtime::seam::to_vm_address(e.pkg),
         module: "gem".parse().unwrap(),
         name: "GEM".parse().unwrap(),
         type_params: vec![],

@@ -45,7 +45,7 @@ fn signed(chain: &LocalChain, key: &KeyPair, ptb: ProgrammableTransaction) -> Si
     }
 }
 
-fn cap_of(chain: &LocalChain, key: &KeyPair) -> ObjectRef {
+fn cap_of(chain: &LocalChain, key: &KeyPair) -> ObjectReference {
     chain
         .owned_objects(&key.address())
         .unwrap()
@@ -58,7 +58,7 @@ fn cap_of(chain: &LocalChain, key: &KeyPair) -> ObjectRef {
         .object_ref()
 }
 
-fn auth(b: &mut PtbBuilder, cap: ObjectRef) -> Argument {
+fn auth(b: &mut PtbBuilder, cap: ObjectReference) -> Argument {
     let cap = b.object(ObjectArg::ImmOrOwned(cap));
     b.move_call(
         ObjectID::IDENTITY,
@@ -98,19 +98,19 @@ fn world() -> (LocalChain, Vec<KeyPair>, SignedTransaction) {
         .find_map(|(o, owner)| match owner {
             Owner::Shared {
                 initial_shared_version,
-            } => Some((o.id, *initial_shared_version)),
+            } => Some((o.object_id(), *initial_shared_version)),
             _ => None,
         })
         .unwrap();
     let ident = ObjectArg::Shared {
-        id: identity,
+        id: *identity,
         initial_shared_version: isv,
         mutable: true,
     };
 
     let mut b = PtbBuilder::new();
     let a = auth(&mut b, cap_of(&chain, &keys[0]));
-    let i = b.object(ident);
+    let i = b.object(ident.clone());
     let exp = b.pure(&Option::<u64>::None);
     let d = b.pure(&doc());
     let c = b.object(clock());
@@ -127,13 +127,13 @@ fn world() -> (LocalChain, Vec<KeyPair>, SignedTransaction) {
         .effects
         .created
         .iter()
-        .map(|(o, _)| chain.get_object(&o.id).unwrap().unwrap())
+        .map(|(o, _)| chain.get_object(o.object_id()).unwrap().unwrap())
         .find(|o| o.type_().is_some_and(|t| t.name.as_str() == "Proposal"))
         .unwrap()
         .id();
 
     let update_did = TypeTag::Struct(StructTag {
-        address: ObjectID::IDENTITY.into(),
+        address: movid_runtime::seam::to_vm_address(ObjectID::IDENTITY),
         module: Identifier::new("did_proposal").unwrap(),
         name: Identifier::new("UpdateDid").unwrap(),
         type_params: vec![],
@@ -227,7 +227,7 @@ fn a_corrupted_argument_fails_the_replay() {
     let mut t = trace(&chain, &tx);
     let floor = FloorRunner::from_store(&**chain.store(), &FloorRunner::GENESIS_PACKAGES).unwrap();
     // approve_proposal's proposal ID names no proposal.
-    t.calls[1].arguments[2] = ObjectID::random().0.to_vec();
+    t.calls[1].arguments[2] = random_address().into_inner().to_vec();
     let err = floor.run(&tx, &t).unwrap_err();
     assert!(
         matches!(err, FloorError::Call { index: 1, .. }),

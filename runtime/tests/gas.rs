@@ -50,7 +50,7 @@ fn storage_is_charged_for_every_byte_written() {
     let r = w.call_ok(w.alice(), "create", &[pure(&1u64)]);
     let t = w.created(&r, "Thing")[0];
     let thing = w.object(t);
-    let gas = w.object(r.effects.gas_object.0.id);
+    let gas = w.object(*r.effects.gas_object.0.object_id());
     assert_eq!(
         r.effects.gas_used.storage_cost,
         storage_cost(thing.storage_size()) + storage_cost(gas.storage_size())
@@ -65,7 +65,7 @@ fn deleting_an_object_earns_a_storage_rebate() {
     let thing = w.object(t);
     let gas = w.chain.gas_coins(&w.alice().address()).unwrap()[0].clone();
     let r = w.call_ok(w.alice(), "delete", &[Arg::Obj(t)]);
-    assert_eq!(r.effects.gas_object.0.id, gas.id());
+    assert_eq!(*r.effects.gas_object.0.object_id(), gas.id());
     let g = r.effects.gas_used;
     let (refund, kept) = split_rebate(thing.storage_rebate + gas.storage_rebate);
     assert_eq!(
@@ -291,20 +291,20 @@ fn coins_by_owner(chain: &LocalChain, keys: &[KeyPair]) -> BTreeMap<ObjectID, (A
         let a = k.address();
         for r in chain.store().owned_objects(&a).unwrap() {
             let o = chain
-                .get_object(&r.id)
+                .get_object(r.object_id())
                 .unwrap()
                 .expect("indexed objects are live");
             assert_eq!(
                 o.owner,
                 Owner::AddressOwner(a),
                 "owner index is stale for {}",
-                r.id
+                r.object_id()
             );
             assert_eq!(o.object_ref(), r, "owner index holds an old reference");
             assert_eq!(o.type_(), Some(&gas_coin_type()));
             let v = coin_value(&o.as_move().unwrap().contents).unwrap();
-            let prev = all.insert(r.id, (a, v));
-            assert!(prev.is_none(), "coin {} has two owners", r.id);
+            let prev = all.insert(*r.object_id(), (a, v));
+            assert!(prev.is_none(), "coin {} has two owners", r.object_id());
         }
     }
     all
@@ -334,10 +334,10 @@ proptest! {
             // The effects agree with the store: every changed coin is where they say.
             for (oref, owner) in r.effects.all_changed() {
                 let Owner::AddressOwner(a) = owner else { panic!("coins are address-owned") };
-                prop_assert_eq!(coins.get(&oref.id).map(|c| c.0), Some(*a));
+                prop_assert_eq!(coins.get(oref.object_id()).map(|c| c.0), Some(*a));
             }
             for d in &r.effects.deleted {
-                prop_assert!(!coins.contains_key(&d.id));
+                prop_assert!(!coins.contains_key(d.object_id()));
             }
         }
     }

@@ -32,10 +32,7 @@ async fn mystens_client_reads_service_info_and_the_reference_gas_price() {
         .expect("answers")
         .into_inner();
     let genesis = chain.store().meta().unwrap().unwrap().genesis;
-    assert_eq!(
-        info.chain_id.as_deref(),
-        Some(bs58::encode(genesis.0).into_string().as_str())
-    );
+    assert_eq!(info.chain_id.as_deref(), Some(genesis.to_string().as_str()));
     assert_eq!(info.chain.as_deref(), Some("localnet"));
     assert_eq!(info.epoch, Some(0));
     assert_eq!(

@@ -50,7 +50,7 @@ fn execute_paying(
     w: &World,
     key: &KeyPair,
     ptb: ProgrammableTransaction,
-    payment: Vec<ObjectRef>,
+    payment: Vec<ObjectReference>,
     budget: u64,
     price: u64,
 ) -> Result<ExecutionResult, RuntimeError> {
@@ -330,7 +330,7 @@ fn a_payment_with_more_than_max_gas_payment_objects_coins_is_refused() {
         b.transfer_objects(coins, me);
     });
     assert_ok(&r);
-    let coins: Vec<ObjectRef> = w
+    let coins: Vec<ObjectReference> = w
         .chain
         .gas_coins(&w.alice().address())
         .unwrap()
@@ -371,8 +371,8 @@ fn a_payment_with_more_than_max_gas_payment_objects_coins_is_refused() {
     )
     .expect("a payment of the largest size is accepted");
     assert_ok(&r);
-    assert_eq!(r.effects.gas_object.0.id, at[0].id);
-    assert!(at[1..].iter().all(|c| !w.exists(c.id)));
+    assert_eq!(*r.effects.gas_object.0.object_id(), *at[0].object_id());
+    assert!(at[1..].iter().all(|c| !w.exists(*c.object_id())));
 }
 
 /// A package of generated modules `big::m<i>`, module `i` holding a constant of `sizes[i]`

@@ -8,12 +8,12 @@ use common::*;
 use movid_runtime::store::EventFilter;
 use movid_runtime::types::*;
 
-fn ids(refs: &[ObjectRef]) -> Vec<ObjectID> {
-    refs.iter().map(|r| r.id).collect()
+fn ids(refs: &[ObjectReference]) -> Vec<ObjectID> {
+    refs.iter().map(|r| *r.object_id()).collect()
 }
 
-fn owned_ids(refs: &[(ObjectRef, Owner)]) -> Vec<ObjectID> {
-    refs.iter().map(|(r, _)| r.id).collect()
+fn owned_ids(refs: &[(ObjectReference, Owner)]) -> Vec<ObjectID> {
+    refs.iter().map(|(r, _)| *r.object_id()).collect()
 }
 
 #[test]
@@ -22,8 +22,8 @@ fn a_created_object_is_owned_by_the_sender() {
     let r = w.call_ok(w.alice(), "create", &[pure(&7u64)]);
     let things = w.created(&r, "Thing");
     assert_eq!(things.len(), 1);
-    let (oref, owner) = r.effects.created[0];
-    assert_eq!(oref.id, things[0]);
+    let (oref, owner) = r.effects.created[0].clone();
+    assert_eq!(*oref.object_id(), things[0]);
     assert_eq!(owner, Owner::AddressOwner(w.alice().address()));
     let obj = w.object(things[0]);
     assert_eq!(obj.object_ref(), oref);
@@ -33,7 +33,7 @@ fn a_created_object_is_owned_by_the_sender() {
     assert_eq!(obj.previous_transaction, r.digest);
     assert_eq!(w.value(things[0]), 7);
     // The new ID is derived from the transaction digest and the creation index.
-    assert_eq!(things[0], ObjectID::derive(&r.digest, 0));
+    assert_eq!(things[0], ObjectID::derive_id(r.digest, 0));
 }
 
 #[test]
@@ -43,7 +43,7 @@ fn a_mutated_object_takes_the_lamport_version() {
     let before = w.object(t).version();
     let r = w.call_ok(w.alice(), "set_value", &[Arg::Obj(t), pure(&9u64)]);
     assert_eq!(w.value(t), 9);
-    let gas_version = r.effects.gas_object.0.version;
+    let gas_version = r.effects.gas_object.0.version();
     assert_eq!(w.object(t).version(), r.effects.lamport_version);
     assert_eq!(gas_version, r.effects.lamport_version);
     assert!(r.effects.lamport_version > before);
@@ -71,7 +71,7 @@ fn a_shared_object_can_be_used_by_anyone_at_its_initial_shared_version() {
         }
     );
     assert_eq!(r.effects.shared_objects.len(), 1);
-    assert_eq!(r.effects.shared_objects[0].id, t);
+    assert_eq!(*r.effects.shared_objects[0].object_id(), t);
     // Read-only use does not write the object.
     let v = w.object(t).version();
     let r = w.call_ok(w.bob(), "assert_value", &[Arg::ReadOnly(t), pure(&5u64)]);
@@ -201,7 +201,7 @@ fn wrapping_an_object_removes_it_from_the_store() {
             w.alice(),
             {
                 let mut b = PtbBuilder::new();
-                let a = b.object(ObjectArg::ImmOrOwned(r.effects.wrapped[0]));
+                let a = b.object(ObjectArg::ImmOrOwned(r.effects.wrapped[0].clone()));
                 b.move_call(w.pkg, "objects", "delete", vec![], vec![a]);
                 b.finish()
             },
@@ -287,11 +287,11 @@ fn dynamic_fields_can_be_added_borrowed_mutated_and_removed() {
     let r = w.call_ok(a, "add_field", &[Arg::Obj(t), pure(&1u64), pure(&100u64)]);
     // The field is a new child object owned by the parent's address.
     assert_eq!(r.effects.created.len(), 1);
-    let (field, owner) = r.effects.created[0];
-    assert_eq!(owner, Owner::ObjectOwner(t.into()));
+    let (field, owner) = r.effects.created[0].clone();
+    assert_eq!(owner, Owner::ObjectOwner(t));
     let expected_id =
         movid_runtime::natives::dynamic_field_id(&t, &TypeTag::U64, &bcs::to_bytes(&1u64).unwrap());
-    assert_eq!(field.id, expected_id);
+    assert_eq!(*field.object_id(), expected_id);
     assert_eq!(
         w.chain
             .dynamic_fields(&t)
@@ -299,7 +299,7 @@ fn dynamic_fields_can_be_added_borrowed_mutated_and_removed() {
             .iter()
             .map(Object::id)
             .collect::<Vec<_>>(),
-        vec![field.id]
+        vec![*field.object_id()]
     );
     w.call_ok(
         a,
@@ -312,16 +312,19 @@ fn dynamic_fields_can_be_added_borrowed_mutated_and_removed() {
         &[Arg::Obj(t), pure(&1u64), pure(&100u64)],
     );
     let r = w.call_ok(a, "bump_field", &[Arg::Obj(t), pure(&1u64)]);
-    assert!(owned_ids(&r.effects.mutated).contains(&field.id));
-    assert_eq!(w.object(field.id).version(), r.effects.lamport_version);
+    assert!(owned_ids(&r.effects.mutated).contains(field.object_id()));
+    assert_eq!(
+        w.object(*field.object_id()).version(),
+        r.effects.lamport_version
+    );
     w.call_ok(
         a,
         "assert_field",
         &[Arg::Obj(t), pure(&1u64), pure(&101u64)],
     );
     let r = w.call_ok(a, "remove_field", &[Arg::Obj(t), pure(&1u64)]);
-    assert_eq!(ids(&r.effects.deleted), vec![field.id]);
-    assert!(!w.exists(field.id));
+    assert_eq!(ids(&r.effects.deleted), vec![*field.object_id()]);
+    assert!(!w.exists(*field.object_id()));
     assert!(w.chain.dynamic_fields(&t).unwrap().is_empty());
     w.call_ok(
         a,
@@ -427,13 +430,13 @@ fn a_dynamic_object_field_keeps_the_child_under_its_own_id() {
         &[Arg::Obj(parent), pure(&1u64), Arg::Obj(child)],
     );
     // The child keeps existing: owned by the field object, which the parent owns.
-    let field = r.effects.created[0].0.id;
-    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(parent.into()));
-    assert_eq!(w.owner(child), Owner::ObjectOwner(field.into()));
-    assert!(r.effects.mutated.contains(&(
-        w.object(child).object_ref(),
-        Owner::ObjectOwner(field.into())
-    )));
+    let field = *r.effects.created[0].0.object_id();
+    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(parent));
+    assert_eq!(w.owner(child), Owner::ObjectOwner(field));
+    assert!(r
+        .effects
+        .mutated
+        .contains(&(w.object(child).object_ref(), Owner::ObjectOwner(field))));
     assert!(r.effects.wrapped.is_empty());
     w.call_ok(
         a,
@@ -481,9 +484,9 @@ fn a_child_of_a_child_can_be_added_mutated_and_read() {
             Arg::Obj(grandchild),
         ],
     );
-    let field = r.effects.created[0].0.id;
-    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(child.into()));
-    assert_eq!(w.owner(grandchild), Owner::ObjectOwner(field.into()));
+    let field = *r.effects.created[0].0.object_id();
+    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(child));
+    assert_eq!(w.owner(grandchild), Owner::ObjectOwner(field));
     let r = w.call_ok(
         a,
         "bump_grandchild",
@@ -509,7 +512,7 @@ fn a_child_object_taken_out_and_attached_again_stays_consistent() {
         "add_child",
         &[Arg::Obj(parent), pure(&1u64), Arg::Obj(child)],
     );
-    let field = r.effects.created[0].0.id;
+    let field = *r.effects.created[0].0.object_id();
     let r = w.call_ok(a, "reattach_child", &[Arg::Obj(parent), pure(&1u64)]);
     // The field keeps its ID (it is derived from the name); it and the child are rewritten.
     let mutated = owned_ids(&r.effects.mutated);
@@ -518,8 +521,8 @@ fn a_child_object_taken_out_and_attached_again_stays_consistent() {
         "{r:#?}"
     );
     assert!(r.effects.deleted.is_empty() && r.effects.created.is_empty());
-    assert_eq!(w.owner(field), Owner::ObjectOwner(parent.into()));
-    assert_eq!(w.owner(child), Owner::ObjectOwner(field.into()));
+    assert_eq!(w.owner(field), Owner::ObjectOwner(parent));
+    assert_eq!(w.owner(child), Owner::ObjectOwner(field));
     assert_eq!(w.object(field).version(), r.effects.lamport_version);
     assert_eq!(w.value(child), 8);
     w.call_ok(
@@ -542,9 +545,9 @@ fn a_child_object_can_move_between_parents() {
     let r = w.call_ok(a, "move_child", &[Arg::Obj(p1), Arg::Obj(p2), pure(&1u64)]);
     assert_eq!(r.effects.deleted.len(), 1, "the field under p1");
     assert_eq!(r.effects.created.len(), 1, "the field under p2");
-    let field = r.effects.created[0].0.id;
-    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(p2.into()));
-    assert_eq!(w.owner(child), Owner::ObjectOwner(field.into()));
+    let field = *r.effects.created[0].0.object_id();
+    assert_eq!(r.effects.created[0].1, Owner::ObjectOwner(p2));
+    assert_eq!(w.owner(child), Owner::ObjectOwner(field));
     w.call_ok(a, "assert_child", &[Arg::Obj(p2), pure(&1u64), pure(&7u64)]);
     w.call_ok(
         a,
@@ -563,7 +566,7 @@ fn deleting_a_child_object_removes_it_and_its_field() {
         "add_child",
         &[Arg::Obj(parent), pure(&1u64), Arg::Obj(child)],
     );
-    let field = r.effects.created[0].0.id;
+    let field = *r.effects.created[0].0.object_id();
     let r = w.call_ok(a, "delete_child", &[Arg::Obj(parent), pure(&1u64)]);
     let mut deleted = ids(&r.effects.deleted);
     deleted.sort();
@@ -579,12 +582,8 @@ fn an_object_sent_to_an_object_can_be_received() {
     let w = World::new();
     let a = w.alice();
     let (parent, t) = (w.thing(a, 0), w.thing(a, 5));
-    w.call_ok(
-        a,
-        "transfer_thing",
-        &[Arg::Obj(t), pure(&Address::from(parent))],
-    );
-    assert_eq!(w.owner(t), Owner::AddressOwner(parent.into()));
+    w.call_ok(a, "transfer_thing", &[Arg::Obj(t), pure(&parent)]);
+    assert_eq!(w.owner(t), Owner::AddressOwner(parent));
     let r = w.call_ok(a, "receive_thing", &[Arg::Obj(parent), Arg::Receive(t)]);
     assert!(r
         .effects
@@ -599,11 +598,7 @@ fn a_received_object_can_become_a_child() {
     let w = World::new();
     let a = w.alice();
     let (parent, t) = (w.thing(a, 0), w.thing(a, 5));
-    w.call_ok(
-        a,
-        "transfer_thing",
-        &[Arg::Obj(t), pure(&Address::from(parent))],
-    );
+    w.call_ok(a, "transfer_thing", &[Arg::Obj(t), pure(&parent)]);
     w.call_ok(
         a,
         "receive_as_child",
@@ -622,11 +617,7 @@ fn receiving_through_the_wrong_parent_aborts_and_changes_nothing() {
     let w = World::new();
     let a = w.alice();
     let (parent, other, t) = (w.thing(a, 0), w.thing(a, 0), w.thing(a, 5));
-    w.call_ok(
-        a,
-        "transfer_thing",
-        &[Arg::Obj(t), pure(&Address::from(parent))],
-    );
+    w.call_ok(a, "transfer_thing", &[Arg::Obj(t), pure(&parent)]);
     let before = w.snapshot(&[t, parent, other]);
     let r = w.call(a, "receive_thing", &[Arg::Obj(other), Arg::Receive(t)]);
     let abort = abort_of(&r);

@@ -35,7 +35,7 @@ struct Gen {
     chain: LocalChain,
     keys: Vec<KeyPair>,
     /// Latest reference of every object seen.
-    refs: BTreeMap<ObjectID, ObjectRef>,
+    refs: BTreeMap<ObjectID, ObjectReference>,
     /// Owned `Thing`s per account.
     things: Vec<Vec<ObjectID>>,
     /// Each account's gas coin.
@@ -92,7 +92,7 @@ impl Gen {
             kind: TransactionKind::ProgrammableTransaction(ptb),
             sender: key.address(),
             gas_data: GasData {
-                payment: vec![self.refs[&self.gas[who]]],
+                payment: vec![(self.refs[&self.gas[who]]).clone()],
                 owner: key.address(),
                 price: self.chain.reference_gas_price(),
                 budget,
@@ -113,22 +113,22 @@ impl Gen {
         self.log.push((tx, outcome(&r)));
         // A replay answers with the effects of its first run: nothing new to learn.
         if let (Ok(r), false) = (&r, replay) {
-            let gas = r.effects.gas_object;
-            self.refs.insert(gas.0.id, gas.0);
+            let gas = r.effects.gas_object.clone();
+            self.refs.insert(*gas.0.object_id(), gas.0);
             for (oref, owner) in r.effects.all_changed() {
-                self.refs.insert(oref.id, *oref);
+                self.refs.insert(*oref.object_id(), oref.clone());
                 if let Owner::AddressOwner(a) = owner {
                     // Things that changed hands.
                     for (i, list) in self.things.iter_mut().enumerate() {
                         let mine = self.keys[i].address() == *a;
-                        if list.contains(&oref.id) && !mine {
-                            list.retain(|t| *t != oref.id);
+                        if list.contains(oref.object_id()) && !mine {
+                            list.retain(|t| *t != *oref.object_id());
                         }
                     }
                     if let Some(i) = self.keys.iter().position(|k| k.address() == *a) {
-                        let is_thing = self.is_thing(&oref.id);
-                        if is_thing && !self.things[i].contains(&oref.id) {
-                            self.things[i].push(oref.id);
+                        let is_thing = self.is_thing(oref.object_id());
+                        if is_thing && !self.things[i].contains(oref.object_id()) {
+                            self.things[i].push(*oref.object_id());
                         }
                     }
                 }
@@ -159,7 +159,7 @@ impl Gen {
     }
 
     fn owned(&self, id: ObjectID) -> CallArg {
-        CallArg::Object(ObjectArg::ImmOrOwned(self.refs[&id]))
+        CallArg::Object(ObjectArg::ImmOrOwned((self.refs[&id]).clone()))
     }
 
     fn shared_arg(&self, i: usize, mutable: bool) -> CallArg {
@@ -203,7 +203,8 @@ impl Gen {
             else {
                 unreachable!()
             };
-            self.shared.push((oref.id, *initial_shared_version));
+            self.shared
+                .push((*oref.object_id(), *initial_shared_version));
         }
         for who in 0..ACCOUNTS {
             for v in 0..2u64 {
@@ -290,7 +291,8 @@ impl Gen {
             // A stale input: the gas coin at an old version.
             84..=89 => {
                 let mut tx = self.call(who, "create", vec![pure(7)]);
-                tx.data.gas_data.payment[0].version -= 1;
+                let (id, version, digest) = tx.data.gas_data.payment[0].clone().into_parts();
+                tx.data.gas_data.payment[0] = ObjectReference::new(id, version - 1, digest);
                 tx.signatures = vec![self.keys[who].sign_transaction(&tx.data)];
                 tx
             }
@@ -321,9 +323,9 @@ fn touched(g: &Gen) -> BTreeSet<ObjectID> {
     for (_, o) in &g.log {
         if let Outcome::Executed(e) = o {
             let fx = &e.0;
-            ids.extend(fx.deleted.iter().map(|r| r.id));
-            ids.extend(fx.wrapped.iter().map(|r| r.id));
-            ids.extend(fx.unwrapped_then_deleted.iter().map(|r| r.id));
+            ids.extend(fx.deleted.iter().map(|r| *r.object_id()));
+            ids.extend(fx.wrapped.iter().map(|r| *r.object_id()));
+            ids.extend(fx.unwrapped_then_deleted.iter().map(|r| *r.object_id()));
         }
     }
     ids.insert(ObjectID::CLOCK);
@@ -484,7 +486,7 @@ fn concurrent_callers_are_grouped_and_each_gets_its_own_result() {
 fn self_payment(
     chain: &LocalChain,
     key: &KeyPair,
-    gas: ObjectRef,
+    gas: ObjectReference,
     amount: u64,
 ) -> SignedTransaction {
     let mut b = PtbBuilder::new();

@@ -70,14 +70,14 @@ fn publish_and_call_a_package() {
         .find(|(_, o)| *o == Owner::Immutable)
         .unwrap()
         .0
-        .id;
+        .object_id();
     let mut b = PtbBuilder::new();
-    b.move_call(package, "counter", "create", vec![], vec![]);
+    b.move_call(*package, "counter", "create", vec![], vec![]);
     let r = chain
         .sign_and_execute(alice, b.finish(), 50_000_000)
         .unwrap();
     assert!(r.effects.status.is_ok(), "{:?}", r.effects.status);
-    let (counter, owner) = r.effects.created[0];
+    let (counter, owner) = r.effects.created[0].clone();
     let Owner::Shared {
         initial_shared_version,
     } = owner
@@ -87,11 +87,11 @@ fn publish_and_call_a_package() {
     for i in 0..3 {
         let mut b = PtbBuilder::new();
         let c = b.object(ObjectArg::Shared {
-            id: counter.id,
+            id: *counter.object_id(),
             initial_shared_version,
             mutable: true,
         });
-        b.move_call(package, "counter", "bump", vec![], vec![c]);
+        b.move_call(*package, "counter", "bump", vec![], vec![c]);
         let r = chain
             .sign_and_execute(alice, b.finish(), 50_000_000)
             .unwrap();
@@ -109,6 +109,6 @@ fn publish_and_call_a_package() {
             assert_eq!(a.function.as_deref(), Some("bump"));
         }
     }
-    let obj = chain.get_object(&counter.id).unwrap().unwrap();
+    let obj = chain.get_object(counter.object_id()).unwrap().unwrap();
     assert_eq!(obj.as_move().unwrap().contents[32..40], 2u64.to_le_bytes());
 }

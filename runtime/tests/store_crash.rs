@@ -20,8 +20,8 @@ use movid_runtime::store::{
     TransactionRecord,
 };
 use movid_runtime::types::{
-    Address, Digest, Event, ExecutionStatus, GasCostSummary, MoveObject, Object, ObjectID,
-    ObjectRef, Owner, StructTag, TransactionEffects,
+    address_from_u8, salted_digest, Address, Digest, Event, ExecutionStatus, GasCostSummary,
+    MoveObject, Object, ObjectID, ObjectReference, Owner, StructTag, TransactionEffects, WellKnown,
 };
 use rand::Rng;
 
@@ -207,7 +207,7 @@ fn assert_matches_reference(store: &RedbStore, count: u64) {
         for r in &got {
             // The index matches the live objects, and every version is the writing transaction's.
             let live = store
-                .get_object(&r.id)
+                .get_object(r.object_id())
                 .unwrap()
                 .expect("indexed objects are live");
             assert_eq!(live.owner, Owner::AddressOwner(owner));
@@ -315,24 +315,24 @@ fn batch(n: u64) -> CommitBatch {
 }
 
 fn tx_digest(n: u64) -> Digest {
-    Digest::of("crash-test::", &n.to_le_bytes())
+    salted_digest("crash-test::", &n.to_le_bytes())
 }
 
 fn pool_id(i: u64) -> ObjectID {
-    ObjectID::from_u8(0x10 + i as u8)
+    address_from_u8(0x10 + i as u8)
 }
 
 fn created_id(n: u64) -> ObjectID {
-    ObjectID::derive(&tx_digest(n), 0)
+    ObjectID::derive_id(tx_digest(n), 0)
 }
 
 fn owner(i: u64) -> Address {
-    Address::from_u8(0xa0 + (i % 2) as u8)
+    address_from_u8(0xa0 + (i % 2) as u8)
 }
 
 fn struct_tag(name: &str) -> StructTag {
     StructTag {
-        address: ObjectID::FRAMEWORK.into(),
+        address: movid_runtime::seam::to_vm_address(ObjectID::FRAMEWORK),
         module: Identifier::new("crash").unwrap(),
         name: Identifier::new(name).unwrap(),
         type_params: vec![],
@@ -341,7 +341,7 @@ fn struct_tag(name: &str) -> StructTag {
 
 fn object(id: ObjectID, version: u64, owner: Address, digest: Digest) -> Object {
     // Some bulk, so that a kill often lands in the middle of writing pages.
-    let mut contents = id.0.to_vec();
+    let mut contents = id.into_inner().to_vec();
     contents.extend(std::iter::repeat_n(version as u8, 512));
     let move_object = MoveObject {
         type_: struct_tag("Thing"),
@@ -353,11 +353,7 @@ fn object(id: ObjectID, version: u64, owner: Address, digest: Digest) -> Object 
 }
 
 fn effects(digest: Digest, version: u64) -> TransactionEffects {
-    let gas = ObjectRef {
-        id: pool_id(0),
-        version,
-        digest: Digest::ZERO,
-    };
+    let gas = ObjectReference::new(pool_id(0), version, Digest::ZERO);
     TransactionEffects {
         status: ExecutionStatus::Success,
         executed_epoch: 0,

@@ -34,7 +34,7 @@ fn publish_named(w: &World, name: &str) -> ObjectID {
         .effects
         .created
         .iter()
-        .map(|(o, _)| o.id)
+        .map(|(o, _)| *o.object_id())
         .filter(|id| matches!(w.object(*id).data, Data::Package(_)))
         .collect();
     assert_eq!(packages.len(), 1);
@@ -60,7 +60,7 @@ fn tip(w: &World, package: ObjectID, function: &str, coin: ObjectID, amount: u64
     assert_eq!(r.effects.created.len(), 1, "one coin split off");
     let (oref, owner) = &r.effects.created[0];
     assert_eq!(*owner, Owner::AddressOwner(bob));
-    oref.id
+    *oref.object_id()
 }
 
 /// Alice's last gas coin (the one `sign_and_execute` does not pick for gas).
@@ -127,7 +127,7 @@ fn gas_is_paid_in_sui_coins() {
         b.transfer_objects(vec![split], me);
     });
     assert_ok(&r);
-    let gas = w.object(r.effects.gas_object.0.id);
+    let gas = w.object(*r.effects.gas_object.0.object_id());
     assert_eq!(gas.type_(), Some(&gas_coin_type()));
     assert_eq!(
         balance(&w.chain, gas.id()) as i64,
@@ -327,11 +327,11 @@ fn a_move_2024_package_fails_with_a_note_naming_the_edition() {
 /// The ID of the one coin of `<package>::sui::SUI` Alice holds.
 fn look_alike_coin(w: &World, package: ObjectID) -> Object {
     let t = StructTag {
-        address: ObjectID::FRAMEWORK.into(),
+        address: movid_runtime::seam::to_vm_address(ObjectID::FRAMEWORK),
         module: "coin".parse().unwrap(),
         name: "Coin".parse().unwrap(),
         type_params: vec![TypeTag::Struct(StructTag {
-            address: package.into(),
+            address: movid_runtime::seam::to_vm_address(package),
             module: "sui".parse().unwrap(),
             name: "SUI".parse().unwrap(),
             type_params: vec![],
@@ -363,7 +363,7 @@ fn execute_paying_with(
     w: &World,
     key: &KeyPair,
     ptb: ProgrammableTransaction,
-    gas: ObjectRef,
+    gas: ObjectReference,
 ) -> Result<movid_runtime::chain::ExecutionResult, RuntimeError> {
     let data = TransactionData {
         kind: TransactionKind::ProgrammableTransaction(ptb),

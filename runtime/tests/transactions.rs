@@ -15,7 +15,7 @@ use movid_runtime::{RuntimeError, TransactionError};
 fn tx_data(
     sender: &KeyPair,
     ptb: ProgrammableTransaction,
-    gas: Vec<ObjectRef>,
+    gas: Vec<ObjectReference>,
     budget: u64,
 ) -> TransactionData {
     TransactionData {
@@ -135,7 +135,7 @@ fn a_sponsored_transaction_needs_the_sponsors_signature_too() {
     assert_ok(&r);
     assert_eq!(w.value(t), 1);
     assert_eq!(
-        w.owner(r.effects.gas_object.0.id),
+        w.owner(*r.effects.gas_object.0.object_id()),
         Owner::AddressOwner(w.bob().address())
     );
 }
@@ -166,7 +166,7 @@ fn an_object_named_at_an_old_version_or_digest_is_refused() {
     w.call_ok(w.alice(), "set_value", &[Arg::Obj(t), pure(&5u64)]);
     let current = w.object(t).object_ref();
     let mut b = PtbBuilder::new();
-    let a = b.object(ObjectArg::ImmOrOwned(old));
+    let a = b.object(ObjectArg::ImmOrOwned(old.clone()));
     let v = b.pure(&1u64);
     b.move_call(w.pkg, "objects", "set_value", vec![], vec![a, v]);
     let data = tx_data(
@@ -180,16 +180,17 @@ fn an_object_named_at_an_old_version_or_digest_is_refused() {
         err,
         TransactionError::StaleObject {
             given: Box::new(old),
-            current: Box::new(current)
+            current: Box::new(current.clone())
         }
     );
     // The right version with another digest is stale too.
-    let forged = ObjectRef {
-        digest: Digest::of("x", b"y"),
-        ..current
-    };
+    let forged = ObjectReference::new(
+        *current.object_id(),
+        current.version(),
+        salted_digest("x", b"y"),
+    );
     let mut b = PtbBuilder::new();
-    b.object(ObjectArg::ImmOrOwned(forged));
+    b.object(ObjectArg::ImmOrOwned(forged.clone()));
     let data = tx_data(
         w.alice(),
         b.finish(),
@@ -234,13 +235,9 @@ fn a_deleted_or_unknown_object_is_refused() {
         refused(&w, signed(data, &[w.alice()]), &[t]),
         TransactionError::ObjectNotFound(t)
     );
-    let unknown = ObjectRef {
-        id: ObjectID::random(),
-        version: 1,
-        digest: Digest::ZERO,
-    };
+    let unknown = ObjectReference::new(random_address(), 1, Digest::ZERO);
     let mut b = PtbBuilder::new();
-    b.object(ObjectArg::ImmOrOwned(unknown));
+    b.object(ObjectArg::ImmOrOwned(unknown.clone()));
     let data = tx_data(
         w.alice(),
         b.finish(),
@@ -249,7 +246,7 @@ fn a_deleted_or_unknown_object_is_refused() {
     );
     assert_eq!(
         refused(&w, signed(data, &[w.alice()]), &[]),
-        TransactionError::ObjectNotFound(unknown.id)
+        TransactionError::ObjectNotFound(*unknown.object_id())
     );
 }
 
@@ -260,7 +257,7 @@ fn an_object_named_twice_is_refused() {
     let r = w.object(t).object_ref();
     let ptb = ProgrammableTransaction {
         inputs: vec![
-            CallArg::Object(ObjectArg::ImmOrOwned(r)),
+            CallArg::Object(ObjectArg::ImmOrOwned(r.clone())),
             CallArg::Object(ObjectArg::ImmOrOwned(r)),
         ],
         commands: vec![],
@@ -278,13 +275,13 @@ fn an_object_named_twice_is_refused() {
     // The gas coin named again as an input.
     let gas = coin(&w, w.alice(), 0).object_ref();
     let ptb = ProgrammableTransaction {
-        inputs: vec![CallArg::Object(ObjectArg::ImmOrOwned(gas))],
+        inputs: vec![CallArg::Object(ObjectArg::ImmOrOwned(gas.clone()))],
         commands: vec![],
     };
-    let data = tx_data(w.alice(), ptb, vec![gas], BUDGET);
+    let data = tx_data(w.alice(), ptb, vec![gas.clone()], BUDGET);
     assert_eq!(
         refused(&w, signed(data, &[w.alice()]), &[]),
-        TransactionError::DuplicateInput(gas.id)
+        TransactionError::DuplicateInput(*gas.object_id())
     );
 }
 
@@ -551,7 +548,7 @@ fn coins_can_be_split_merged_and_transferred() {
         .iter()
         .map(|(o, owner)| {
             assert_eq!(*owner, Owner::AddressOwner(bob));
-            balance(&w.chain, o.id)
+            balance(&w.chain, *o.object_id())
         })
         .collect();
     received.sort();
@@ -566,7 +563,11 @@ fn coins_can_be_split_merged_and_transferred() {
     });
     assert_ok(&r);
     assert_eq!(
-        r.effects.deleted.iter().map(|o| o.id).collect::<Vec<_>>(),
+        r.effects
+            .deleted
+            .iter()
+            .map(|o| *o.object_id())
+            .collect::<Vec<_>>(),
         vec![b.id()]
     );
     assert_eq!(balance(&w.chain, a.id()), total);
@@ -604,7 +605,7 @@ fn the_gas_coin_can_be_transferred() {
         b.transfer_objects(vec![Argument::GasCoin], to);
     });
     assert_ok(&r);
-    assert_eq!(r.effects.gas_object.0.id, gas.id());
+    assert_eq!(*r.effects.gas_object.0.object_id(), gas.id());
     assert_eq!(r.effects.gas_object.1, Owner::AddressOwner(bob));
     assert_eq!(w.owner(gas.id()), Owner::AddressOwner(bob));
     assert_eq!(
@@ -648,9 +649,13 @@ fn several_gas_coins_are_merged_into_the_first() {
     );
     let r = w.chain.execute(signed(data, &[w.alice()])).unwrap();
     assert_ok(&r);
-    assert_eq!(r.effects.gas_object.0.id, a.id());
+    assert_eq!(*r.effects.gas_object.0.object_id(), a.id());
     assert_eq!(
-        r.effects.deleted.iter().map(|o| o.id).collect::<Vec<_>>(),
+        r.effects
+            .deleted
+            .iter()
+            .map(|o| *o.object_id())
+            .collect::<Vec<_>>(),
         vec![b.id()]
     );
     assert!(!w.exists(b.id()));
@@ -796,13 +801,9 @@ fn an_object_of_the_wrong_type_is_rejected() {
 #[test]
 fn a_missing_object_is_refused_before_execution() {
     let w = World::new();
-    let missing = ObjectRef {
-        id: ObjectID::random(),
-        version: 3,
-        digest: Digest::ZERO,
-    };
+    let missing = ObjectReference::new(random_address(), 3, Digest::ZERO);
     let mut b = PtbBuilder::new();
-    let a = b.object(ObjectArg::ImmOrOwned(missing));
+    let a = b.object(ObjectArg::ImmOrOwned(missing.clone()));
     let v = b.pure(&1u64);
     b.move_call(w.pkg, "objects", "set_value", vec![], vec![a, v]);
     let data = tx_data(
@@ -813,7 +814,7 @@ fn a_missing_object_is_refused_before_execution() {
     );
     assert_eq!(
         refused(&w, signed(data, &[w.alice()]), &[]),
-        TransactionError::ObjectNotFound(missing.id)
+        TransactionError::ObjectNotFound(*missing.object_id())
     );
 }
 
@@ -962,7 +963,7 @@ fn a_dry_run_reports_effects_but_changes_nothing() {
     let before = w.snapshot(&[t]);
     let r = w.chain.dry_run(set_value_tx(&w, t)).unwrap();
     assert_ok(&r);
-    assert!(r.effects.mutated.iter().any(|(o, _)| o.id == t));
+    assert!(r.effects.mutated.iter().any(|(o, _)| *o.object_id() == t));
     assert_unchanged(&w, &before, &[t]);
     assert!(w.chain.transaction(&r.digest).unwrap().is_none());
 }

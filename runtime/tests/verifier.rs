@@ -296,7 +296,7 @@ fn a_dependency_must_be_a_published_package() {
         &w.chain,
         w.alice(),
         pkg.module_bytes(),
-        vec![ObjectID::random()],
+        vec![random_address()],
     );
     let ExecutionFailure::PublishError(msg) = failure(&r).0 else {
         panic!("{:?}", r.effects.status)

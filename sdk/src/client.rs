@@ -27,7 +27,7 @@ use async_trait::async_trait;
 use movid_runtime::chain::{DevInspectResult, ExecutionResult, LocalChain};
 use movid_runtime::store::{EventFilter, EventRecord, ObjectVersion, TransactionRecord};
 use movid_runtime::types::{
-    Address, Digest, Object, ObjectID, ObjectRef, Owner, SequenceNumber, SignedTransaction,
+    Address, Digest, Object, ObjectID, ObjectReference, Owner, SequenceNumber, SignedTransaction,
     TransactionData,
 };
 
@@ -102,7 +102,7 @@ pub trait Client: Send + Sync {
     async fn execute(&self, tx: SignedTransaction) -> SdkResult<ExecutionResult>;
 
     /// Mints a gas coin of `amount` for `recipient` (development chains).
-    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef>;
+    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference>;
 
     /// Starts the next epoch; returns it (development chains).
     async fn advance_epoch(&self) -> SdkResult<u64>;
@@ -302,7 +302,7 @@ impl Client for InProcessClient {
         Ok(self.chain.execute(tx)?)
     }
 
-    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {
+    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference> {
         self.require_dev("faucet")?;
         Ok(self.chain.faucet(recipient, amount)?)
     }

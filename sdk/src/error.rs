@@ -83,7 +83,10 @@ pub enum SdkError {
     },
     /// The signer is neither the transaction's sender nor its gas owner, so
     /// its signature would be refused.
-    #[error("{signer} is not a signer of this transaction; it needs {required:?}")]
+    #[error(
+        "{signer} is not a signer of this transaction; it needs {}",
+        movid_runtime::types::address_list(required)
+    )]
     NotASigner {
         /// Who tried to sign.
         signer: Address,

@@ -37,7 +37,7 @@
 //!     .generate(&Backend::memory(), Scheme::Ed25519, Capability::CommitAndDecrypt)
 //!     .await?;
 //! let committer = handle.committer().unwrap();
-//! client.faucet(Address(committer.address()), 10_000_000_000).await?;
+//! client.faucet(Address::new(committer.address()), 10_000_000_000).await?;
 //!
 //! // The document names its own DID as did:movid:local:0x00..00; the
 //! // chain stores the placeholder did:0:0 until the object ID is known.

@@ -20,7 +20,7 @@ use movid_runtime::chain::{DevInspectResult, ExecutionResult};
 use movid_runtime::store::{EventFilter, EventRecord, ObjectVersion, TransactionRecord};
 use movid_runtime::types::rpc::{codes, RpcRequest, RpcResponse};
 use movid_runtime::types::{
-    Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber, SignedTransaction,
+    Address, Digest, Object, ObjectID, ObjectReference, SequenceNumber, SignedTransaction,
     TransactionData,
 };
 use movid_runtime::TransactionError;
@@ -193,7 +193,7 @@ impl Client for RpcClient {
         .await
     }
 
-    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {
+    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference> {
         self.call("movid_faucet", json!([recipient, amount])).await
     }
 

@@ -42,9 +42,9 @@ use movid_runtime::crypto::{KeyPair, Signature};
 use movid_runtime::gas::{MAX_GAS_BUDGET, MIN_GAS_BUDGET};
 use movid_runtime::types::{
     Address, Argument, CallArg, Digest, Event, ExecutionStatus, GasCostSummary, GasData, Object,
-    ObjectArg, ObjectID, ObjectRef, Owner, ProgrammableTransaction, PtbBuilder, SignedTransaction,
-    StructTag, TransactionData, TransactionEffects, TransactionExpiration, TransactionKind,
-    TypeTag,
+    ObjectArg, ObjectID, ObjectReference, Owner, ProgrammableTransaction, PtbBuilder,
+    SignedTransaction, StructTag, TransactionData, TransactionEffects, TransactionExpiration,
+    TransactionKind, TypeTag, WellKnown,
 };
 use serde::Serialize;
 
@@ -85,7 +85,7 @@ impl Signer for KeyPair {
 #[async_trait]
 impl Signer for Committer {
     fn address(&self) -> Address {
-        Address(Committer::address(self))
+        Address::new(Committer::address(self))
     }
 
     async fn sign_transaction(&self, data: &TransactionData) -> SdkResult<Signature> {
@@ -143,7 +143,7 @@ pub fn struct_tag(
 ) -> StructTag {
     use move_core_types::identifier::Identifier;
     StructTag {
-        address: package.into(),
+        address: movid_runtime::seam::to_vm_address(package),
         module: Identifier::new(module).expect("a valid module name"),
         name: Identifier::new(name).expect("a valid type name"),
         type_params,
@@ -167,7 +167,7 @@ pub struct TransactionBuilder<'c> {
     ptb: PtbBuilder,
     budget: Option<u64>,
     price: Option<u64>,
-    payment: Option<Vec<ObjectRef>>,
+    payment: Option<Vec<ObjectReference>>,
     sponsor: Option<Address>,
     expiration: TransactionExpiration,
 }
@@ -225,7 +225,7 @@ impl<'c> TransactionBuilder<'c> {
     }
 
     /// Pays with these coins (default: the gas owner's coins that are not inputs).
-    pub fn gas_payment(&mut self, coins: Vec<ObjectRef>) -> &mut Self {
+    pub fn gas_payment(&mut self, coins: Vec<ObjectReference>) -> &mut Self {
         self.payment = Some(coins);
         self
     }
@@ -374,7 +374,7 @@ impl<'c> TransactionBuilder<'c> {
             Some(p) => p,
             None => self.client.reference_gas_price().await?,
         };
-        let data = |payment: Vec<ObjectRef>, budget: u64| TransactionData {
+        let data = |payment: Vec<ObjectReference>, budget: u64| TransactionData {
             kind: TransactionKind::ProgrammableTransaction(ptb.clone()),
             sender: self.sender,
             gas_data: GasData {
@@ -390,7 +390,7 @@ impl<'c> TransactionBuilder<'c> {
                 if let Some(budget) = self.budget {
                     return Ok(data(refs.clone(), budget));
                 }
-                let ids: Vec<ObjectID> = refs.iter().map(|r| r.id).collect();
+                let ids: Vec<ObjectID> = refs.iter().map(|r| *r.object_id()).collect();
                 let objects = self.client.multi_get_objects(&ids).await?;
                 objects
                     .into_iter()
@@ -487,7 +487,9 @@ impl<'c> TransactionBuilder<'c> {
             .inputs
             .iter()
             .filter_map(|i| match i {
-                CallArg::Object(ObjectArg::ImmOrOwned(r) | ObjectArg::Receiving(r)) => Some(r.id),
+                CallArg::Object(ObjectArg::ImmOrOwned(r) | ObjectArg::Receiving(r)) => {
+                    Some(*r.object_id())
+                }
                 CallArg::Object(ObjectArg::Shared { id, .. }) => Some(*id),
                 CallArg::Pure(_) => None,
             })
@@ -538,7 +540,7 @@ pub fn estimate_budget(gas: &GasCostSummary) -> u64 {
 }
 
 /// The fewest of `coins` (largest first) whose balance covers `budget`.
-fn select_coins(coins: &[Object], budget: u64) -> Option<Vec<ObjectRef>> {
+fn select_coins(coins: &[Object], budget: u64) -> Option<Vec<ObjectReference>> {
     let mut sorted: Vec<&Object> = coins.iter().collect();
     sorted.sort_by_key(|c| std::cmp::Reverse(coin_balance(c)));
     let mut total = 0u64;
@@ -571,7 +573,12 @@ pub(crate) async fn submit(
 ) -> SdkResult<TransactionResponse> {
     let result = client.execute(signed).await?;
     check_status(result.digest, &result.effects, true)?;
-    let ids: Vec<ObjectID> = result.effects.created.iter().map(|(r, _)| r.id).collect();
+    let ids: Vec<ObjectID> = result
+        .effects
+        .created
+        .iter()
+        .map(|(r, _)| *r.object_id())
+        .collect();
     let created = client
         .multi_get_objects(&ids)
         .await?

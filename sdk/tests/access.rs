@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::World;
 use movid_runtime::crypto::KeyPair;
 use movid_runtime::genesis::MIST_PER_SUI;
-use movid_runtime::types::{Address, ObjectID};
+use movid_runtime::types::{random_address, Address, ObjectID};
 use movid_sdk::access::{
     AccessClient, AccessConnector, AccessError, AuthorityChange, CertificateAuthority, CloseReason,
     CsrParams, DeviceKey, EnrollmentService, EnrollmentToken, Gate, GateConfig, GateEvent, GateKey,
@@ -129,7 +129,7 @@ async fn authority(
         .unwrap();
     // The CA records each redemption from its own account: it needs gas.
     world
-        .coin_for(Address(ca_key.address()), 100 * MIST_PER_SUI)
+        .coin_for(Address::new(ca_key.address()), 100 * MIST_PER_SUI)
         .await;
     (identity, authority)
 }
@@ -1082,7 +1082,7 @@ async fn authority_aborts_are_named() {
         .await
         .unwrap();
     bob.approve(proposal).await.unwrap();
-    let nobody = ObjectID::random();
+    let nobody = random_address();
     let result = setup
         .access
         .execute_changes(

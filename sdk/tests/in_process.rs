@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use movid_runtime::chain::ExecutionResult;
 use movid_runtime::store::{EventFilter, EventRecord, ObjectVersion, TransactionRecord};
 use movid_runtime::types::{
-    Address, Data, Digest, Object, ObjectID, ObjectRef, Owner, SequenceNumber, SignedTransaction,
-    TransactionData,
+    Address, Data, Digest, Object, ObjectID, ObjectReference, Owner, SequenceNumber,
+    SignedTransaction, TransactionData,
 };
 use movid_sdk::{Client, IdentityClient, InProcessClient, SdkError, SdkResult};
 
@@ -25,7 +25,7 @@ client_suite!(in_process);
 #[tokio::test]
 async fn dev_methods_can_be_refused() {
     let client = InProcessClient::new_dev().unwrap().with_dev_methods(false);
-    let someone = movid_runtime::types::Address::random();
+    let someone = movid_runtime::types::random_address();
     assert!(matches!(
         client.faucet(someone, 1).await,
         Err(SdkError::DevOnly { method }) if method == "faucet"
@@ -133,7 +133,7 @@ impl Client for Rewriting {
     async fn execute(&self, tx: SignedTransaction) -> SdkResult<ExecutionResult> {
         self.inner.execute(tx).await
     }
-    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {
+    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference> {
         self.inner.faucet(recipient, amount).await
     }
     async fn advance_epoch(&self) -> SdkResult<u64> {

@@ -130,7 +130,7 @@ async fn signatures_made_on_the_token_verify_with_the_runtime() {
     let signature = committer.sign_personal_message(b"hello").await.unwrap();
     let digest = personal_message_digest(b"hello");
     let signer = signature.to_runtime().verify(&digest).expect("verifies");
-    assert_eq!(signer.0, handle.identity().address());
+    assert_eq!(signer.into_inner(), handle.identity().address());
     assert!(signature.to_runtime().verify(b"other message").is_err());
 }
 
@@ -141,9 +141,9 @@ async fn a_transaction_signed_on_the_token_executes_on_a_local_chain() {
     let committer = handle.require_committer().unwrap();
     let chain = Arc::new(LocalChain::new_dev().unwrap());
     let client: Arc<dyn Client> = Arc::new(InProcessClient::new(chain));
-    let sender = Address(committer.address());
+    let sender = Address::new(committer.address());
     client.faucet(sender, 10_000_000_000).await.unwrap();
-    let recipient = Address([0x42; 32]);
+    let recipient = Address::new([0x42; 32]);
 
     let mut tx = TransactionBuilder::new(&*client, sender);
     let amount = tx.pure(&1_234_567u64);

@@ -139,7 +139,7 @@ pub fn identity_type(module: &str, name: &str, type_params: Vec<TypeTag>) -> Typ
 
 fn identity_struct(module: &str, name: &str, type_params: Vec<TypeTag>) -> StructTag {
     StructTag {
-        address: ObjectID::IDENTITY.into(),
+        address: movid_runtime::seam::to_vm_address(ObjectID::IDENTITY),
         module: Identifier::new(module).expect("valid module name"),
         name: Identifier::new(name).expect("valid struct name"),
         type_params,
@@ -148,7 +148,7 @@ fn identity_struct(module: &str, name: &str, type_params: Vec<TypeTag>) -> Struc
 
 fn is_identity_type(o: &Object, module: &str, name: &str) -> bool {
     o.type_().is_some_and(|t| {
-        t.address == ObjectID::IDENTITY.into()
+        t.address == movid_runtime::seam::to_vm_address(ObjectID::IDENTITY)
             && t.module.as_str() == module
             && t.name.as_str() == name
     })
@@ -302,13 +302,13 @@ impl TestChain {
             .find_map(|(r, owner)| match owner {
                 Owner::Shared {
                     initial_shared_version,
-                } => Some((r.id, *initial_shared_version)),
+                } => Some((r.object_id(), *initial_shared_version)),
                 _ => None,
             })
             .expect("creation shares the identity");
         Ok(ChainIdentity {
             chain: self,
-            id: identity,
+            id: *identity,
             initial_shared_version,
         })
     }
@@ -356,12 +356,14 @@ impl TestChain {
             .created
             .iter()
             .filter_map(|(oref, owner)| {
-                let o = self.object(oref.id)?;
+                let o = self.object(*oref.object_id())?;
                 let Owner::AddressOwner(owner) = *owner else {
                     return None;
                 };
-                is_identity_type(&o, "controller", "ControllerCap")
-                    .then_some(Cap { id: oref.id, owner })
+                is_identity_type(&o, "controller", "ControllerCap").then_some(Cap {
+                    id: *oref.object_id(),
+                    owner,
+                })
             })
             .collect()
     }
@@ -369,8 +371,8 @@ impl TestChain {
     /// The proposal a transaction created and left open, if any.
     pub fn created_proposal(&self, r: &ExecutionResult) -> Option<ObjectID> {
         r.effects.created.iter().find_map(|(oref, _)| {
-            let o = self.object(oref.id)?;
-            is_identity_type(&o, "multicontroller", "Proposal").then_some(oref.id)
+            let o = self.object(*oref.object_id())?;
+            is_identity_type(&o, "multicontroller", "Proposal").then_some(*oref.object_id())
         })
     }
 }
@@ -485,7 +487,7 @@ impl<'c> ChainIdentity<'c> {
                 });
                 assert_eq!(
                     proposal.owner,
-                    Owner::ObjectOwner(field.id.into()),
+                    Owner::ObjectOwner(field.id),
                     "proposal {} is the child of its field",
                     field.value
                 );
@@ -652,13 +654,14 @@ impl<'c> ChainIdentity<'c> {
         ];
         b.move_call(ObjectID::IDENTITY, "identity", "delegate_to", vec![], args);
         let r = outcome(self.chain.run(key, b.finish()))?;
-        Ok(r.effects
+        Ok(*r
+            .effects
             .created
             .iter()
-            .map(|c| c.0.id)
+            .map(|c| c.0.object_id())
             .find(|id| {
                 self.chain
-                    .object(*id)
+                    .object(**id)
                     .is_some_and(|o| is_identity_type(&o, "controller", "DelegationToken"))
             })
             .expect("a token was created"))

@@ -4,7 +4,7 @@
 
 use movid_runtime::types::{
     Address, ExecutionFailure, ExecutionStatus, Object, ObjectArg, ObjectID, Owner, PtbBuilder,
-    TypeTag,
+    TypeTag, WellKnown,
 };
 use movid_tests::chain_identity::{decode_object, outcome, Refusal, TestChain, BUDGET};
 use serde::Deserialize;
@@ -63,7 +63,7 @@ fn create(chain: &TestChain, sender: usize, flags: (bool, bool, bool)) -> Object
         ]
     })
     .expect("the asset is created");
-    r.effects.created[0].0.id
+    *r.effects.created[0].0.object_id()
 }
 
 fn owned(chain: &TestChain, id: ObjectID) -> ObjectArg {
@@ -99,13 +99,14 @@ fn offer(
             b.pure(&None::<u64>),
         ]
     })?;
-    Ok(r.effects
+    Ok(*r
+        .effects
         .created
         .iter()
         .find(|(_, owner)| matches!(owner, Owner::Shared { .. }))
         .expect("the offer is shared")
         .0
-        .id)
+        .object_id())
 }
 
 /// `accept` or `cancel` of `proposal` by `sender`, naming `asset` as the Receiving ticket.
@@ -151,11 +152,11 @@ fn asset_is_offered_accepted_and_its_offer_deleted() {
     // The asset now belongs to the offer's address, not to alice.
     assert_eq!(
         chain.object(id).unwrap().owner,
-        Owner::AddressOwner(Address::from(proposal))
+        Owner::AddressOwner(proposal)
     );
 
     let r = conclude(&chain, BOB, "accept", proposal, id).unwrap();
-    assert!(r.effects.deleted.iter().any(|d| d.id == proposal));
+    assert!(r.effects.deleted.iter().any(|d| *d.object_id() == proposal));
     assert!(chain.object(proposal).is_none(), "the offer is deleted");
     let o = chain.object(id).unwrap();
     assert_eq!(o.owner, Owner::AddressOwner(chain.address(BOB)));

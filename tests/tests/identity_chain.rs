@@ -2,7 +2,7 @@
 //! on a `LocalChain` (below the SDK: see `movid_tests::chain_identity`).
 
 use movid_runtime::chain::ExecutionResult;
-use movid_runtime::types::{Digest, ObjectArg, ObjectID, TypeTag};
+use movid_runtime::types::{Digest, ObjectArg, ObjectID, TypeTag, WellKnown};
 use movid_tests::chain_identity::{
     clock, ChainIdentity, ConfigChange, ControllerCap, ControllerSpec, ProposalKind, Refusal,
     TestChain, UpdateDid,
@@ -685,7 +685,7 @@ fn documents_are_bounded_at_32_kib() {
 /// `n` distinct IDs, naming no object: the bounds below count IDs, whatever they name.
 fn ids(n: usize) -> Vec<ObjectID> {
     (0..n as u64)
-        .map(|i| ObjectID::derive(&Digest::ZERO, i))
+        .map(|i| ObjectID::derive_id(Digest::ZERO, i))
         .collect()
 }
 

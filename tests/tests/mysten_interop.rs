@@ -219,7 +219,7 @@ async fn mystens_grpc_client_reads_the_chain_over_grpc_web() {
     .await
     .unwrap();
     let genesis = chain.store().meta().unwrap().unwrap().genesis;
-    let chain_id = bs58::encode(genesis.0).into_string();
+    let chain_id = genesis.to_string();
     assert_eq!(
         answer["chain"]["chainIdentifier"],
         chain_id.as_str(),

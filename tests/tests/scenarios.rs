@@ -2,7 +2,7 @@
 //! the SDK as applications do, with time, snapshots, concurrency and a package of our own. A
 //! failing scenario prints its trace (who did what, what changed, the gas).
 
-use movid_runtime::types::{Object, ObjectID, ObjectRef, StructTag};
+use movid_runtime::types::{Object, ObjectID, ObjectReference, StructTag, WellKnown};
 use movid_sdk::did::{DidDocument, KeyFormat, PublicKey, Relationship};
 use movid_sdk::identity::{permissions, OnChainIdentity};
 use movid_sdk::sim::events::{
@@ -223,7 +223,7 @@ async fn state_refs(
     sim: &Simulation,
     identity: ObjectID,
     actors: &[&Actor],
-) -> SdkResult<Vec<ObjectRef>> {
+) -> SdkResult<Vec<ObjectReference>> {
     let client = sim.client();
     let mut objects: Vec<Object> = vec![
         client.object(identity).await?,
@@ -237,7 +237,7 @@ async fn state_refs(
     for actor in actors {
         objects.extend(client.owned_objects(actor.address()).await?);
     }
-    let mut refs: Vec<ObjectRef> = objects.iter().map(Object::object_ref).collect();
+    let mut refs: Vec<ObjectReference> = objects.iter().map(Object::object_ref).collect();
     refs.sort();
     Ok(refs)
 }

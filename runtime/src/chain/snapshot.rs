@@ -18,7 +18,7 @@ use crate::store::{
     ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store, StoreError,
     StoreResult, TransactionRecord,
 };
-use crate::types::{Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber};
+use crate::types::{Address, Digest, Object, ObjectID, ObjectReference, SequenceNumber};
 
 /// The chain's commits, numbered, with what open snapshots need to see past them.
 #[derive(Default)]
@@ -152,7 +152,7 @@ impl Store for Snapshot<'_> {
     fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>> {
         self.store.object_history(id)
     }
-    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>> {
+    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectReference>> {
         self.store.owned_objects(owner)
     }
     fn get_transaction(&self, digest: &Digest) -> StoreResult<Option<TransactionRecord>> {
@@ -182,6 +182,7 @@ impl Store for Snapshot<'_> {
 mod tests {
     use super::*;
     use crate::store::MemoryStore;
+    use crate::types::address_from_u8;
 
     fn object(id: ObjectID, version: u64) -> Object {
         crate::genesis::gas_coin(id, version * 10, Address::ZERO, Digest::ZERO, version)
@@ -199,9 +200,9 @@ mod tests {
         let store = MemoryStore::new();
         let log = SnapshotLog::default();
         let (a, b, c) = (
-            ObjectID::from_u8(0xa),
-            ObjectID::from_u8(0xb),
-            ObjectID::from_u8(0xc),
+            address_from_u8(0xa),
+            address_from_u8(0xb),
+            address_from_u8(0xc),
         );
         log.commit(&store, write(object(a, 1))).unwrap();
         log.commit(&store, write(object(b, 1))).unwrap();
@@ -238,7 +239,7 @@ mod tests {
         let store = MemoryStore::new();
         let log = SnapshotLog::default();
         for v in 1..5 {
-            log.commit(&store, write(object(ObjectID::from_u8(1), v)))
+            log.commit(&store, write(object(address_from_u8(1), v)))
                 .unwrap();
         }
         assert_eq!(log.kept(), 0);

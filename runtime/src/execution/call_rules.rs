@@ -10,7 +10,7 @@
 
 use move_binary_format::file_format::{FunctionDefinition, Visibility};
 
-use crate::types::{CallRule, ObjectID};
+use crate::types::{CallRule, ObjectID, WellKnown};
 use crate::verifier;
 
 /// Checks that `function` of `module` (at `package`), defined by `fdef`, may be the target of

@@ -121,35 +121,38 @@ pub fn check_transaction(
             .map_err(|e| TransactionError::Malformed(e.to_string()))?
             .ok_or(TransactionError::ObjectNotFound(*id))
     };
-    let check_owned = |oref: &ObjectRef, owner_ok: Address| -> Result<Object, TransactionError> {
-        let obj = load(&oref.id)?;
-        let current = obj.object_ref();
-        match obj.owner {
-            Owner::AddressOwner(a) if a != owner_ok => {
-                return Err(TransactionError::NotOwner {
-                    id: oref.id,
-                    owner: a.to_string(),
-                    sender: owner_ok,
-                })
+    let check_owned =
+        |oref: &ObjectReference, owner_ok: Address| -> Result<Object, TransactionError> {
+            let obj = load(oref.object_id())?;
+            let current = obj.object_ref();
+            match obj.owner {
+                Owner::AddressOwner(a) if a != owner_ok => {
+                    return Err(TransactionError::NotOwner {
+                        id: *oref.object_id(),
+                        owner: a.to_string(),
+                        sender: owner_ok,
+                    })
+                }
+                Owner::ObjectOwner(_) => {
+                    return Err(TransactionError::ObjectOwnedByObject(*oref.object_id()))
+                }
+                Owner::Shared { .. } => {
+                    return Err(TransactionError::WrongOwnershipKind {
+                        id: *oref.object_id(),
+                        actual: "shared".into(),
+                        named: "owned".into(),
+                    })
+                }
+                _ => {}
             }
-            Owner::ObjectOwner(_) => return Err(TransactionError::ObjectOwnedByObject(oref.id)),
-            Owner::Shared { .. } => {
-                return Err(TransactionError::WrongOwnershipKind {
-                    id: oref.id,
-                    actual: "shared".into(),
-                    named: "owned".into(),
-                })
+            if current.version() != oref.version() || current.digest() != oref.digest() {
+                return Err(TransactionError::StaleObject {
+                    given: Box::new(oref.clone()),
+                    current: Box::new(current),
+                });
             }
-            _ => {}
-        }
-        if current.version != oref.version || current.digest != oref.digest {
-            return Err(TransactionError::StaleObject {
-                given: Box::new(*oref),
-                current: Box::new(current),
-            });
-        }
-        Ok(obj)
-    };
+            Ok(obj)
+        };
     let mut inputs = Vec::with_capacity(ptb.inputs.len());
     for input in &ptb.inputs {
         match input {
@@ -164,7 +167,7 @@ pub fn check_transaction(
             }
             CallArg::Object(arg) => {
                 let id = match arg {
-                    ObjectArg::ImmOrOwned(r) | ObjectArg::Receiving(r) => r.id,
+                    ObjectArg::ImmOrOwned(r) | ObjectArg::Receiving(r) => *r.object_id(),
                     ObjectArg::Shared { id, .. } => *id,
                 };
                 if !seen.insert(id) {
@@ -219,17 +222,17 @@ pub fn check_transaction(
                     }
                     ObjectArg::Receiving(r) => {
                         // Checked when received: the object must then be owned by the parent.
-                        let obj = load(&r.id)?;
+                        let obj = load(r.object_id())?;
                         let current = obj.object_ref();
-                        if current.version != r.version || current.digest != r.digest {
+                        if current.version() != r.version() || current.digest() != r.digest() {
                             return Err(TransactionError::StaleObject {
-                                given: Box::new(*r),
+                                given: Box::new(r.clone()),
                                 current: Box::new(current),
                             });
                         }
                         if !matches!(obj.owner, Owner::AddressOwner(_)) {
                             return Err(TransactionError::WrongOwnershipKind {
-                                id: r.id,
+                                id: *r.object_id(),
                                 actual: owner_kind(&obj.owner).into(),
                                 named: "receivable".into(),
                             });
@@ -243,13 +246,13 @@ pub fn check_transaction(
     let mut gas_objects = vec![];
     let mut balance: u64 = 0;
     for r in &g.payment {
-        if !seen.insert(r.id) {
-            return Err(TransactionError::DuplicateInput(r.id));
+        if !seen.insert(*r.object_id()) {
+            return Err(TransactionError::DuplicateInput(*r.object_id()));
         }
-        let obj = load(&r.id)?;
+        let obj = load(r.object_id())?;
         if obj.owner != Owner::AddressOwner(g.owner) {
             return Err(TransactionError::GasNotOwned {
-                id: r.id,
+                id: *r.object_id(),
                 gas_owner: g.owner,
             });
         }
@@ -257,7 +260,7 @@ pub fn check_transaction(
         let m = obj
             .as_move()
             .filter(|m| m.type_ == gas_coin_type())
-            .ok_or(TransactionError::NotAGasCoin(r.id))?;
+            .ok_or(TransactionError::NotAGasCoin(*r.object_id()))?;
         balance = balance.saturating_add(coin_value(&m.contents).unwrap_or(0));
         gas_objects.push(obj);
     }

@@ -4,13 +4,12 @@ use super::*;
 
 /// References of objects that stopped existing on their own at `version` (the digest of a
 /// removed object is zero, as there is no object to hash).
-fn tombstones(ids: impl Iterator<Item = ObjectID>, version: SequenceNumber) -> Vec<ObjectRef> {
-    ids.map(|id| ObjectRef {
-        id,
-        version,
-        digest: Digest::ZERO,
-    })
-    .collect()
+fn tombstones(
+    ids: impl Iterator<Item = ObjectID>,
+    version: SequenceNumber,
+) -> Vec<ObjectReference> {
+    ids.map(|id| ObjectReference::new(id, version, Digest::ZERO))
+        .collect()
 }
 
 pub(super) fn failed_output(
@@ -48,7 +47,7 @@ pub(super) fn failed_output(
         transaction_digest: tx.digest,
         lamport_version: lamport,
         created: vec![],
-        mutated: vec![gas_ref],
+        mutated: vec![gas_ref.clone()],
         unwrapped: vec![],
         deleted: tombstones(removed.iter().map(Object::id), lamport),
         unwrapped_then_deleted: vec![],
@@ -112,7 +111,7 @@ fn finalize_gas(coin: &mut Object, computation: u64, storage: u64, refund: u64) 
     }
 }
 
-fn shared_refs(tx: &CheckedTransaction) -> Vec<ObjectRef> {
+fn shared_refs(tx: &CheckedTransaction) -> Vec<ObjectReference> {
     tx.inputs
         .iter()
         .flatten()
@@ -166,7 +165,7 @@ impl<'r, 'l> Run<'r, 'l> {
             .map_err(|e| failure(ExecutionFailure::Other(format!("{:?}", e.major_status()))))?;
 
         // Objects that existed before, by ID: inputs, gas, loaded children and received objects.
-        let mut before: BTreeMap<ObjectID, (ObjectRef, Owner, u64)> = BTreeMap::new();
+        let mut before: BTreeMap<ObjectID, (ObjectReference, Owner, u64)> = BTreeMap::new();
         for i in tx.inputs.iter().flatten() {
             before.insert(
                 i.object.id(),
@@ -187,12 +186,12 @@ impl<'r, 'l> Run<'r, 'l> {
             ),
         );
         for (id, l) in &rt.loaded {
-            before.insert(*id, (l.object_ref, l.owner, l.storage_rebate));
+            before.insert(*id, (l.object_ref.clone(), l.owner, l.storage_rebate));
         }
         // Children and received objects loaded during execution count as inputs too.
         let lamport = before
             .values()
-            .map(|(r, _, _)| r.version + 1)
+            .map(|(r, _, _)| r.version() + 1)
             .chain([input_lamport(tx)])
             .max()
             .unwrap_or(1);
@@ -290,7 +289,7 @@ impl<'r, 'l> Run<'r, 'l> {
                             ));
                         }
                         writes.retain(|w| w.0 != id);
-                        writes.push((id, type_, contents, Owner::ObjectOwner(parent.into())));
+                        writes.push((id, type_, contents, Owner::ObjectOwner(parent)));
                     }
                 }
                 ChildEffect::Removed { id } => {
@@ -437,7 +436,7 @@ impl<'r, 'l> Run<'r, 'l> {
         finalize_gas(&mut gas_obj, computation, storage_cost, refund);
         gas_obj.storage_rebate = gas_storage;
         let gas_ref = (gas_obj.object_ref(), gas_obj.owner);
-        mutated.push(gas_ref);
+        mutated.push(gas_ref.clone());
         objects.push(gas_obj);
         // Events.
         let events: Vec<Event> = rt
@@ -446,7 +445,7 @@ impl<'r, 'l> Run<'r, 'l> {
             .map(|(type_, contents, source)| {
                 let info = self.event_sources.get(*source);
                 Event {
-                    package_id: info.map(|i| i.package).unwrap_or_default(),
+                    package_id: info.map(|i| i.package).unwrap_or(ObjectID::ZERO),
                     transaction_module: info.map(|i| i.module.clone()).unwrap_or_default(),
                     sender: data.sender,
                     type_: type_.clone(),

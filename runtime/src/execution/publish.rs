@@ -40,14 +40,14 @@ impl<'r, 'l> Run<'r, 'l> {
             }
             for a in m.address_identifiers.iter_mut() {
                 if *a == AccountAddress::ZERO {
-                    *a = package_id.into();
+                    *a = crate::seam::to_vm_address(package_id);
                 }
             }
             compiled.push(m);
         }
         for m in &compiled {
             for dep in m.immediate_dependencies() {
-                let dep_pkg = ObjectID::from(*dep.address());
+                let dep_pkg = crate::seam::from_vm_address(*dep.address());
                 if dep_pkg != package_id
                     && !deps.contains(&dep_pkg)
                     && dep_pkg != ObjectID::STD
@@ -87,7 +87,11 @@ impl<'r, 'l> Run<'r, 'l> {
             modules: map,
         });
         self.session
-            .publish_module_bundle(bundle, package_id.into(), &mut self.gas)
+            .publish_module_bundle(
+                bundle,
+                crate::seam::to_vm_address(package_id),
+                &mut self.gas,
+            )
             .map_err(|e| {
                 ExecutionFailure::PublishError(format!(
                     "{:?}: {}",
@@ -125,12 +129,12 @@ impl<'r, 'l> Run<'r, 'l> {
         // The UpgradeCap: { id: UID, package: ID, version: u64, policy: u8 }.
         let cap_id = self.ctx.fresh_id();
         self.runtime().record_new_id(cap_id);
-        let mut bytes = cap_id.0.to_vec();
-        bytes.extend_from_slice(&package_id.0);
+        let mut bytes = cap_id.into_inner().to_vec();
+        bytes.extend_from_slice(&package_id.into_inner());
         bytes.extend_from_slice(&1u64.to_le_bytes());
         bytes.push(0);
         let ty = TypeTag::Struct(StructTag {
-            address: ObjectID::FRAMEWORK.into(),
+            address: crate::seam::to_vm_address(ObjectID::FRAMEWORK),
             module: Identifier::new("package").expect("valid"),
             name: Identifier::new("UpgradeCap").expect("valid"),
             type_params: vec![],

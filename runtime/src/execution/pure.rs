@@ -12,7 +12,7 @@
 use move_core_types::account_address::AccountAddress;
 use move_core_types::language_storage::{StructTag, TypeTag};
 
-use crate::types::{ObjectID, PureViolation};
+use crate::types::{ObjectID, PureViolation, WellKnown};
 
 /// BCS's longest sequence (`bcs::MAX_SEQUENCE_LENGTH`).
 const MAX_SEQUENCE_LENGTH: u64 = (1 << 31) - 1;
@@ -28,7 +28,7 @@ enum PureStruct {
 
 fn pure_struct(s: &StructTag) -> Option<PureStruct> {
     let at = |addr: ObjectID, module: &str, name: &str| {
-        s.address == AccountAddress::from(addr)
+        s.address == crate::seam::to_vm_address(addr)
             && s.module.as_str() == module
             && s.name.as_str() == name
     };

@@ -66,8 +66,8 @@ impl<'r, 'l> Run<'r, 'l> {
                         "a receiving input can only be passed as transfer::Receiving<T> by value",
                     ));
                 }
-                let mut bytes = r.id.0.to_vec();
-                bytes.extend_from_slice(&r.version.to_le_bytes());
+                let mut bytes = r.object_id().inner().to_vec();
+                bytes.extend_from_slice(&r.version().to_le_bytes());
                 return Ok(Val {
                     ty: ty.clone(),
                     bytes,

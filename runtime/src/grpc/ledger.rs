@@ -61,7 +61,7 @@ impl LedgerService for Ledger {
                 let mut info = GetServiceInfoResponse::default();
                 // Sui's chain identifier is its genesis checkpoint digest in Base58; movid's is
                 // the digest of its genesis writes, printed the same way.
-                info.chain_id = Some(bs58::encode(meta.genesis.0).into_string());
+                info.chain_id = Some(meta.genesis.to_string());
                 info.chain = Some(CHAIN_NAME.to_string());
                 info.epoch = Some(chain.epoch());
                 info.timestamp = Some(timestamp(chain.clock_ms()));

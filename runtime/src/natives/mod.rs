@@ -83,7 +83,7 @@ pub(crate) fn serialize(value: &Value, layout: &MoveTypeLayout) -> PartialVMResu
 pub(crate) fn id_of_contents(contents: &[u8]) -> PartialVMResult<ObjectID> {
     contents
         .get(..32)
-        .and_then(ObjectID::from_bytes)
+        .and_then(|b| ObjectID::from_bytes(b).ok())
         .ok_or_else(|| invariant("object contents shorter than an ID"))
 }
 
@@ -213,7 +213,7 @@ fn delete_impl(
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
-    runtime(ctx).record_deleted_id(id.into());
+    runtime(ctx).record_deleted_id(crate::seam::from_vm_address(id));
     ok(0, [])
 }
 
@@ -223,7 +223,7 @@ fn record_new_uid(
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
-    runtime(ctx).record_new_id(id.into());
+    runtime(ctx).record_new_id(crate::seam::from_vm_address(id));
     ok(0, [])
 }
 
@@ -250,7 +250,12 @@ fn transfer_impl(
 ) -> PartialVMResult<NativeResult> {
     let recipient = pop_arg!(args, AccountAddress);
     let obj = args.pop_back().ok_or_else(|| invariant("missing object"))?;
-    record_transfer(ctx, &tys[0], obj, NewOwner::Address(recipient.into()))
+    record_transfer(
+        ctx,
+        &tys[0],
+        obj,
+        NewOwner::Address(crate::seam::from_vm_address(recipient)),
+    )
 }
 
 fn share_object_impl(
@@ -281,7 +286,13 @@ fn receive_impl(
     let parent = pop_arg!(args, AccountAddress);
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
     let tag = expect_struct(tag)?;
-    match runtime(ctx).receive(parent.into(), id.into(), version, &tag, &layout)? {
+    match runtime(ctx).receive(
+        crate::seam::from_vm_address(parent),
+        crate::seam::from_vm_address(id),
+        version,
+        &tag,
+        &layout,
+    )? {
         NativeOutcome::Ok(v) => Ok(NativeResult::ok(
             InternalGas::new(LOAD_OBJECT_COST),
             smallvec![v],
@@ -335,8 +346,11 @@ fn hash_type_and_key(
     let parent = pop_arg!(args, AccountAddress);
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
     let key_bytes = serialize(&key, &layout)?;
-    let id = dynamic_field_id(&parent.into(), &tag, &key_bytes);
-    ok(key_bytes.len(), [Value::address(id.into())])
+    let id = dynamic_field_id(&crate::seam::from_vm_address(parent), &tag, &key_bytes);
+    ok(
+        key_bytes.len(),
+        [Value::address(crate::seam::to_vm_address(id))],
+    )
 }
 
 /// `blake2b(0xf0 ‖ parent ‖ len(bcs(key)) as u64 LE ‖ bcs(key) ‖ bcs(key type tag))`.
@@ -344,11 +358,11 @@ pub fn dynamic_field_id(parent: &ObjectID, key_type: &TypeTag, key_bcs: &[u8]) -
     let tag_bytes = bcs::to_bytes(key_type).expect("type tags serialize");
     let mut buf = Vec::with_capacity(41 + key_bcs.len() + tag_bytes.len());
     buf.push(0xf0);
-    buf.extend_from_slice(&parent.0);
+    buf.extend_from_slice(&parent.into_inner());
     buf.extend_from_slice(&(key_bcs.len() as u64).to_le_bytes());
     buf.extend_from_slice(key_bcs);
     buf.extend_from_slice(&tag_bytes);
-    ObjectID(blake2b256(&buf))
+    ObjectID::new(blake2b256(&buf))
 }
 
 fn add_child_object(
@@ -361,7 +375,13 @@ fn add_child_object(
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
     let contents = serialize(&child, &layout)?;
     let id = id_of_contents(&contents)?;
-    match runtime(ctx).add_child(parent.into(), id, expect_struct(tag)?, layout, child)? {
+    match runtime(ctx).add_child(
+        crate::seam::from_vm_address(parent),
+        id,
+        expect_struct(tag)?,
+        layout,
+        child,
+    )? {
         NativeOutcome::Ok(()) => ok(contents.len(), []),
         NativeOutcome::Abort(code) => abort(code),
     }
@@ -375,7 +395,12 @@ fn borrow_child_object(
     let id = pop_arg!(args, AccountAddress);
     let parent = uid_ref_address(args.pop_back().ok_or_else(|| invariant("missing parent"))?)?;
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
-    match runtime(ctx).borrow_child(parent.into(), id.into(), &expect_struct(tag)?, &layout)? {
+    match runtime(ctx).borrow_child(
+        crate::seam::from_vm_address(parent),
+        crate::seam::from_vm_address(id),
+        &expect_struct(tag)?,
+        &layout,
+    )? {
         NativeOutcome::Ok(v) => Ok(NativeResult::ok(
             InternalGas::new(LOAD_OBJECT_COST),
             smallvec![v],
@@ -392,7 +417,12 @@ fn remove_child_object(
     let id = pop_arg!(args, AccountAddress);
     let parent = pop_arg!(args, AccountAddress);
     let (tag, layout) = type_tag_and_layout(ctx, &tys[0])?;
-    match runtime(ctx).remove_child(parent.into(), id.into(), &expect_struct(tag)?, &layout)? {
+    match runtime(ctx).remove_child(
+        crate::seam::from_vm_address(parent),
+        crate::seam::from_vm_address(id),
+        &expect_struct(tag)?,
+        &layout,
+    )? {
         NativeOutcome::Ok(v) => Ok(NativeResult::ok(
             InternalGas::new(LOAD_OBJECT_COST),
             smallvec![v],
@@ -408,7 +438,11 @@ fn has_child_object(
 ) -> PartialVMResult<NativeResult> {
     let id = pop_arg!(args, AccountAddress);
     let parent = pop_arg!(args, AccountAddress);
-    let exists = runtime(ctx).child_exists(parent.into(), id.into(), None)?;
+    let exists = runtime(ctx).child_exists(
+        crate::seam::from_vm_address(parent),
+        crate::seam::from_vm_address(id),
+        None,
+    )?;
     ok(0, [Value::bool(exists)])
 }
 
@@ -420,7 +454,11 @@ fn has_child_object_with_ty(
     let id = pop_arg!(args, AccountAddress);
     let parent = pop_arg!(args, AccountAddress);
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
-    let exists = runtime(ctx).child_exists(parent.into(), id.into(), Some(&tag))?;
+    let exists = runtime(ctx).child_exists(
+        crate::seam::from_vm_address(parent),
+        crate::seam::from_vm_address(id),
+        Some(&tag),
+    )?;
     ok(0, [Value::bool(exists)])
 }
 

@@ -16,7 +16,7 @@ use move_core_types::value::MoveTypeLayout;
 use move_core_types::vm_status::StatusCode;
 use move_vm_types::values::{GlobalValue, StructRef, Value};
 
-use crate::types::{Address, Digest, Object, ObjectID, ObjectRef, Owner, SequenceNumber};
+use crate::types::{Address, Digest, Object, ObjectID, ObjectReference, Owner, SequenceNumber};
 
 /// Read access to stored objects, for loading child objects and received objects.
 pub trait ObjectResolver {
@@ -65,7 +65,7 @@ pub struct Transferred {
 #[derive(Clone, Debug)]
 pub struct LoadedObject {
     /// Its reference at load time.
-    pub object_ref: ObjectRef,
+    pub object_ref: ObjectReference,
     /// Its owner at load time.
     pub owner: Owner,
     /// Its storage rebate.
@@ -286,7 +286,7 @@ impl<'a> ObjectRuntime<'a> {
         let Some(obj) = self.resolver.get_object(&id) else {
             return Ok(NativeOutcome::Abort(field_codes::E_FIELD_DOES_NOT_EXIST));
         };
-        if obj.owner != Owner::ObjectOwner(parent.into()) {
+        if obj.owner != Owner::ObjectOwner(parent) {
             return Ok(NativeOutcome::Abort(field_codes::E_FIELD_DOES_NOT_EXIST));
         }
         let Some(m) = obj.as_move() else {
@@ -364,7 +364,7 @@ impl<'a> ObjectRuntime<'a> {
             return Ok(false);
         }
         Ok(match self.resolver.get_object(&id) {
-            Some(o) if o.owner == Owner::ObjectOwner(parent.into()) => {
+            Some(o) if o.owner == Owner::ObjectOwner(parent) => {
                 type_.is_none_or(|t| o.type_() == Some(t))
             }
             _ => false,
@@ -423,7 +423,7 @@ impl<'a> ObjectRuntime<'a> {
         let Some(obj) = self.resolver.get_object(&id) else {
             return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
         };
-        if obj.owner != Owner::AddressOwner(parent.into()) || obj.version() != version {
+        if obj.owner != Owner::AddressOwner(parent) || obj.version() != version {
             return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
         }
         let Some(m) = obj.as_move() else {
@@ -454,7 +454,7 @@ impl<'a> ObjectRuntime<'a> {
         for (id, child) in children {
             let was_loaded = self.loaded.get(&id).map(|l| l.owner);
             if child.value.exists()? {
-                let moved = was_loaded != Some(Owner::ObjectOwner(child.parent.into()));
+                let moved = was_loaded != Some(Owner::ObjectOwner(child.parent));
                 let changed = moved || child.value.is_mutated();
                 let reference = child.value.borrow_global()?;
                 let value = reference.value_as::<StructRef>()?.read_ref()?;

@@ -102,7 +102,7 @@ pub(super) const NATIVES: &[(&str, &str, Native)] = &[
 
 fn id_value(id: ObjectID) -> Value {
     Value::struct_(Struct::pack(vec![Value::address(AccountAddress::new(
-        id.0,
+        id.into_inner(),
     ))]))
 }
 
@@ -218,7 +218,7 @@ fn end_transaction(
         vec_map(
             to_account
                 .into_iter()
-                .map(|(id, a)| (id, Value::address(AccountAddress::new(a.0)))),
+                .map(|(id, a)| (id, Value::address(AccountAddress::new(a.into_inner())))),
         ),
         vec_map(
             to_object
@@ -273,9 +273,10 @@ fn take_from_address_by_id(
 ) -> PartialVMResult<NativeResult> {
     // Arguments: the scenario (unused: the inventories live in the object runtime), the
     // account, the ID.
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
-    let account: Address = pop_arg!(args, AccountAddress).into();
+    let id: ObjectID = crate::seam::from_vm_address(id_struct_address(
+        args.pop_back().ok_or_else(|| invariant("missing id"))?,
+    )?);
+    let account: Address = crate::seam::from_vm_address(pop_arg!(args, AccountAddress));
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     take(
         ctx,
@@ -310,7 +311,7 @@ fn most_recent_id_for_address(
     tys: Vec<Type>,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let account: Address = pop_arg!(args, AccountAddress).into();
+    let account: Address = crate::seam::from_vm_address(pop_arg!(args, AccountAddress));
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
     done([option_id(most_recent(
@@ -325,9 +326,10 @@ fn was_taken_from_address(
     _: Vec<Type>,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
-    let account: Address = pop_arg!(args, AccountAddress).into();
+    let id: ObjectID = crate::seam::from_vm_address(id_struct_address(
+        args.pop_back().ok_or_else(|| invariant("missing id"))?,
+    )?);
+    let account: Address = crate::seam::from_vm_address(pop_arg!(args, AccountAddress));
     let inv = inventory!(ctx);
     done([Value::bool(
         inv.taken_from_address.get(&id) == Some(&account),
@@ -359,8 +361,9 @@ fn take_from_pool(
     tys: Vec<Type>,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let id: ObjectID = crate::seam::from_vm_address(id_struct_address(
+        args.pop_back().ok_or_else(|| invariant("missing id"))?,
+    )?);
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     take(
         ctx,
@@ -391,8 +394,9 @@ fn was_taken_from_pool(
     ctx: &mut NativeContext,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let id: ObjectID = crate::seam::from_vm_address(id_struct_address(
+        args.pop_back().ok_or_else(|| invariant("missing id"))?,
+    )?);
     let inv = inventory!(ctx);
     done([Value::bool(pool.parts(inv).1.contains(&id))])
 }
@@ -450,7 +454,7 @@ fn ids_for_address(
     tys: Vec<Type>,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let account: Address = pop_arg!(args, AccountAddress).into();
+    let account: Address = crate::seam::from_vm_address(pop_arg!(args, AccountAddress));
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
     let ids: Vec<ObjectID> = inv
@@ -476,7 +480,7 @@ pub(super) fn receive(
     layout: &MoveTypeLayout,
 ) -> PartialVMResult<NativeOutcome<Value>> {
     let inv = rt.test.as_deref_mut().expect("test mode");
-    let Some(map) = inv.by_address.get_mut(&Address::from(parent)) else {
+    let Some(map) = inv.by_address.get_mut(&parent) else {
         return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
     };
     match map.get(&id) {
@@ -499,8 +503,9 @@ fn allocate_receiving_ticket_for_object(
     tys: Vec<Type>,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let id: ObjectID = crate::seam::from_vm_address(id_struct_address(
+        args.pop_back().ok_or_else(|| invariant("missing id"))?,
+    )?);
     let tag = expect_struct(ctx.type_to_type_tag(&tys[0])?)?;
     let inv = inventory!(ctx);
     // Only objects sent to an object's address can be received.
@@ -522,8 +527,9 @@ fn deallocate_receiving_ticket_for_object(
     _: Vec<Type>,
     mut args: VecDeque<Value>,
 ) -> PartialVMResult<NativeResult> {
-    let id: ObjectID =
-        id_struct_address(args.pop_back().ok_or_else(|| invariant("missing id"))?)?.into();
+    let id: ObjectID = crate::seam::from_vm_address(id_struct_address(
+        args.pop_back().ok_or_else(|| invariant("missing id"))?,
+    )?);
     let inv = inventory!(ctx);
     if !inv.ticketed.remove(&id) {
         return fail(E_UNABLE_TO_DEALLOCATE_RECEIVING_TICKET);

@@ -8,7 +8,7 @@ use super::{
     owner_index_key, ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store,
     StoreResult, TransactionRecord,
 };
-use crate::types::{Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber};
+use crate::types::{Address, Digest, Object, ObjectID, ObjectReference, SequenceNumber};
 
 #[derive(Default, Clone)]
 struct Inner {
@@ -112,7 +112,7 @@ impl Store for MemoryStore {
             .unwrap_or_default())
     }
 
-    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>> {
+    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectReference>> {
         let inner = self.inner.read();
         Ok(inner
             .by_owner

@@ -14,7 +14,7 @@ pub use redb_store::{RedbStats, RedbStore, TableUsage};
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
-    Address, Digest, Event, Object, ObjectID, ObjectRef, SequenceNumber, SignedTransaction,
+    Address, Digest, Event, Object, ObjectID, ObjectReference, SequenceNumber, SignedTransaction,
     StructTag, TransactionEffects,
 };
 
@@ -29,6 +29,17 @@ pub enum StoreError {
     Locked {
         /// The database path.
         path: String,
+    },
+    /// The store was written by a build with another store format (for example before digests
+    /// gained Sui's length prefix). It is refused, not converted: create a new dev chain.
+    #[error("{path} has store format {found}; this build reads format {expected}. Data folders made before format {expected} cannot be read: remove it, or start a new dev chain with `movid start --force-regenesis`")]
+    FormatMismatch {
+        /// The database path.
+        path: String,
+        /// The format the store says it has.
+        found: u32,
+        /// The format this build reads and writes.
+        expected: u32,
     },
     /// Stored bytes did not decode.
     #[error("corrupt record in table {table}: {reason}")]
@@ -144,7 +155,7 @@ pub trait Store: Send + Sync {
     /// Every version the object had, oldest first.
     fn object_history(&self, id: &ObjectID) -> StoreResult<Vec<ObjectVersion>>;
     /// Live objects owned by an address (or, for dynamic fields, by an object's address).
-    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>>;
+    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectReference>>;
     /// A transaction record by digest.
     fn get_transaction(&self, digest: &Digest) -> StoreResult<Option<TransactionRecord>>;
     /// Transactions by sequence number, from `start`, at most `limit`.

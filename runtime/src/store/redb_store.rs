@@ -27,7 +27,7 @@ use super::{
     owner_index_key, ChainMeta, CommitBatch, EventFilter, EventRecord, ObjectVersion, Store,
     StoreError, StoreResult, TransactionRecord,
 };
-use crate::types::{Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber};
+use crate::types::{Address, Digest, Object, ObjectID, ObjectReference, SequenceNumber};
 
 /// A store in a redb database file.
 ///
@@ -107,10 +107,11 @@ impl RedbStore {
                 }
                 Some(Ok(FORMAT_VERSION)) => {}
                 Some(Ok(other)) => {
-                    return Err(StoreError::Backend(format!(
-                        "{} has store format {other}; this build reads format {FORMAT_VERSION}",
-                        self.path.display()
-                    )))
+                    return Err(StoreError::FormatMismatch {
+                        path: self.path.display().to_string(),
+                        found: other,
+                        expected: FORMAT_VERSION,
+                    })
                 }
                 Some(Err(e)) => return Err(e),
             }
@@ -229,8 +230,9 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new(META_NAME);
 
 const CHAIN_KEY: &str = "chain";
 const FORMAT_KEY: &str = "format";
-/// Bumped whenever the table layout or value encoding changes.
-const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever the table layout or value encoding changes. 2: digests are Sui's BCS byte
+/// strings (a 0x20 length prefix), so every stored object, record and digest key changed.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Every table, opened once per write transaction.
 struct WriteTables<'txn> {
@@ -262,7 +264,7 @@ impl<'txn> WriteTables<'txn> {
         for (id, version) in batch.removed {
             let old = self
                 .objects
-                .remove(id.as_bytes())
+                .remove(id.inner())
                 .map_err(db_err)?
                 .map(|v| decode::<Object>(OBJECTS_NAME, v.value()));
             if let Some(owner) = old.transpose()?.as_ref().and_then(owner_index_key) {
@@ -281,7 +283,7 @@ impl<'txn> WriteTables<'txn> {
             let id = obj.id();
             let old = self
                 .objects
-                .get(id.as_bytes())
+                .get(id.inner())
                 .map_err(db_err)?
                 .map(|v| decode::<Object>(OBJECTS_NAME, v.value()));
             if let Some(owner) = old.transpose()?.as_ref().and_then(owner_index_key) {
@@ -301,7 +303,7 @@ impl<'txn> WriteTables<'txn> {
                 )
                 .map_err(db_err)?;
             self.objects
-                .insert(id.as_bytes(), encode(&obj)?.as_slice())
+                .insert(id.inner(), encode(&obj)?.as_slice())
                 .map_err(db_err)?;
         }
         if let Some((digest, record)) = batch.record {
@@ -311,7 +313,9 @@ impl<'txn> WriteTables<'txn> {
                 Some((k, _)) => k.value() + 1,
                 None => 0,
             };
-            self.sequence.insert(position, &digest.0).map_err(db_err)?;
+            self.sequence
+                .insert(position, &digest.into_inner())
+                .map_err(db_err)?;
             for (index, event) in record.events.iter().enumerate() {
                 let index32 = u32::try_from(index).map_err(|_| {
                     StoreError::Backend(format!("transaction {digest} has too many events"))
@@ -327,7 +331,7 @@ impl<'txn> WriteTables<'txn> {
                     .map_err(db_err)?;
             }
             self.transactions
-                .insert(&digest.0, encode(&record)?.as_slice())
+                .insert(&digest.into_inner(), encode(&record)?.as_slice())
                 .map_err(db_err)?;
         }
         if let Some(meta) = batch.meta {
@@ -343,7 +347,7 @@ impl Store for RedbStore {
     fn get_object(&self, id: &ObjectID) -> StoreResult<Option<Object>> {
         self.read(|txn| {
             let objects = txn.open_table(OBJECTS).map_err(db_err)?;
-            let found = objects.get(id.as_bytes()).map_err(db_err)?;
+            let found = objects.get(id.inner()).map_err(db_err)?;
             found.map(|v| decode(OBJECTS_NAME, v.value())).transpose()
         })
     }
@@ -381,12 +385,12 @@ impl Store for RedbStore {
         })
     }
 
-    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectRef>> {
+    fn owned_objects(&self, owner: &Address) -> StoreResult<Vec<ObjectReference>> {
         self.read(|txn| {
             let owners = txn.open_table(OWNERS).map_err(db_err)?;
             let objects = txn.open_table(OBJECTS).map_err(db_err)?;
-            let first = owner_key(owner, &ObjectID([0; 32]));
-            let last = owner_key(owner, &ObjectID([0xff; 32]));
+            let first = owner_key(owner, &ObjectID::new([0; 32]));
+            let last = owner_key(owner, &ObjectID::new([0xff; 32]));
             let mut out = vec![];
             for entry in owners.range::<&[u8; 64]>(&first..=&last).map_err(db_err)? {
                 let (k, _) = entry.map_err(db_err)?;
@@ -405,7 +409,7 @@ impl Store for RedbStore {
     fn get_transaction(&self, digest: &Digest) -> StoreResult<Option<TransactionRecord>> {
         self.read(|txn| {
             let transactions = txn.open_table(TRANSACTIONS).map_err(db_err)?;
-            let found = transactions.get(&digest.0).map_err(db_err)?;
+            let found = transactions.get(&digest.into_inner()).map_err(db_err)?;
             found
                 .map(|v| decode(TRANSACTIONS_NAME, v.value()))
                 .transpose()
@@ -423,9 +427,9 @@ impl Store for RedbStore {
             let mut out = vec![];
             for entry in sequence.range(start..).map_err(db_err)?.take(limit) {
                 let (position, digest) = entry.map_err(db_err)?;
-                let digest = Digest(*digest.value());
+                let digest = Digest::new(*digest.value());
                 let record = transactions
-                    .get(&digest.0)
+                    .get(&digest.into_inner())
                     .map_err(db_err)?
                     .ok_or_else(|| StoreError::Corrupt {
                         table: SEQUENCE_NAME,
@@ -495,15 +499,15 @@ impl Store for RedbStore {
 
 fn history_key(id: &ObjectID, version: SequenceNumber) -> [u8; 40] {
     let mut key = [0u8; 40];
-    key[..32].copy_from_slice(id.as_bytes());
+    key[..32].copy_from_slice(id.inner());
     key[32..].copy_from_slice(&version.to_be_bytes());
     key
 }
 
 fn owner_key(owner: &Address, id: &ObjectID) -> [u8; 64] {
     let mut key = [0u8; 64];
-    key[..32].copy_from_slice(owner.as_bytes());
-    key[32..].copy_from_slice(id.as_bytes());
+    key[..32].copy_from_slice(owner.inner());
+    key[32..].copy_from_slice(id.inner());
     key
 }
 
@@ -536,6 +540,9 @@ fn db_err(e: impl Into<redb::Error>) -> StoreError {
 mod tests {
     //! Every behaviour is checked against both `MemoryStore` (the reference) and `RedbStore`.
 
+    use crate::types::address_from_u8;
+    use crate::types::salted_digest;
+    use crate::types::WellKnown;
     use move_core_types::identifier::Identifier;
     use move_core_types::language_storage::StructTag;
 
@@ -547,7 +554,7 @@ mod tests {
 
     fn tag(module: &str, name: &str) -> StructTag {
         StructTag {
-            address: ObjectID::FRAMEWORK.into(),
+            address: crate::seam::to_vm_address(ObjectID::FRAMEWORK),
             module: Identifier::new(module).unwrap(),
             name: Identifier::new(name).unwrap(),
             type_params: vec![],
@@ -555,7 +562,7 @@ mod tests {
     }
 
     fn object(id: ObjectID, version: SequenceNumber, owner: Owner) -> Object {
-        let mut contents = id.0.to_vec();
+        let mut contents = id.into_inner().to_vec();
         contents.extend_from_slice(&version.to_le_bytes());
         let move_object = MoveObject {
             type_: tag("thing", "Thing"),
@@ -563,7 +570,11 @@ mod tests {
             version,
             contents,
         };
-        Object::new_move(move_object, owner, Digest::of("tx", &version.to_le_bytes()))
+        Object::new_move(
+            move_object,
+            owner,
+            salted_digest("tx", &version.to_le_bytes()),
+        )
     }
 
     fn event(sender: Address, name: &str) -> Event {
@@ -577,11 +588,7 @@ mod tests {
     }
 
     fn record(digest: Digest, sequence: u64, events: Vec<Event>) -> TransactionRecord {
-        let gas = ObjectRef {
-            id: ObjectID::from_u8(9),
-            version: sequence + 1,
-            digest: Digest::ZERO,
-        };
+        let gas = ObjectReference::new(address_from_u8(9), sequence + 1, Digest::ZERO);
         let effects = TransactionEffects {
             status: ExecutionStatus::Success,
             executed_epoch: 0,
@@ -614,7 +621,7 @@ mod tests {
         removed: Vec<(ObjectID, u64)>,
         events: Vec<Event>,
     ) -> CommitBatch {
-        let digest = Digest::of("tx", &n.to_le_bytes());
+        let digest = salted_digest("tx", &n.to_le_bytes());
         CommitBatch {
             written,
             removed,
@@ -624,10 +631,10 @@ mod tests {
     }
 
     fn digest(n: u64) -> Digest {
-        Digest::of("tx", &n.to_le_bytes())
+        salted_digest("tx", &n.to_le_bytes())
     }
 
-    fn sorted(mut refs: Vec<ObjectRef>) -> Vec<ObjectRef> {
+    fn sorted(mut refs: Vec<ObjectReference>) -> Vec<ObjectReference> {
         refs.sort();
         refs
     }
@@ -639,13 +646,13 @@ mod tests {
         check(&RedbStore::open_in(dir.path()).unwrap());
     }
 
-    const ALICE: Address = Address::from_u8(0xa1);
-    const BOB: Address = Address::from_u8(0xb0);
+    const ALICE: Address = address_from_u8(0xa1);
+    const BOB: Address = address_from_u8(0xb0);
 
     #[test]
     fn written_object_is_live_and_in_history() {
         on_both(|store| {
-            let id = ObjectID::from_u8(1);
+            let id = address_from_u8(1);
             let obj = object(id, 1, Owner::AddressOwner(ALICE));
             store
                 .commit(tx_batch(0, vec![obj.clone()], vec![], vec![]))
@@ -653,7 +660,7 @@ mod tests {
             assert_eq!(store.get_object(&id).unwrap(), Some(obj.clone()));
             assert_eq!(store.get_object_at(&id, 1).unwrap(), Some(obj.clone()));
             assert_eq!(store.get_object_at(&id, 2).unwrap(), None);
-            assert_eq!(store.get_object(&ObjectID::from_u8(2)).unwrap(), None);
+            assert_eq!(store.get_object(&address_from_u8(2)).unwrap(), None);
             assert_eq!(
                 store.object_history(&id).unwrap(),
                 vec![ObjectVersion {
@@ -668,7 +675,7 @@ mod tests {
     #[test]
     fn new_version_replaces_live_and_keeps_old_in_history() {
         on_both(|store| {
-            let id = ObjectID::from_u8(1);
+            let id = address_from_u8(1);
             let v1 = object(id, 1, Owner::AddressOwner(ALICE));
             let v5 = object(id, 5, Owner::AddressOwner(ALICE));
             store
@@ -693,7 +700,7 @@ mod tests {
     #[test]
     fn history_is_ordered_by_version_beyond_one_byte() {
         on_both(|store| {
-            let id = ObjectID::from_u8(1);
+            let id = address_from_u8(1);
             for v in [1u64, 255, 256, 70_000] {
                 store
                     .commit(tx_batch(
@@ -717,7 +724,7 @@ mod tests {
     #[test]
     fn removed_object_leaves_a_tombstone_and_the_owner_index() {
         on_both(|store| {
-            let id = ObjectID::from_u8(1);
+            let id = address_from_u8(1);
             let v1 = object(id, 1, Owner::AddressOwner(ALICE));
             store
                 .commit(tx_batch(0, vec![v1.clone()], vec![], vec![]))
@@ -750,7 +757,7 @@ mod tests {
     #[test]
     fn unwrapped_object_comes_back_after_its_tombstone() {
         on_both(|store| {
-            let id = ObjectID::from_u8(1);
+            let id = address_from_u8(1);
             store
                 .commit(tx_batch(
                     0,
@@ -775,12 +782,8 @@ mod tests {
     #[test]
     fn owner_index_follows_transfers_between_address_and_object_owners() {
         on_both(|store| {
-            let (a, b, c) = (
-                ObjectID::from_u8(1),
-                ObjectID::from_u8(2),
-                ObjectID::from_u8(3),
-            );
-            let parent = Address::from(c);
+            let (a, b, c) = (address_from_u8(1), address_from_u8(2), address_from_u8(3));
+            let parent = c;
             let written = vec![
                 object(a, 1, Owner::AddressOwner(ALICE)),
                 object(b, 1, Owner::AddressOwner(ALICE)),
@@ -815,9 +818,9 @@ mod tests {
     fn owned_objects_lists_every_object_of_the_owner_only() {
         on_both(|store| {
             let mine: Vec<_> = (1..=5)
-                .map(|i| object(ObjectID::from_u8(i), 1, Owner::AddressOwner(ALICE)))
+                .map(|i| object(address_from_u8(i), 1, Owner::AddressOwner(ALICE)))
                 .collect();
-            let theirs = object(ObjectID::from_u8(6), 1, Owner::AddressOwner(BOB));
+            let theirs = object(address_from_u8(6), 1, Owner::AddressOwner(BOB));
             let mut written = mine.clone();
             written.push(theirs);
             store.commit(tx_batch(0, written, vec![], vec![])).unwrap();
@@ -829,7 +832,7 @@ mod tests {
     #[test]
     fn packages_are_stored_like_objects() {
         on_both(|store| {
-            let id = ObjectID::from_u8(0x42);
+            let id = address_from_u8(0x42);
             let package = MovePackage {
                 id,
                 version: 1,
@@ -994,7 +997,7 @@ mod tests {
     #[test]
     fn commit_many_applies_batches_in_order() {
         on_both(|store| {
-            let id = ObjectID::from_u8(1);
+            let id = address_from_u8(1);
             let batches = vec![
                 tx_batch(
                     0,
@@ -1025,7 +1028,7 @@ mod tests {
     #[test]
     fn reopened_store_keeps_everything() {
         let dir = tempfile::tempdir().unwrap();
-        let id = ObjectID::from_u8(1);
+        let id = address_from_u8(1);
         let v2 = object(id, 2, Owner::AddressOwner(BOB));
         let meta = ChainMeta {
             epoch: 3,
@@ -1085,6 +1088,47 @@ mod tests {
         }
         drop(held);
         RedbStore::open(&path).expect("the store opens again once released");
+    }
+
+    fn stored_format(path: &Path) -> u32 {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let meta = txn.open_table(META).unwrap();
+        let v = meta.get(FORMAT_KEY).unwrap().unwrap();
+        decode::<u32>(META_NAME, v.value()).unwrap()
+    }
+
+    #[test]
+    fn a_store_of_the_format_before_sui_digests_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chain.redb");
+        drop(RedbStore::open(&path).unwrap());
+        assert_eq!(stored_format(&path), FORMAT_VERSION);
+        // Rewrite the format key as a build from before the digest length prefix left it.
+        {
+            let db = redb::Database::open(&path).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(META)
+                .unwrap()
+                .insert(FORMAT_KEY, encode(&1u32).unwrap().as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        match RedbStore::open(&path) {
+            Err(StoreError::FormatMismatch {
+                path: p,
+                found,
+                expected,
+            }) => {
+                assert_eq!((p, found, expected), (path.display().to_string(), 1, 2));
+            }
+            Err(other) => panic!("expected FormatMismatch, got {other}"),
+            Ok(_) => panic!("a format-1 store opened"),
+        }
+        let shown = RedbStore::open(&path).err().unwrap().to_string();
+        assert!(shown.contains("--force-regenesis"), "{shown}");
+        // Refused, not converted: the file still says format 1.
+        assert_eq!(stored_format(&path), 1);
     }
 
     #[test]

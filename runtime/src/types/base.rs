@@ -1,12 +1,71 @@
-//! Identifiers and digests: 32-byte addresses, object IDs and Blake2b-256 digests.
-
-use std::fmt;
-use std::str::FromStr;
-
-use move_core_types::account_address::AccountAddress;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+//! Identifiers and digests: Sui's `Address`, `Digest` and `ObjectReference` from
+//! `sui-sdk-types`, plus the few movid helpers those types cannot carry themselves.
+//!
+//! The wire forms are Sui's: an address is 32 raw BCS bytes and `0x` + 64 hex digits in text; a
+//! digest is a BCS byte string (ULEB128 length 0x20, then 32 bytes) and Base58 in text.
 
 use crate::crypto::blake2b256;
+
+pub use sui_sdk_types::{Address, AddressParseError, Digest, DigestParseError, ObjectReference};
+
+/// The ID of an object or package. Sui has one 32-byte space for accounts and objects; the
+/// name stays while the migration to Sui's types is under way (docs/WIRE_MIGRATION.md).
+pub type ObjectID = Address;
+
+/// An object version (Lamport timestamp).
+pub type SequenceNumber = u64;
+
+/// The IDs every movid chain has at genesis, as associated consts on [`Address`].
+///
+/// A trait, because consts cannot be added to a type of another crate directly.
+pub trait WellKnown {
+    /// ID of the Move standard library package.
+    const STD: Self;
+    /// ID of the movid framework package.
+    const FRAMEWORK: Self;
+    /// ID of the identity package.
+    const IDENTITY: Self;
+    /// ID of the network-access package.
+    const ACCESS: Self;
+    /// ID of the shared `Clock` object.
+    const CLOCK: Self;
+}
+
+impl WellKnown for Address {
+    const STD: Address = address_from_u8(1);
+    const FRAMEWORK: Address = address_from_u8(2);
+    const IDENTITY: Address = address_from_u8(3);
+    const ACCESS: Address = address_from_u8(4);
+    const CLOCK: Address = address_from_u8(6);
+}
+
+/// A small constant address such as `0x2`, left-padded with zeros.
+pub const fn address_from_u8(v: u8) -> Address {
+    let mut b = [0u8; 32];
+    b[31] = v;
+    Address::new(b)
+}
+
+/// A random address (for tests and key-less fixtures).
+pub fn random_address() -> Address {
+    Address::new(rand::random())
+}
+
+/// A digest of `domain ‖ bytes`: the salted-hash pattern every movid digest uses (the domain
+/// is the type name followed by `::`, as Sui's intent-free hashes are salted).
+pub fn salted_digest(domain: &str, bytes: &[u8]) -> Digest {
+    let mut buf = Vec::with_capacity(domain.len() + bytes.len());
+    buf.extend_from_slice(domain.as_bytes());
+    buf.extend_from_slice(bytes);
+    Digest::new(blake2b256(&buf))
+}
+
+/// A list of addresses as `[0x…, 0x…]`, the form error messages print (Sui's `Debug` would
+/// wrap each one as `Address("0x…")`).
+pub fn address_list(addresses: &[Address]) -> String {
+    let items: Vec<String> = addresses.iter().map(Address::to_string).collect();
+    format!("[{}]", items.join(", "))
+}
 
 /// Error for text that is not a valid address, object ID or digest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,248 +79,39 @@ pub struct ParseIdError {
     pub reason: &'static str,
 }
 
-fn parse_hex32(kind: &'static str, s: &str) -> Result<[u8; 32], ParseIdError> {
-    let err = |reason| ParseIdError {
+fn parse_error(kind: &'static str, s: &str, reason: &'static str) -> ParseIdError {
+    ParseIdError {
         kind,
         input: s.chars().take(80).collect(),
         reason,
-    };
+    }
+}
+
+/// Parses a `0x`-prefixed address or object ID as movid's command line takes them: short forms
+/// such as `0x2` are left-padded as Move does. Unlike `Address::from_str` (which also takes
+/// bare hex), the prefix is required, so an alias made of hex letters is never read as an
+/// address.
+pub fn parse_address(kind: &'static str, s: &str) -> Result<Address, ParseIdError> {
     let hex_part = s
         .strip_prefix("0x")
-        .ok_or_else(|| err("expected a 0x prefix"))?;
+        .ok_or_else(|| parse_error(kind, s, "expected a 0x prefix"))?;
     if hex_part.is_empty() || hex_part.len() > 64 {
-        return Err(err("expected 1 to 64 hex digits"));
+        return Err(parse_error(kind, s, "expected 1 to 64 hex digits"));
     }
-    // Short forms such as `0x2` are accepted and left-padded, as Move does.
-    let padded = format!("{hex_part:0>64}");
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(&padded, &mut out).map_err(|_| err("not hexadecimal"))?;
-    Ok(out)
+    Address::from_hex(hex_part).map_err(|_| parse_error(kind, s, "not hexadecimal"))
 }
 
-macro_rules! id32 {
-    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-        pub struct $name(pub [u8; 32]);
-
-        impl $name {
-            /// The all-zero value.
-            pub const ZERO: Self = Self([0; 32]);
-            /// Length in bytes.
-            pub const LENGTH: usize = 32;
-
-            /// Builds from a slice of exactly 32 bytes.
-            pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-                <[u8; 32]>::try_from(bytes).ok().map(Self)
-            }
-
-            /// A small constant value such as `0x2`, left-padded with zeros.
-            pub const fn from_u8(v: u8) -> Self {
-                let mut b = [0u8; 32];
-                b[31] = v;
-                Self(b)
-            }
-
-            /// The raw bytes.
-            pub fn as_bytes(&self) -> &[u8; 32] {
-                &self.0
-            }
-
-            /// The full `0x`-prefixed 64-digit lowercase hex form.
-            pub fn to_hex(&self) -> String {
-                format!("0x{}", hex::encode(self.0))
-            }
-
-            /// A random value (for tests and key-less fixtures).
-            pub fn random() -> Self {
-                Self(rand::random())
-            }
-        }
-
-        impl From<AccountAddress> for $name {
-            fn from(a: AccountAddress) -> Self {
-                Self(a.into_bytes())
-            }
-        }
-
-        impl From<$name> for AccountAddress {
-            fn from(a: $name) -> Self {
-                AccountAddress::new(a.0)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "0x{}", hex::encode(self.0))
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(self, f)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = ParseIdError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                parse_hex32($kind, s).map(Self)
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                if s.is_human_readable() {
-                    s.serialize_str(&self.to_string())
-                } else {
-                    self.0.serialize(s)
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                if d.is_human_readable() {
-                    let s = String::deserialize(d)?;
-                    s.parse().map_err(serde::de::Error::custom)
-                } else {
-                    <[u8; 32]>::deserialize(d).map(Self)
-                }
-            }
-        }
-    };
-}
-
-id32!(
-    /// An account address: `blake2b256(0x00 ‖ ed25519 public key)` for a key, or an object's ID
-    /// when an object owns another.
-    Address,
-    "address"
-);
-id32!(
-    /// The 32-byte ID of an object or package.
-    ObjectID,
-    "object ID"
-);
-
-impl From<ObjectID> for Address {
-    fn from(id: ObjectID) -> Self {
-        Address(id.0)
+/// Parses a digest from its Base58 text, as Sui prints it, with a reason a user can act on.
+///
+/// Hex is refused, also for a transition: movid has printed digests in Base58 since its first
+/// release, so no hex digest text exists to carry over.
+pub fn parse_digest(s: &str) -> Result<Digest, ParseIdError> {
+    let err = |reason| parse_error("digest", s, reason);
+    if s.starts_with("0x") {
+        return Err(err("digests are Base58, not hex"));
     }
-}
-
-impl From<Address> for ObjectID {
-    fn from(a: Address) -> Self {
-        ObjectID(a.0)
-    }
-}
-
-impl ObjectID {
-    /// ID of the Move standard library package.
-    pub const STD: ObjectID = ObjectID::from_u8(1);
-    /// ID of the movid framework package.
-    pub const FRAMEWORK: ObjectID = ObjectID::from_u8(2);
-    /// ID of the identity package.
-    pub const IDENTITY: ObjectID = ObjectID::from_u8(3);
-    /// ID of the network-access package.
-    pub const ACCESS: ObjectID = ObjectID::from_u8(4);
-    /// ID of the shared `Clock` object.
-    pub const CLOCK: ObjectID = ObjectID::from_u8(6);
-
-    /// The ID of the `creation_index`-th object created by transaction `tx_digest`:
-    /// `blake2b(0xf1 ‖ tx_digest ‖ creation_index as u64 LE)`.
-    pub fn derive(tx_digest: &Digest, creation_index: u64) -> Self {
-        let mut buf = Vec::with_capacity(41);
-        buf.push(0xf1);
-        buf.extend_from_slice(&tx_digest.0);
-        buf.extend_from_slice(&creation_index.to_le_bytes());
-        ObjectID(blake2b256(&buf))
-    }
-}
-
-/// A Blake2b-256 digest (transactions, objects, effects, events). Shown in base58.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Digest(pub [u8; 32]);
-
-impl Digest {
-    /// The all-zero digest (the "previous transaction" of genesis objects).
-    pub const ZERO: Digest = Digest([0; 32]);
-
-    /// Digest of `domain ‖ bytes`, the pattern every movid digest uses.
-    pub fn of(domain: &str, bytes: &[u8]) -> Self {
-        let mut buf = Vec::with_capacity(domain.len() + bytes.len());
-        buf.extend_from_slice(domain.as_bytes());
-        buf.extend_from_slice(bytes);
-        Digest(blake2b256(&buf))
-    }
-
-    /// Base58 text form.
-    pub fn to_base58(&self) -> String {
-        bs58::encode(self.0).into_string()
-    }
-}
-
-impl fmt::Display for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_base58())
-    }
-}
-
-impl fmt::Debug for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Digest({self})")
-    }
-}
-
-impl FromStr for Digest {
-    type Err = ParseIdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = |reason| ParseIdError {
-            kind: "digest",
-            input: s.chars().take(80).collect(),
-            reason,
-        };
-        let bytes = bs58::decode(s).into_vec().map_err(|_| err("not base58"))?;
-        <[u8; 32]>::try_from(bytes.as_slice())
-            .map(Digest)
-            .map_err(|_| err("not 32 bytes"))
-    }
-}
-
-impl Serialize for Digest {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.serialize_str(&self.to_base58())
-        } else {
-            self.0.serialize(s)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Digest {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if d.is_human_readable() {
-            let s = String::deserialize(d)?;
-            s.parse().map_err(serde::de::Error::custom)
-        } else {
-            <[u8; 32]>::deserialize(d).map(Digest)
-        }
-    }
-}
-
-/// An object version (Lamport timestamp).
-pub type SequenceNumber = u64;
-
-/// Names one version of one object: what an owned transaction input must quote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct ObjectRef {
-    /// The object.
-    pub id: ObjectID,
-    /// Its version.
-    pub version: SequenceNumber,
-    /// The digest of the object at that version.
-    pub digest: Digest,
+    let bytes = bs58::decode(s).into_vec().map_err(|_| err("not Base58"))?;
+    Digest::from_bytes(&bytes).map_err(|_| err("not 32 bytes"))
 }
 
 #[cfg(test)]
@@ -270,22 +120,38 @@ mod tests {
 
     #[test]
     fn short_and_long_hex_forms_parse_to_the_same_id() {
-        let a: ObjectID = "0x2".parse().unwrap();
+        let a = parse_address("object ID", "0x2").unwrap();
         assert_eq!(a, ObjectID::FRAMEWORK);
         let long = a.to_string();
         assert_eq!(long.len(), 66);
         assert_eq!(long.parse::<ObjectID>().unwrap(), a);
-        assert!("2".parse::<ObjectID>().is_err());
-        assert!("0xzz".parse::<ObjectID>().is_err());
+        assert_eq!(parse_address("object ID", &long).unwrap(), a);
+        assert!(parse_address("object ID", "2").is_err());
+        assert!(parse_address("object ID", "0xzz").is_err());
+        assert!(parse_address("object ID", "0x").is_err());
+        assert!(parse_address("object ID", &format!("0x{}", "1".repeat(65))).is_err());
     }
 
     #[test]
     fn ids_serialize_as_hex_in_json_and_raw_in_bcs() {
         let a = ObjectID::CLOCK;
         assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{a}\""));
-        assert_eq!(bcs::to_bytes(&a).unwrap(), a.0.to_vec());
-        let d = Digest::of("x", b"y");
+        assert_eq!(bcs::to_bytes(&a).unwrap(), a.inner().to_vec());
+        let d = salted_digest("x", b"y");
         let back: Digest = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
         assert_eq!(back, d);
+    }
+
+    #[test]
+    fn hex_and_short_digests_are_refused_with_a_reason() {
+        let d = salted_digest("x", b"y");
+        assert_eq!(parse_digest(&d.to_string()).unwrap(), d);
+        let hex = format!("{d:#x}");
+        assert_eq!(
+            parse_digest(&hex).unwrap_err().reason,
+            "digests are Base58, not hex"
+        );
+        assert_eq!(parse_digest("0OIl").unwrap_err().reason, "not Base58");
+        assert_eq!(parse_digest("2g").unwrap_err().reason, "not 32 bytes");
     }
 }

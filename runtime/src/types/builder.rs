@@ -42,15 +42,15 @@ impl PtbBuilder {
     /// An object input (each object is added once; naming a shared object again mutably
     /// upgrades the earlier read-only use).
     pub fn object(&mut self, arg: ObjectArg) -> Argument {
-        let id = match arg {
-            ObjectArg::ImmOrOwned(r) | ObjectArg::Receiving(r) => r.id,
-            ObjectArg::Shared { id, .. } => id,
+        let id = match &arg {
+            ObjectArg::ImmOrOwned(r) | ObjectArg::Receiving(r) => *r.object_id(),
+            ObjectArg::Shared { id, .. } => *id,
         };
         if let Some(i) = self.object_index.get(&id) {
             if let (
                 CallArg::Object(ObjectArg::Shared { mutable, .. }),
                 ObjectArg::Shared { mutable: true, .. },
-            ) = (&mut self.inputs[*i as usize], arg)
+            ) = (&mut self.inputs[*i as usize], &arg)
             {
                 *mutable = true;
             }

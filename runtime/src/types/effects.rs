@@ -1,11 +1,13 @@
 //! What a transaction did: status, gas, object changes and events.
 
+use crate::types::salted_digest;
+use crate::types::WellKnown;
 use std::fmt;
 
 use move_core_types::language_storage::StructTag;
 use serde::{Deserialize, Serialize};
 
-use super::{Address, Digest, ObjectID, ObjectRef, Owner};
+use super::{Address, Digest, ObjectID, ObjectReference, Owner};
 
 /// Where a Move abort happened, and what it means when the module names the code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,21 +267,21 @@ pub struct TransactionEffects {
     /// The Lamport version every written object took.
     pub lamport_version: u64,
     /// New objects.
-    pub created: Vec<(ObjectRef, Owner)>,
+    pub created: Vec<(ObjectReference, Owner)>,
     /// Existing objects written (including the gas coin).
-    pub mutated: Vec<(ObjectRef, Owner)>,
+    pub mutated: Vec<(ObjectReference, Owner)>,
     /// Objects taken out of another object that now exist on their own again.
-    pub unwrapped: Vec<(ObjectRef, Owner)>,
+    pub unwrapped: Vec<(ObjectReference, Owner)>,
     /// Objects deleted.
-    pub deleted: Vec<ObjectRef>,
+    pub deleted: Vec<ObjectReference>,
     /// Objects unwrapped and deleted in this transaction.
-    pub unwrapped_then_deleted: Vec<ObjectRef>,
+    pub unwrapped_then_deleted: Vec<ObjectReference>,
     /// Objects stored inside another object.
-    pub wrapped: Vec<ObjectRef>,
+    pub wrapped: Vec<ObjectReference>,
     /// The gas coin after the transaction.
-    pub gas_object: (ObjectRef, Owner),
+    pub gas_object: (ObjectReference, Owner),
     /// Shared objects the transaction used, at the versions it read.
-    pub shared_objects: Vec<ObjectRef>,
+    pub shared_objects: Vec<ObjectReference>,
     /// Digest of the events, if any were emitted.
     pub events_digest: Option<Digest>,
     /// Transactions that wrote the inputs.
@@ -289,14 +291,14 @@ pub struct TransactionEffects {
 impl TransactionEffects {
     /// `blake2b("TransactionEffects::" ‖ bcs(self))`.
     pub fn digest(&self) -> Digest {
-        Digest::of(
+        salted_digest(
             "TransactionEffects::",
             &bcs::to_bytes(self).expect("effects serialize"),
         )
     }
 
     /// Every object written, with its new reference and owner.
-    pub fn all_changed(&self) -> impl Iterator<Item = &(ObjectRef, Owner)> {
+    pub fn all_changed(&self) -> impl Iterator<Item = &(ObjectReference, Owner)> {
         self.created
             .iter()
             .chain(&self.mutated)
@@ -306,7 +308,7 @@ impl TransactionEffects {
 
 /// `blake2b("TransactionEvents::" ‖ bcs(events))`.
 pub fn events_digest(events: &[Event]) -> Digest {
-    Digest::of(
+    salted_digest(
         "TransactionEvents::",
         &bcs::to_bytes(events).expect("events serialize"),
     )

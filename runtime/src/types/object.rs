@@ -1,11 +1,12 @@
 //! Objects: Move values and packages stored by ID, with an owner and a version.
 
+use crate::types::salted_digest;
 use std::collections::BTreeMap;
 
 use move_core_types::language_storage::StructTag;
 use serde::{Deserialize, Serialize};
 
-use super::{Address, Digest, ObjectID, ObjectRef, SequenceNumber};
+use super::{Address, Digest, ObjectID, ObjectReference, SequenceNumber};
 
 /// Who may use an object as a transaction input, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -128,16 +129,12 @@ impl Object {
 
     /// `blake2b("Object::" ‖ bcs(object))`.
     pub fn digest(&self) -> Digest {
-        Digest::of("Object::", &bcs::to_bytes(self).expect("objects serialize"))
+        salted_digest("Object::", &bcs::to_bytes(self).expect("objects serialize"))
     }
 
     /// The reference an owned input must quote.
-    pub fn object_ref(&self) -> ObjectRef {
-        ObjectRef {
-            id: self.id(),
-            version: self.version(),
-            digest: self.digest(),
-        }
+    pub fn object_ref(&self) -> ObjectReference {
+        ObjectReference::new(self.id(), self.version(), self.digest())
     }
 
     /// The Move value, if this is not a package.

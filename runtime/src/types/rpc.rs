@@ -21,7 +21,7 @@
 //! | `movid_getEpoch` / `movid_getClock` | `[]` | number |
 //! | `movid_getReferenceGasPrice` | `[]` | number |
 //! | `movid_getChainIdentifier` | `[]` | digest |
-//! | `movid_faucet` | `[address, amount?]` | `ObjectRef` |
+//! | `movid_faucet` | `[address, amount?]` | `ObjectReference` (`{object_id, version, digest}`) |
 //! | `movid_advanceEpoch` / `movid_advanceClock` | `[]` / `[ms]` | number (dev nodes only) |
 //! | `movid_resolveDid` | `[did, options?]` | W3C DID Resolution result (added by the CLI's node; options as in DID Resolution: `versionId`, `versionTime`, `accept`) |
 

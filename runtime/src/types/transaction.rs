@@ -3,11 +3,11 @@
 use move_core_types::language_storage::TypeTag;
 use serde::{Deserialize, Serialize};
 
-use super::{Address, Digest, ObjectID, ObjectRef, SequenceNumber};
+use super::{salted_digest, Address, Digest, ObjectID, ObjectReference, SequenceNumber};
 use crate::crypto::Signature;
 
 /// A transaction input.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CallArg {
     /// BCS bytes of a primitive value, string, or vector of them.
     Pure(Vec<u8>),
@@ -16,10 +16,10 @@ pub enum CallArg {
 }
 
 /// How an object is named as an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ObjectArg {
     /// An owned or immutable object at its current version and digest.
-    ImmOrOwned(ObjectRef),
+    ImmOrOwned(ObjectReference),
     /// A shared object by ID and the version at which it became shared.
     Shared {
         /// The object.
@@ -30,7 +30,7 @@ pub enum ObjectArg {
         mutable: bool,
     },
     /// An object sent to another object's address, to be taken with `transfer::receive`.
-    Receiving(ObjectRef),
+    Receiving(ObjectReference),
 }
 
 /// Where a command argument comes from.
@@ -80,7 +80,7 @@ pub enum Command {
 }
 
 /// Inputs and commands, executed in order and atomically.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgrammableTransaction {
     /// Inputs the commands refer to by index.
     pub inputs: Vec<CallArg>,
@@ -89,17 +89,17 @@ pub struct ProgrammableTransaction {
 }
 
 /// What a transaction does.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TransactionKind {
     /// A programmable transaction block.
     ProgrammableTransaction(ProgrammableTransaction),
 }
 
 /// How the transaction pays for gas.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GasData {
     /// Gas coins; the first is the gas coin, the others are merged into it.
-    pub payment: Vec<ObjectRef>,
+    pub payment: Vec<ObjectReference>,
     /// Owner of the gas coins.
     pub owner: Address,
     /// Price of one gas unit, in MIST.
@@ -118,7 +118,7 @@ pub enum TransactionExpiration {
 }
 
 /// The signed content of a transaction.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransactionData {
     /// What it does.
     pub kind: TransactionKind,
@@ -140,7 +140,7 @@ impl TransactionData {
 
     /// `blake2b("TransactionData::" ‖ bcs(self))`.
     pub fn digest(&self) -> Digest {
-        Digest::of(
+        salted_digest(
             "TransactionData::",
             &bcs::to_bytes(self).expect("transaction data serializes"),
         )

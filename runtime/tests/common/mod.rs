@@ -45,13 +45,13 @@ pub fn build(name: &str) -> CompiledPackage {
 /// The package ID published by a successful publish transaction.
 pub fn published_package(r: &ExecutionResult) -> ObjectID {
     assert_ok(r);
-    r.effects
+    *r.effects
         .created
         .iter()
         .find(|(_, o)| *o == Owner::Immutable)
         .expect("a publish creates an immutable package")
         .0
-        .id
+        .object_id()
 }
 
 /// Publishes `package` as `key`, sending the `UpgradeCap` back to `key`.
@@ -234,7 +234,7 @@ impl World {
     /// The type `objects::objects::<name>`.
     pub fn type_(&self, name: &str) -> StructTag {
         StructTag {
-            address: self.pkg.into(),
+            address: movid_runtime::seam::to_vm_address(self.pkg),
             module: "objects".parse().unwrap(),
             name: name.parse().unwrap(),
             type_params: vec![],
@@ -283,12 +283,12 @@ pub fn created_of_type(
         .iter()
         .filter(|(oref, _)| {
             chain
-                .get_object(&oref.id)
+                .get_object(oref.object_id())
                 .unwrap()
                 .and_then(|o| o.type_().cloned())
                 .is_some_and(|t| t.module.as_str() == module && t.name.as_str() == name)
         })
-        .map(|(oref, _)| oref.id)
+        .map(|(oref, _)| *oref.object_id())
         .collect()
 }
 
@@ -353,7 +353,7 @@ pub fn assert_only_gas_changed(
     extra: &[ObjectID],
 ) {
     assert!(!r.effects.status.is_ok(), "expected a failure");
-    let gas = r.effects.gas_object.0.id;
+    let gas = *r.effects.gas_object.0.object_id();
     let after = w.snapshot(extra);
     assert_eq!(after.tx_count, before.tx_count + 1);
     assert_eq!(
@@ -381,7 +381,7 @@ pub fn assert_only_gas_changed(
         r.effects
             .mutated
             .iter()
-            .map(|(o, _)| o.id)
+            .map(|(o, _)| *o.object_id())
             .collect::<Vec<_>>(),
         vec![gas]
     );

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use movid_runtime::natives::dynamic_field_id;
 use movid_runtime::types::{
-    Address, Argument, Object, ObjectID, Owner, SequenceNumber, StructTag, TypeTag,
+    Address, Argument, Object, ObjectID, Owner, SequenceNumber, StructTag, TypeTag, WellKnown,
 };
 use serde::{Deserialize, Serialize};
 
@@ -189,16 +189,10 @@ impl AuthorityChange {
                 let services: Vec<&[u8]> = allowed_services.iter().map(|s| s.as_bytes()).collect();
                 (
                     "set_policy",
-                    vec![
-                        tx.pure(&Address::from(*subject)),
-                        tx.pure(&services),
-                        tx.pure(max_sessions),
-                    ],
+                    vec![tx.pure(subject), tx.pure(&services), tx.pure(max_sessions)],
                 )
             }
-            AuthorityChange::RemovePolicy { subject } => {
-                ("remove_policy", vec![tx.pure(&Address::from(*subject))])
-            }
+            AuthorityChange::RemovePolicy { subject } => ("remove_policy", vec![tx.pure(subject)]),
             AuthorityChange::RevokeToken { token_hash } => {
                 ("revoke_token", vec![tx.pure(&token_hash.to_vec())])
             }
@@ -256,7 +250,7 @@ impl AccessClient {
 
     /// The DID of object `id` on this chain.
     pub fn did_of(&self, id: ObjectID) -> AccessResult<Did> {
-        Did::new(self.client.network(), id.0)
+        Did::new(self.client.network(), id.into_inner())
             .map_err(|e| SdkError::decode("network name", e).into())
     }
 
@@ -313,7 +307,7 @@ impl AccessClient {
         authority: &AccessAuthority,
         subject: ObjectID,
     ) -> AccessResult<Option<Policy>> {
-        let key = bcs::to_bytes(&Address::from(subject)).expect("an address serializes");
+        let key = bcs::to_bytes(&subject).expect("an address serializes");
         let Some(field) = self
             .table_entry(&authority.policies, &TypeTag::Address, &key)
             .await?
@@ -422,20 +416,20 @@ impl AccessClient {
             .client
             .get_object(id)
             .await?
-            .filter(|o| o.owner == Owner::ObjectOwner(Address::from(table.id))))
+            .filter(|o| o.owner == Owner::ObjectOwner(table.id)))
     }
 
     /// The `AuthorityCap` of `authority`, which its identity owns.
     pub async fn authority_cap(&self, authority: &AccessAuthority) -> AccessResult<ObjectID> {
         let ty = authority_cap_type();
         self.client
-            .owned_objects(Address::from(authority.authority_identity))
+            .owned_objects(authority.authority_identity)
             .await?
             .iter()
             .filter(|o| o.type_() == Some(&ty))
             .find(|o| {
                 let contents = &o.as_move().expect("a Move object").contents;
-                contents.get(32..64) == Some(&authority.id.0[..])
+                contents.get(32..64) == Some(&authority.id.into_inner()[..])
             })
             .map(Object::id)
             .ok_or_else(|| {

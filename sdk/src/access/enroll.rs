@@ -164,7 +164,7 @@ impl Challenge {
     /// The bytes a proof signs: a fixed domain, the authority's ID and the
     /// nonce.
     pub fn message(&self) -> Vec<u8> {
-        [CHALLENGE_DOMAIN, &self.authority.0, &self.nonce].concat()
+        [CHALLENGE_DOMAIN, &self.authority.into_inner(), &self.nonce].concat()
     }
 }
 
@@ -311,7 +311,7 @@ pub(crate) async fn subject_identity(
     }
     let object = access
         .client()
-        .get_object(ObjectID(*did.object_id()))
+        .get_object(ObjectID::new(*did.object_id()))
         .await?
         .ok_or_else(not_found)?;
     OnChainIdentity::from_object(&object, access.client().network()).map_err(|_| not_found().into())

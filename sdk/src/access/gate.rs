@@ -415,7 +415,7 @@ async fn serve(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
             return close_refused(&shared, tls, peer, service, None, Refusal::NoCertificate).await
         }
     };
-    let subject_id = ObjectID(*info.subject.object_id());
+    let subject_id = ObjectID::new(*info.subject.object_id());
     if let Err(refusal) = admit(&shared, &info, &service).await {
         let subject = Some(info.subject.clone());
         return close_refused(&shared, tls, peer, service, subject, refusal).await;

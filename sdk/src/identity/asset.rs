@@ -42,7 +42,9 @@ pub mod events;
 use std::sync::Arc;
 
 use movid_runtime::store::EventFilter;
-use movid_runtime::types::{Address, Object, ObjectID, Owner, SequenceNumber, StructTag, TypeTag};
+use movid_runtime::types::{
+    Address, Object, ObjectID, Owner, SequenceNumber, StructTag, TypeTag, WellKnown,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -184,7 +186,7 @@ impl OnChainAsset {
             || SdkError::wrong_type(id, "0x3::asset::AuthenticatedAsset<T>", object.type_());
         let m = object.as_move().ok_or_else(wrong)?;
         let t = &m.type_;
-        if t.address != PKG.into()
+        if t.address != movid_runtime::seam::to_vm_address(PKG)
             || t.module.as_str() != MODULE
             || t.name.as_str() != "AuthenticatedAsset"
             || t.type_params.len() != 1
@@ -566,7 +568,7 @@ impl AssetClient {
 /// Whether `object` is an `AuthenticatedAsset<_>`.
 pub fn is_asset(object: &Object) -> bool {
     object.type_().is_some_and(|t| {
-        t.address == PKG.into()
+        t.address == movid_runtime::seam::to_vm_address(PKG)
             && t.module.as_str() == MODULE
             && t.name.as_str() == "AuthenticatedAsset"
     })

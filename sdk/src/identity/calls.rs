@@ -8,7 +8,7 @@
 //! [`auth_with_cap`] or [`auth_with_token`] (or returned by a sub-identity
 //! access), `clock` the shared `Clock`.
 
-use movid_runtime::types::{Argument, ObjectID, TypeTag};
+use movid_runtime::types::{Argument, ObjectID, TypeTag, WellKnown};
 
 use crate::tx::TransactionBuilder;
 

@@ -809,7 +809,11 @@ async fn receiving_with_type(
 /// The proposal a transaction created, and whether it executed, from the
 /// `ProposalCreated` and `ProposalExecuted` events.
 fn proposal_outcome(response: TransactionResponse) -> SdkResult<ProposalOutcome> {
-    let proposal_of = |contents: &[u8]| contents.get(32..64).and_then(ObjectID::from_bytes);
+    let proposal_of = |contents: &[u8]| {
+        contents
+            .get(32..64)
+            .and_then(|b| ObjectID::from_bytes(b).ok())
+    };
     let created = event_type("ProposalCreated");
     let proposal_id = response
         .events

@@ -251,7 +251,7 @@ pub(crate) async fn answer(
         Ok(d) => d,
         Err(e) => return fail(ErrorKind::InvalidDidUrl, format!("`{did}`: {e}")),
     };
-    let held = match read_credentials(client, ObjectID(*did.object_id())).await {
+    let held = match read_credentials(client, ObjectID::new(*did.object_id())).await {
         Ok(h) => h,
         Err(SdkError::ObjectNotFound(_)) => {
             return fail(ErrorKind::NotFound, format!("{did} does not exist"))

@@ -1,6 +1,6 @@
 //! The identity package's aborts as named errors.
 
-use movid_runtime::types::{MoveAbort, ObjectID};
+use movid_runtime::types::{MoveAbort, ObjectID, WellKnown};
 
 /// Why the identity package refused an operation: its Move abort, decoded.
 ///

@@ -54,7 +54,7 @@ mod state;
 
 use std::sync::Arc;
 
-use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeTag};
+use movid_runtime::types::{Address, Argument, Object, ObjectID, StructTag, TypeTag, WellKnown};
 
 pub use asset::AssetClient;
 pub use controller::{Controller, ControllerAction};
@@ -166,7 +166,7 @@ impl ProposalKind {
     /// The kind of an action type.
     pub fn from_type(ty: &TypeTag) -> Option<ProposalKind> {
         let TypeTag::Struct(s) = ty else { return None };
-        if s.address != PKG.into() {
+        if s.address != movid_runtime::seam::to_vm_address(PKG) {
             return None;
         }
         ProposalKind::ALL.into_iter().find(|k| {
@@ -286,7 +286,8 @@ impl IdentityClient {
 
     /// The DID of identity `id` on this client's network.
     pub fn did_of(&self, id: ObjectID) -> SdkResult<Did> {
-        Did::new(self.client.network(), id.0).map_err(|e| SdkError::decode("network name", e))
+        Did::new(self.client.network(), id.into_inner())
+            .map_err(|e| SdkError::decode("network name", e))
     }
 
     /// Starts creating an identity.
@@ -409,7 +410,7 @@ impl IdentityClient {
 
     /// The objects identity `id` owns (sent to its address).
     pub async fn owned_by(&self, id: ObjectID) -> SdkResult<Vec<Object>> {
-        self.client.owned_objects(Address::from(id)).await
+        self.client.owned_objects(id).await
     }
 
     /// Every value the identity's DID document had, oldest first, with the

@@ -1,7 +1,9 @@
 //! An `Identity` object and its proposals as Rust values, decoded from the
 //! BCS of the Move structs (whose layouts are mirrored here field by field).
 
-use movid_runtime::types::{Address, Object, ObjectID, SequenceNumber, StructTag, TypeTag};
+use movid_runtime::types::{
+    Address, Object, ObjectID, SequenceNumber, StructTag, TypeTag, WellKnown,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{identity_type, ProposalKind};
@@ -87,7 +89,8 @@ impl OnChainIdentity {
             } => initial_shared_version,
             _ => 0,
         };
-        let did = Did::new(network, id.0).map_err(|e| SdkError::decode("network name", e))?;
+        let did =
+            Did::new(network, id.into_inner()).map_err(|e| SdkError::decode("network name", e))?;
         Ok(OnChainIdentity {
             id,
             did,
@@ -137,7 +140,7 @@ impl OnChainIdentity {
 
     /// The address objects owned by the identity are sent to.
     pub fn address(&self) -> Address {
-        Address::from(self.id)
+        self.id
     }
 
     /// The sum of the controllers' voting power.
@@ -487,7 +490,7 @@ fn decode_typed<T: for<'de> Deserialize<'de>>(
 }
 
 pub(crate) fn is_proposal_type(t: &StructTag) -> bool {
-    t.address == ObjectID::IDENTITY.into()
+    t.address == movid_runtime::seam::to_vm_address(ObjectID::IDENTITY)
         && t.module.as_str() == "multicontroller"
         && t.name.as_str() == "Proposal"
         && t.type_params.len() == 1
@@ -643,6 +646,7 @@ mod tests {
 
     use super::*;
     use crate::tx::struct_tag;
+    use movid_runtime::types::random_address;
 
     /// A `Proposal<UpdateDid>` object with one voter, no rejecter, the
     /// expiration given as raw BCS and a deactivation as its action.
@@ -667,7 +671,7 @@ mod tests {
                 version: 1,
                 contents,
             },
-            Owner::ObjectOwner(Address::random()),
+            Owner::ObjectOwner(random_address()),
             Digest::ZERO,
         )
     }
@@ -675,7 +679,7 @@ mod tests {
     #[test]
     fn a_proposal_head_decodes_field_by_field() {
         let p = Proposal::from_object(&proposal_object(&[1, 5, 0, 0, 0, 0, 0, 0, 0])).unwrap();
-        assert_eq!(p.voters, vec![ObjectID([9; 32])]);
+        assert_eq!(p.voters, vec![ObjectID::new([9; 32])]);
         assert!(p.rejecters.is_empty());
         assert_eq!(p.expiration_epoch, Some(5));
         assert_eq!(p.action, ProposalAction::UpdateDid { doc: Some(vec![]) });
@@ -688,7 +692,7 @@ mod tests {
         assert!(err.to_string().contains("2 elements"), "{err}");
         // Split into the decoded and the undecodable, the other proposal survives.
         let good = proposal_object(&[0]);
-        let ids = [ObjectID([1; 32]), good.id()];
+        let ids = [ObjectID::new([1; 32]), good.id()];
         let (decoded, undecodable) =
             super::super::split_decoded(&ids, vec![Err(err), Proposal::from_object(&good)]);
         assert_eq!(decoded.len(), 1);

@@ -28,7 +28,7 @@ pub(crate) fn blake2b256(parts: &[&[u8]]) -> [u8; 32] {
 pub fn address_of(ed25519_public_key: &[u8; 32]) -> [u8; 32] {
     movid_runtime::crypto::PublicKey(*ed25519_public_key)
         .address()
-        .0
+        .into_inner()
 }
 
 /// The digest a transaction's sender signs:
@@ -279,7 +279,7 @@ mod tests {
         assert_eq!(sig.address(), address_of(&key.verifying_key().to_bytes()));
         let runtime = sig.to_runtime();
         assert_eq!(runtime.0, bytes.to_vec());
-        assert_eq!(runtime.verify(b"msg").unwrap().0, sig.address());
+        assert_eq!(runtime.verify(b"msg").unwrap().into_inner(), sig.address());
     }
 
     #[test]

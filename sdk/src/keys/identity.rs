@@ -107,7 +107,7 @@ impl IdentityId {
 impl From<IdentityId> for movid_runtime::types::Address {
     /// The account address the identity signs transactions as.
     fn from(id: IdentityId) -> Self {
-        movid_runtime::types::Address(id.0)
+        movid_runtime::types::Address::new(id.0)
     }
 }
 

@@ -115,7 +115,7 @@ pub async fn latest(client: &dyn Client, did: &Did) -> SdkResult<Option<DidHisto
     if did.network() != network {
         return Ok(None);
     }
-    match client.get_object(ObjectID(*did.object_id())).await? {
+    match client.get_object(ObjectID::new(*did.object_id())).await? {
         Some(o) if o.type_() == Some(&identity_type()) => Ok(Some(DidHistory::single(
             &OnChainIdentity::from_object(&o, network)?.state(),
         ))),
@@ -135,7 +135,10 @@ pub async fn history(client: &dyn Client, did: &Did) -> SdkResult<Option<DidHist
     }
     let identity = identity_type();
     let mut states = Vec::new();
-    for version in client.object_history(ObjectID(*did.object_id())).await? {
+    for version in client
+        .object_history(ObjectID::new(*did.object_id()))
+        .await?
+    {
         match version.object {
             // An object that is not an identity has no DID document.
             Some(o) if o.type_() == Some(&identity) => {

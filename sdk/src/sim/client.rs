@@ -11,7 +11,7 @@ use movid_runtime::store::{
     EventFilter, EventRecord, MemoryStore, ObjectVersion, TransactionRecord,
 };
 use movid_runtime::types::{
-    Address, Digest, ExecutionStatus, Object, ObjectID, ObjectRef, Owner, SequenceNumber,
+    Address, Digest, ExecutionStatus, Object, ObjectID, ObjectReference, Owner, SequenceNumber,
     SignedTransaction, StructTag, TransactionData,
 };
 
@@ -70,7 +70,7 @@ impl Record {
         result: &ExecutionResult,
     ) {
         let effects = &result.effects;
-        let gas = effects.gas_object.0.id;
+        let gas = *effects.gas_object.0.object_id();
         let mut changes = vec![];
         let live = [
             (ChangeKind::Created, &effects.created),
@@ -79,20 +79,20 @@ impl Record {
         ];
         for (kind, list) in live {
             for (r, owner) in list {
-                if r.id == gas {
+                if *r.object_id() == gas {
                     continue;
                 }
                 let type_ = chain
-                    .get_object_at(&r.id, r.version)
+                    .get_object_at(r.object_id(), r.version())
                     .ok()
                     .flatten()
                     .and_then(|o| o.type_().cloned());
                 if let Some(t) = &type_ {
-                    self.types.insert(r.id, t.clone());
+                    self.types.insert(*r.object_id(), t.clone());
                 }
                 changes.push(Change {
                     kind,
-                    object: *r,
+                    object: r.clone(),
                     type_,
                     owner: Some(*owner),
                 });
@@ -107,8 +107,8 @@ impl Record {
             for r in list {
                 changes.push(Change {
                     kind,
-                    object: *r,
-                    type_: self.types.get(&r.id).cloned(),
+                    object: r.clone(),
+                    type_: self.types.get(r.object_id()).cloned(),
                     owner: None,
                 });
             }
@@ -179,9 +179,9 @@ impl Record {
     fn label_slots(&mut self, changes: &[Change]) {
         for change in changes {
             if let Some(Owner::ObjectOwner(parent)) = change.owner {
-                if self.naming.has(change.object.id) {
+                if self.naming.has(*change.object.object_id()) {
                     self.naming
-                        .set_default(parent.into(), Label::FieldOf(change.object.id));
+                        .set_default(parent, Label::FieldOf(*change.object.object_id()));
                 }
             }
         }
@@ -256,7 +256,7 @@ impl SimClient {
     }
 
     /// Mints gas without a trace line (the simulation writes its own).
-    pub fn fund_quietly(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {
+    pub fn fund_quietly(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference> {
         let _record = self.record();
         Ok(self.current().chain().faucet(recipient, amount)?)
     }
@@ -388,7 +388,7 @@ impl Client for SimClient {
         }
     }
 
-    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {
+    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference> {
         let mut record = self.record();
         let r = self.current().chain().faucet(recipient, amount)?;
         record.lines.push(Line::Faucet { recipient, amount });

@@ -17,7 +17,7 @@
 
 use std::fmt;
 
-use movid_runtime::types::{Address, Event, ObjectID, StructTag};
+use movid_runtime::types::{Address, Event, ObjectID, StructTag, WellKnown};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -233,7 +233,7 @@ macro_rules! identity_events {
 }
 
 fn is_identity_event(ty: &StructTag, name: &str) -> bool {
-    ty.address == ObjectID::IDENTITY.into()
+    ty.address == movid_runtime::seam::to_vm_address(ObjectID::IDENTITY)
         && ty.module.as_str() == "events"
         && ty.name.as_str() == name
 }
@@ -575,11 +575,11 @@ struct NoNames;
 
 impl Names for NoNames {
     fn object(&self, id: ObjectID) -> String {
-        short_hex(&id.0)
+        short_hex(&id.into_inner())
     }
 
     fn address(&self, address: Address) -> String {
-        short_hex(&address.0)
+        short_hex(&address.into_inner())
     }
 }
 
@@ -593,6 +593,7 @@ pub(crate) fn short_hex(bytes: &[u8; 32]) -> String {
 mod tests {
     use super::*;
     use crate::identity::event_type;
+    use movid_runtime::types::address_from_u8;
 
     fn event(name: &str, contents: Vec<u8>) -> Event {
         Event {
@@ -607,16 +608,16 @@ mod tests {
     #[test]
     fn identity_events_decode_from_bcs_in_move_field_order() {
         let approved = ProposalApproved {
-            identity: ObjectID::from_u8(9),
-            proposal: ObjectID::from_u8(10),
-            controller: ObjectID::from_u8(11),
+            identity: address_from_u8(9),
+            proposal: address_from_u8(10),
+            controller: address_from_u8(11),
             votes: 2,
             threshold: 3,
         };
         let created = ProposalCreated {
-            identity: ObjectID::from_u8(9),
-            proposal: ObjectID::from_u8(10),
-            controller: ObjectID::from_u8(11),
+            identity: address_from_u8(9),
+            proposal: address_from_u8(10),
+            controller: address_from_u8(11),
             expiration_epoch: Some(4),
             votes: 1,
             threshold: 3,
@@ -650,7 +651,7 @@ mod tests {
             Err(SdkError::Decode { .. })
         ));
         let mut other = bad.clone();
-        other.type_.address = ObjectID::from_u8(0x42).into();
+        other.type_.address = movid_runtime::seam::to_vm_address(address_from_u8(0x42));
         assert_eq!(IdentityEvent::from_event(&other).unwrap(), None);
     }
 }

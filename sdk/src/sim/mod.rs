@@ -116,7 +116,9 @@ use movid_runtime::chain::LocalChain;
 use movid_runtime::crypto::Signature;
 use movid_runtime::genesis::{GenesisConfig, MIST_PER_SUI};
 use movid_runtime::store::MemoryStore;
-use movid_runtime::types::{Address, Digest, Object, ObjectID, ObjectRef, TransactionData};
+use movid_runtime::types::{
+    salted_digest, Address, Digest, Object, ObjectID, ObjectReference, TransactionData, WellKnown,
+};
 
 pub use events::{Events, IdentityEvent, MoveEvent};
 pub use trace::{Change, ChangeKind, Step, Trace};
@@ -324,7 +326,7 @@ impl Simulation {
             Err(e) => return Err(e.into()),
         };
         let committer = handle.require_committer()?;
-        let address = Address(committer.address());
+        let address = Address::new(committer.address());
         let actor = Actor {
             name: name.into(),
             address,
@@ -343,7 +345,7 @@ impl Simulation {
         }
         client.record().lines.push(Line::Note(format!(
             "{name} {} joins with {} × {} SUI",
-            events::short_hex(&address.0),
+            events::short_hex(&address.into_inner()),
             self.inner.config.coins_per_actor,
             as_sui(self.inner.config.coin_value)
         )));
@@ -364,7 +366,7 @@ impl Simulation {
 
     /// Mints a gas coin of `amount` for `recipient` (an actor's or an
     /// identity's address).
-    pub async fn fund(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {
+    pub async fn fund(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference> {
         self.inner.client.faucet(recipient, amount).await
     }
 
@@ -670,11 +672,11 @@ impl Drop for Simulation {
 /// The Ed25519 seed of actor `name` in a simulation with seed `seed`:
 /// `blake2b256("SimActor::" ‖ bcs((seed, name)))`.
 pub fn actor_seed(seed: u64, name: &str) -> [u8; 32] {
-    Digest::of(
+    salted_digest(
         "SimActor::",
         &bcs::to_bytes(&(seed, name)).expect("serializes"),
     )
-    .0
+    .into_inner()
 }
 
 /// A named participant of a simulation: a key held by the key manager, a

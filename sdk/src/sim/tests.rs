@@ -265,6 +265,6 @@ async fn the_faucet_after_a_restore_mints_new_coins() {
         .fund(alice.address(), 1_000 * MIST_PER_SUI)
         .await
         .unwrap();
-    assert!(!joined.contains(&minted.id));
+    assert!(!joined.contains(minted.object_id()));
     assert_eq!(alice.gas_balance().await.unwrap(), 3 * 1_000 * MIST_PER_SUI);
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use movid_runtime::types::{
     Address, Command, Digest, ExecutionFailure, ExecutionStatus, GasCostSummary, ObjectID,
-    ObjectRef, Owner, ProgrammableTransaction, StructTag, TransactionEffects, TypeTag,
+    ObjectReference, Owner, ProgrammableTransaction, StructTag, TransactionEffects, TypeTag,
+    WellKnown,
 };
 
 use super::events::{short_hex, Events, IdentityEvent, Names};
@@ -100,7 +101,7 @@ pub struct Change {
     /// What happened.
     pub kind: ChangeKind,
     /// The object's reference after the step.
-    pub object: ObjectRef,
+    pub object: ObjectReference,
     /// Its Move type, where known (`None` for a package).
     pub type_: Option<StructTag>,
     /// Its owner after the step (`None` once deleted or wrapped).
@@ -171,8 +172,8 @@ impl Naming {
 
     fn render(&self, id: ObjectID, depth: usize) -> String {
         match self.labels.get(&id) {
-            None => short_hex(&id.0),
-            Some(_) if depth > 4 => short_hex(&id.0),
+            None => short_hex(&id.into_inner()),
+            Some(_) if depth > 4 => short_hex(&id.into_inner()),
             Some(Label::Text(text)) => text.clone(),
             Some(Label::ProposalsOf(identity)) => {
                 format!("{}'s proposals", self.render(*identity, depth + 1))
@@ -303,7 +304,7 @@ fn write_step(f: &mut fmt::Formatter<'_>, step: &Step, n: &Naming) -> fmt::Resul
             f,
             "          {:<9} {ty} {}{owner}",
             change.kind.to_string(),
-            n.object(change.object.id),
+            n.object(*change.object.object_id()),
         )?;
     }
     for event in &step.events {
@@ -350,7 +351,7 @@ pub(crate) fn describe_commands(ptb: &ProgrammableTransaction) -> Vec<String> {
                 let package = match call.package {
                     ObjectID::STD | ObjectID::FRAMEWORK | ObjectID::IDENTITY => String::new(),
                     ObjectID::ACCESS => "access::".into(),
-                    other => format!("{}::", short_hex(&other.0)),
+                    other => format!("{}::", short_hex(&other.into_inner())),
                 };
                 let types = if call.type_arguments.is_empty() {
                     String::new()

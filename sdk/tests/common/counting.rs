@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use movid_runtime::chain::ExecutionResult;
 use movid_runtime::store::{EventFilter, EventRecord, ObjectVersion, TransactionRecord};
 use movid_runtime::types::{
-    Address, Digest, Object, ObjectID, ObjectRef, SequenceNumber, SignedTransaction,
+    Address, Digest, Object, ObjectID, ObjectReference, SequenceNumber, SignedTransaction,
     TransactionData,
 };
 use movid_sdk::{Client, SdkResult};
@@ -93,7 +93,7 @@ impl Client for CountingClient {
     async fn execute(&self, tx: SignedTransaction) -> SdkResult<ExecutionResult> {
         self.inner.execute(tx).await
     }
-    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectRef> {
+    async fn faucet(&self, recipient: Address, amount: u64) -> SdkResult<ObjectReference> {
         self.inner.faucet(recipient, amount).await
     }
     async fn advance_epoch(&self) -> SdkResult<u64> {

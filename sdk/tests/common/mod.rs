@@ -96,7 +96,12 @@ impl World {
 
     /// A gas coin of `amount` minted for `owner` (an account or an identity).
     pub async fn coin_for(&self, owner: Address, amount: u64) -> ObjectID {
-        self.client.faucet(owner, amount).await.expect("faucet").id
+        *self
+            .client
+            .faucet(owner, amount)
+            .await
+            .expect("faucet")
+            .object_id()
     }
 
     /// The live object `id`.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use movid_runtime::types::Owner;
+use movid_runtime::types::{Owner, WellKnown};
 use movid_sdk::identity::asset::events::{
     AssetCreated, AssetDeleted, AssetMutated, AssetOfferCancelled, AssetOffered, AssetTransferred,
 };
@@ -24,7 +24,10 @@ fn only_event<T: MoveEvent>(r: &TransactionResponse) -> T {
     let ours = r
         .events
         .iter()
-        .filter(|e| e.type_.address == movid_runtime::types::ObjectID::IDENTITY.into())
+        .filter(|e| {
+            e.type_.address
+                == movid_runtime::seam::to_vm_address(movid_runtime::types::ObjectID::IDENTITY)
+        })
         .count();
     assert_eq!(ours, 1, "{:?}", r.events);
     Events::new(r.events.clone()).one::<T>().unwrap()

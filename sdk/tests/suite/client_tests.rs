@@ -6,7 +6,10 @@ use movid_runtime::crypto::KeyPair;
 use movid_runtime::execution::gas_coin_type;
 use movid_runtime::gas::{MAX_GAS_BUDGET, MIN_GAS_BUDGET};
 use movid_runtime::store::EventFilter;
-use movid_runtime::types::{Digest, ExecutionFailure, ExecutionStatus, ObjectArg, ObjectID, Owner};
+use movid_runtime::types::{
+    random_address, Digest, ExecutionFailure, ExecutionStatus, ObjectArg, ObjectID, Owner,
+    WellKnown,
+};
 use movid_runtime::TransactionError;
 use movid_sdk::client::coin_balance;
 use movid_sdk::identity::{event_type, ProposalKind};
@@ -68,7 +71,7 @@ pub async fn object_reads_follow_versions(client: Arc<dyn Client>) {
     let versions: Vec<u64> = history.iter().map(|v| v.version).collect();
     assert_eq!(versions, vec![coin.version(), now.version()]);
 
-    let unknown = ObjectID::random();
+    let unknown = random_address();
     assert_eq!(client.get_object(unknown).await.unwrap(), None);
     assert!(
         matches!(client.object(unknown).await, Err(SdkError::ObjectNotFound(id)) if id == unknown)
@@ -118,7 +121,10 @@ pub async fn transactions_and_events_are_recorded(client: Arc<dyn Client>) {
         ..Default::default()
     };
     assert!(client.events(by_bob, 10).await.unwrap().is_empty());
-    assert_eq!(client.transaction(Digest([7; 32])).await.unwrap(), None);
+    assert_eq!(
+        client.transaction(Digest::new([7; 32])).await.unwrap(),
+        None
+    );
 }
 
 pub async fn dry_run_does_not_commit(client: Arc<dyn Client>) {
@@ -249,9 +255,9 @@ pub async fn builder_pays_gas_with_a_coin_that_is_not_an_input(client: Arc<dyn C
     let to = tx.pure(&w.bob().address());
     tx.transfer_objects(vec![split], to);
     let data = tx.build().await.unwrap();
-    assert!(data.gas_data.payment.iter().all(|r| r.id != big));
+    assert!(data.gas_data.payment.iter().all(|r| *r.object_id() != big));
     let response = tx.execute(w.alice()).await.unwrap();
-    assert_ne!(response.effects.gas_object.0.id, big);
+    assert_ne!(*response.effects.gas_object.0.object_id(), big);
 }
 
 pub async fn builder_budget_comes_from_the_dry_run(client: Arc<dyn Client>) {
@@ -277,7 +283,7 @@ async fn aborting_call(w: &World) -> TransactionBuilder<'_> {
     let identity = w.identity(&[0], 1).await;
     let mut tx = TransactionBuilder::new(&*w.client, w.alice().address());
     let i = tx.shared_object(identity.id, true).await.unwrap();
-    let p = tx.pure(&ObjectID::random());
+    let p = tx.pure(&random_address());
     tx.move_call(
         ObjectID::IDENTITY,
         "identity",
@@ -354,14 +360,14 @@ pub async fn stale_object_is_refused(client: Arc<dyn Client>) {
     tx.execute(w.alice()).await.unwrap();
 
     let mut stale = TransactionBuilder::new(&*client, w.alice().address());
-    let c = stale.object_arg(ObjectArg::ImmOrOwned(old));
+    let c = stale.object_arg(ObjectArg::ImmOrOwned(old.clone()));
     let to = stale.pure(&w.bob().address());
     stale.transfer_objects(vec![c], to);
     let err = stale.execute(w.alice()).await.unwrap_err();
     match err.transaction_error() {
         Some(TransactionError::StaleObject { given, current }) => {
             assert_eq!(**given, old);
-            assert!(current.version > old.version);
+            assert!(current.version() > old.version());
         }
         _ => panic!("expected StaleObject, got {err:?}"),
     }
@@ -510,7 +516,7 @@ pub async fn gas_is_never_paid_with_a_look_alike_sui_coin(client: Arc<dyn Client
     let to = tx.pure(&w.bob().address());
     tx.transfer_objects(vec![split], to);
     let response = tx.execute(w.alice()).await.unwrap();
-    let gas = w.object(response.effects.gas_object.0.id).await;
+    let gas = w.object(*response.effects.gas_object.0.object_id()).await;
     assert_eq!(gas.type_(), Some(&gas_coin_type()));
     assert_eq!(
         w.object(fake.id()).await,
@@ -532,10 +538,7 @@ pub async fn dynamic_fields_hold_an_identitys_proposals(client: Arc<dyn Client>)
     // Proposals live in an object bag: bag -> field object -> proposal.
     let fields = client.dynamic_fields(identity.proposals_bag).await.unwrap();
     assert_eq!(fields.len(), 1);
-    assert_eq!(
-        fields[0].owner,
-        Owner::ObjectOwner(identity.proposals_bag.into())
-    );
+    assert_eq!(fields[0].owner, Owner::ObjectOwner(identity.proposals_bag));
     let values = client.dynamic_fields(fields[0].id()).await.unwrap();
     assert_eq!(values.len(), 1);
     assert_eq!(values[0].id(), proposal);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use movid_runtime::types::{Address, ObjectID, Owner};
+use movid_runtime::types::{random_address, Owner};
 use movid_sdk::client::coin_balance;
 use movid_sdk::did::pack;
 use movid_sdk::identity::{
@@ -211,7 +211,7 @@ pub async fn unknown_proposal_is_not_found(client: Arc<dyn Client>) {
     let identity = w.identity(&[0], 1).await;
     let alice = w.controller(&identity, 0).await;
     assert_eq!(
-        identity_error(alice.approve(ObjectID::random()).await),
+        identity_error(alice.approve(random_address()).await),
         IdentityError::ProposalNotFound
     );
 }
@@ -318,9 +318,7 @@ pub async fn invalid_config_change_is_refused(client: Arc<dyn Client>) {
     assert_eq!(
         identity_error(
             alice
-                .propose_config_change(
-                    &ConfigChange::default().remove_controller(ObjectID::random())
-                )
+                .propose_config_change(&ConfigChange::default().remove_controller(random_address()))
                 .await
         ),
         IdentityError::UnknownController
@@ -444,7 +442,7 @@ pub async fn revoked_token_is_refused_until_unrevoked(client: Arc<dyn Client>) {
     );
     // Only tokens of this identity can be revoked.
     assert_eq!(
-        identity_error(alice.revoke_token(ObjectID::random()).await),
+        identity_error(alice.revoke_token(random_address()).await),
         IdentityError::UnknownToken
     );
     // With every permission, the token executes at once.
@@ -637,7 +635,7 @@ pub async fn dids_controlled_by_lists_every_controlled_identity(client: Arc<dyn 
     );
     assert!(w
         .ids
-        .dids_controlled_by(Address::random())
+        .dids_controlled_by(random_address())
         .await
         .unwrap()
         .is_empty());

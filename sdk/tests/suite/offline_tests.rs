@@ -64,7 +64,7 @@ pub async fn sponsored_transaction_takes_gas_from_the_sponsors_coin(client: Arc<
         required_signers(&data),
         vec![sender.address(), sponsor.address()]
     );
-    let gas_coin = data.gas_data.payment[0].id;
+    let gas_coin = *data.gas_data.payment[0].object_id();
     assert_ne!(gas_coin, coin);
 
     let signatures = vec![
@@ -77,7 +77,7 @@ pub async fn sponsored_transaction_takes_gas_from_the_sponsors_coin(client: Arc<
     assert_eq!(coin_balance(&w.object(coin).await), 5 * MIST_PER_SUI - 1);
     assert!(w.has_coin_of(w.bob().address(), 1).await);
     // The gas came out of the sponsor's coin, which stays the sponsor's.
-    assert_eq!(response.effects.gas_object.0.id, gas_coin);
+    assert_eq!(*response.effects.gas_object.0.object_id(), gas_coin);
     assert_eq!(
         response.effects.gas_object.1.address(),
         Some(sponsor.address())
@@ -102,7 +102,7 @@ pub async fn sponsored_transaction_without_the_sponsors_signature_is_refused(
     let (sender, coin) = account_with_one_coin(&w).await;
     let sponsor = w.carol();
     let data = sponsored_split(&w, &sender, coin, sponsor).await;
-    let watched = [coin, data.gas_data.payment[0].id];
+    let watched = [coin, *data.gas_data.payment[0].object_id()];
     let before = snapshot(&*client, &watched).await;
 
     // The builder will not send it with the sender's key alone...
@@ -133,7 +133,7 @@ pub async fn sponsor_signature_over_other_bytes_is_refused(client: Arc<dyn Clien
     let (sender, coin) = account_with_one_coin(&w).await;
     let sponsor = w.carol();
     let data = sponsored_split(&w, &sender, coin, sponsor).await;
-    let watched = [coin, data.gas_data.payment[0].id];
+    let watched = [coin, *data.gas_data.payment[0].object_id()];
     let before = snapshot(&*client, &watched).await;
 
     // The sponsor agreed to a smaller budget than the transaction carries.

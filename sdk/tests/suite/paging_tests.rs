@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use movid_runtime::store::EventFilter;
-use movid_runtime::types::{Address, ObjectID};
+use movid_runtime::types::{random_address, ObjectID};
 use movid_sdk::identity::{event_type, permissions};
 use movid_sdk::paging::{EventCursor, MAX_EVENTS_PER_QUERY};
 use movid_sdk::tx::{struct_tag, TransactionBuilder};
@@ -64,7 +64,7 @@ pub async fn dids_controlled_by_finds_identities_reached_through_a_delegation_to
 
 pub async fn owned_objects_are_paged_by_id_without_gaps_or_repeats(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
-    let owner = Address::random();
+    let owner = random_address();
     for i in 1..=7 {
         w.coin_for(owner, i * MIST_PER_SUI).await;
     }

@@ -293,7 +293,7 @@ pub async fn unknown_did_is_not_found(client: Arc<dyn Client>) {
 pub async fn object_that_is_not_an_identity_is_not_found(client: Arc<dyn Client>) {
     let w = World::new(client.clone());
     let coin = client.gas_coins(w.alice().address()).await.unwrap()[0].id();
-    let did = Did::local(coin.0);
+    let did = Did::local(coin.into_inner());
     let result = resolve(&*client, &did.to_string()).await.unwrap();
     assert_eq!(result.error_kind(), Some(ErrorKind::NotFound));
 }

@@ -4,13 +4,13 @@
 //! They are not [`crate::sim::IdentityEvent`] variants: those are all about one identity
 //! (`IdentityEvent::identity`), and an asset belongs to an account.
 
-use movid_runtime::types::{Address, ObjectID, StructTag};
+use movid_runtime::types::{Address, ObjectID, StructTag, WellKnown};
 use serde::{Deserialize, Serialize};
 
 use crate::sim::MoveEvent;
 
 fn is_event(ty: &StructTag, name: &str) -> bool {
-    ty.address == ObjectID::IDENTITY.into()
+    ty.address == movid_runtime::seam::to_vm_address(ObjectID::IDENTITY)
         && ty.module.as_str() == "events"
         && ty.name.as_str() == name
 }
