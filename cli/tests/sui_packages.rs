@@ -82,7 +82,9 @@ fn publish_and_tip(env: &Env, dir: &Path, function: &str, amount: &str, to: &str
     assert_eq!(created.len(), 1, "{call}");
     // The transaction paid its gas with a SUI coin.
     let tx = env.json(&["client", "tx", call["digest"].as_str().unwrap()]);
-    let gas_object = tx["effects"]["gas_object"][0]["id"].as_str().unwrap();
+    let gas_object = tx["effects"]["gas_object"][0]["object_id"]
+        .as_str()
+        .unwrap();
     assert_eq!(
         env.json(&["client", "object", gas_object])["type"],
         GAS_COIN
