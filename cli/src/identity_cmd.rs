@@ -1,4 +1,5 @@
-//! `movid identity ...` and `movid did ...`.
+//! `movid identity ...`: creating identities, proposals and votes, delegation, credentials and
+//! the flows in [`crate::identity_flows`]. `movid did ...` is [`crate::did_cmd`].
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -302,127 +303,6 @@ pub enum ProposeCommand {
     },
 }
 
-#[derive(Subcommand, Debug)]
-pub enum DidCommand {
-    /// Resolve a DID to its W3C DID Resolution result (exits non-zero if resolution fails).
-    Resolve {
-        /// The DID.
-        did: String,
-        /// Resolve this document version (a `versionId` of its metadata).
-        #[arg(long)]
-        version_id: Option<String>,
-        /// Resolve the version current at this time (e.g. 2024-01-31T12:00:00Z).
-        #[arg(long)]
-        version_time: Option<String>,
-        /// The document representation: application/did+ld+json or application/did+json.
-        #[arg(long)]
-        accept: Option<String>,
-        /// Another resolution option as NAME=VALUE (repeatable).
-        #[arg(long = "option", value_name = "NAME=VALUE")]
-        options: Vec<String>,
-    },
-    /// Dereference a DID URL: `#fragment` to a method or service, `?service=..&relativeRef=..`
-    /// to an endpoint URL, `?versionId=..`/`?versionTime=..` to a version (exits non-zero on
-    /// failure).
-    Dereference {
-        /// The DID URL.
-        url: String,
-        /// The content type: a DID document type or text/uri-list.
-        #[arg(long)]
-        accept: Option<String>,
-        /// A resolution option as NAME=VALUE (repeatable).
-        #[arg(long = "option", value_name = "NAME=VALUE")]
-        options: Vec<String>,
-    },
-    /// The versions of a DID's document over time.
-    History {
-        /// The DID.
-        did: String,
-    },
-    /// Check a DID document file as `identity create`/`propose update-doc` would, without
-    /// sending anything.
-    Validate {
-        /// The document (JSON); its own DID may be written `did:0:0`.
-        doc: PathBuf,
-    },
-    /// Encrypt a message to a DID's keyAgreement key (HPKE); prints a movid-hpke-v1 envelope.
-    Encrypt {
-        /// The DID.
-        did: String,
-        /// The keyAgreement method to encrypt to (default: the first X25519 one).
-        #[arg(long)]
-        kid: Option<String>,
-        /// The message (default: read from --in, else stdin).
-        #[arg(long)]
-        message: Option<String>,
-        /// Read the message from this file.
-        #[arg(long = "in")]
-        input: Option<PathBuf>,
-        /// Write the envelope here instead of stdout.
-        #[arg(long = "out")]
-        output: Option<PathBuf>,
-    },
-}
-
-/// `movid did validate FILE`: the checks of `identity create`, offline.
-pub fn validate_doc(path: &Path, out: Output) -> CliResult<()> {
-    let d = read_doc(path, None)?;
-    let v = json!({ "valid": true, "contexts": d.context, "methods": d.verification_method.len(), "services": d.service.len() });
-    out.print(&v, || format!("{} is a valid DID document", path.display()));
-    Ok(())
-}
-
-/// Resolution options from `--version-id`, `--version-time`, `--accept` and `--option`s.
-fn resolution_options(
-    version_id: Option<String>,
-    version_time: Option<String>,
-    accept: Option<String>,
-    options: &[String],
-) -> CliResult<did::ResolutionOptions> {
-    let mut pairs: Vec<(String, String)> = vec![];
-    for o in options {
-        let (n, v) = o.split_once('=').ok_or_else(|| {
-            CliError::new(
-                format!("`{o}` is not NAME=VALUE"),
-                "e.g. --option noCache=true",
-            )
-        })?;
-        pairs.push((n.to_owned(), v.to_owned()));
-    }
-    for (name, value) in [
-        ("versionId", version_id),
-        ("versionTime", version_time),
-        ("accept", accept),
-    ] {
-        if let Some(v) = value {
-            pairs.push((name.to_owned(), v));
-        }
-    }
-    did::ResolutionOptions::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        .map_err(|e| CliError::new(e.detail, "give each option once"))
-}
-
-/// The failure of a resolution or dereferencing whose result was printed.
-fn resolution_failure(error: &did::ResolutionError) -> CliError {
-    let hint = match error.kind {
-        did::ErrorKind::InvalidDid | did::ErrorKind::InvalidDidUrl => {
-            "write did:movid:<network>:0x<64 hex digits>; for a DID URL (#key-1, ?service=..) use `movid did dereference`"
-        }
-        did::ErrorKind::NotFound => "check the DID and the network; `movid did history DID` lists the versions",
-        did::ErrorKind::RepresentationNotSupported => {
-            "use --accept application/did+ld+json or application/did+json"
-        }
-        did::ErrorKind::MethodNotSupported => "movid resolves did:movid DIDs only",
-        did::ErrorKind::InvalidOptions | did::ErrorKind::FeatureNotSupported => {
-            "see docs/DID_METHOD.md for the options movid reads"
-        }
-        did::ErrorKind::InvalidDidDocument | did::ErrorKind::InternalError => {
-            "the stored document or the node is at fault; `movid did history DID` shows the raw versions"
-        }
-    };
-    CliError::printed(format!("resolution failed: {error}"), hint)
-}
-
 /// A movid DID from the command line, and its identity's object ID (every command taking a
 /// DID reads it here, so all refuse a bad one alike).
 pub(crate) fn parse_did(s: &str) -> CliResult<(Did, ObjectID)> {
@@ -484,6 +364,22 @@ fn credential_json(c: &PublicCredential) -> Value {
     })
 }
 
+/// Under `--serialize-unsigned`, prints `action`'s transaction instead of running it and
+/// answers true; otherwise answers false and the caller runs it.
+async fn printed_unsigned(
+    c: &movid_sdk::identity::Controller<'_>,
+    action: ControllerAction,
+    ctx: &Context,
+    out: Output,
+) -> CliResult<bool> {
+    let Some(u) = ctx.unsigned else {
+        return Ok(false);
+    };
+    let mut tx = c.transaction(&action).await.map_err(|e| ctx.error(e))?;
+    crate::offline::print_unsigned(&mut tx, u, ctx, out).await?;
+    Ok(true)
+}
+
 fn unsigned_unsupported(what: &str) -> CliError {
     CliError::new(
         format!("--serialize-unsigned is not supported by `identity {what}`"),
@@ -511,7 +407,7 @@ const DUMMY: &str =
     "did:movid:local:0x0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Reads a document file, accepting `did:0:0` for the document's own DID.
-fn read_doc(path: &Path, did: Option<&Did>) -> CliResult<DidDocument> {
+pub(crate) fn read_doc(path: &Path, did: Option<&Did>) -> CliResult<DidDocument> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::new(
             format!("cannot read {}: {e}", path.display()),
@@ -615,63 +511,6 @@ pub fn run(cmd: IdentityCommand, ctx: Context, out: Output) -> CliResult<()> {
         .enable_all()
         .build()?;
     rt.block_on(run_identity(cmd, ctx, out))
-}
-
-pub fn run_did(cmd: DidCommand, ctx: Context, out: Output) -> CliResult<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        let e = |err| ctx.error(err);
-        match cmd {
-            DidCommand::Resolve { did, version_id, version_time, accept, options } => {
-                let options = resolution_options(version_id, version_time, accept, &options)?;
-                let r = movid_sdk::resolver::resolve_with(&*ctx.client, &did, &options).await.map_err(e)?;
-                let v = serde_json::to_value(&r).expect("json");
-                out.print(&v, || serde_json::to_string_pretty(&v).expect("json"));
-                if let Some(error) = r.error() {
-                    return Err(resolution_failure(error));
-                }
-            }
-            DidCommand::Dereference { url, accept, options } => {
-                let options = did::DereferencingOptions {
-                    accept,
-                    resolution: resolution_options(None, None, None, &options)?,
-                };
-                let r = movid_sdk::resolver::dereference(&*ctx.client, &url, &options).await.map_err(e)?;
-                let v = serde_json::to_value(&r).expect("json");
-                out.print(&v, || match (r.endpoint_urls().as_slice(), &r.content_stream) {
-                    ([], Some(content)) => serde_json::to_string_pretty(content).expect("json"),
-                    ([], None) => serde_json::to_string_pretty(&v).expect("json"),
-                    (urls, _) => urls.join("\n"),
-                });
-                if let Some(error) = r.error() {
-                    return Err(resolution_failure(error));
-                }
-            }
-            DidCommand::Validate { doc } => validate_doc(&doc, out)?,
-            DidCommand::History { did } => {
-                let (_, id) = parse_did(&did)?;
-                let ids = IdentityClient::new(ctx.client.clone());
-                let h = ids.document_history(id).await.map_err(e)?;
-                let rows: Vec<Value> = h
-                    .iter()
-                    .map(|v| json!({ "version": v.object_version, "doc_version": v.doc_version, "updated_ms": v.updated_ms, "document": v.document().ok().flatten().map(|d| serde_json::to_value(d).expect("json")), "raw_len": v.did_doc.as_ref().map(Vec::len) }))
-                    .collect();
-                out.print(&rows, || crate::render::history(&h));
-            }
-            DidCommand::Encrypt {
-                did,
-                kid,
-                message,
-                input,
-                output,
-            } => {
-                crate::envelope_cmd::encrypt(&ctx, did, kid, message, input, output, out).await?;
-            }
-        }
-        Ok(())
-    })
 }
 
 async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliResult<()> {
@@ -908,12 +747,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         } => {
             let (_, id) = parse_did(&did)?;
             let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
-            if let Some(u) = ctx.unsigned {
-                let mut tx = c
-                    .transaction(&ControllerAction::Approve(proposal))
-                    .await
-                    .map_err(e)?;
-                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            if printed_unsigned(&c, ControllerAction::Approve(proposal), &ctx, out).await? {
+                return Ok(());
             }
             let r = c.approve(proposal).await.map_err(e)?;
             let i = ids.get_identity(id).await.map_err(e)?;
@@ -932,12 +767,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         } => {
             let (_, id) = parse_did(&did)?;
             let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
-            if let Some(u) = ctx.unsigned {
-                let mut tx = c
-                    .transaction(&ControllerAction::Execute(proposal))
-                    .await
-                    .map_err(e)?;
-                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            if printed_unsigned(&c, ControllerAction::Execute(proposal), &ctx, out).await? {
+                return Ok(());
             }
             let r = c.execute(proposal).await.map_err(e)?;
             out.print(
@@ -952,12 +783,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         } => {
             let (_, id) = parse_did(&did)?;
             let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
-            if let Some(u) = ctx.unsigned {
-                let mut tx = c
-                    .transaction(&ControllerAction::Reject(proposal))
-                    .await
-                    .map_err(e)?;
-                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            if printed_unsigned(&c, ControllerAction::Reject(proposal), &ctx, out).await? {
+                return Ok(());
             }
             let r = c.reject(proposal).await.map_err(e)?;
             let i = ids.get_identity(id).await.map_err(e)?;
@@ -980,12 +807,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         } => {
             let (_, id) = parse_did(&did)?;
             let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
-            if let Some(u) = ctx.unsigned {
-                let mut tx = c
-                    .transaction(&ControllerAction::RemoveApproval(proposal))
-                    .await
-                    .map_err(e)?;
-                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            if printed_unsigned(&c, ControllerAction::RemoveApproval(proposal), &ctx, out).await? {
+                return Ok(());
             }
             let r = c.remove_approval(proposal).await.map_err(e)?;
             out.print(
@@ -1059,12 +882,8 @@ async fn run_identity(cmd: IdentityCommand, ctx: Context, out: Output) -> CliRes
         } => {
             let (_, id) = parse_did(&did)?;
             let c = controller_for(&ctx, &ids, signer().await?, id, acting).await?;
-            if let Some(u) = ctx.unsigned {
-                let mut tx = c
-                    .transaction(&ControllerAction::DeleteProposal(proposal))
-                    .await
-                    .map_err(e)?;
-                return crate::offline::print_unsigned(&mut tx, u, &ctx, out).await;
+            if printed_unsigned(&c, ControllerAction::DeleteProposal(proposal), &ctx, out).await? {
+                return Ok(());
             }
             identity_flows::delete_proposal(&ctx, &c, proposal, out).await?;
         }

@@ -5,6 +5,7 @@ mod asset_cmd;
 mod bench_cmd;
 mod client_cmd;
 mod context;
+mod did_cmd;
 mod envelope_cmd;
 mod id_args;
 mod identity_cmd;
@@ -74,7 +75,7 @@ enum Command {
     Identity(identity_cmd::IdentityCommand),
     /// Resolve DIDs, dereference DID URLs, check documents.
     #[command(subcommand)]
-    Did(identity_cmd::DidCommand),
+    Did(did_cmd::DidCommand),
     /// Benchmark the chain in this process (build with --release).
     Bench(bench_cmd::BenchArgs),
     /// Authenticated assets: objects with a recorded origin and owner, moved by offer and
@@ -135,10 +136,8 @@ fn run(cli: Cli, out: Output) -> CliResult<()> {
         Command::Bench(args) => bench_cmd::run(args, out),
         Command::Client(cmd) => client_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
         Command::Identity(cmd) => identity_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
-        Command::Did(identity_cmd::DidCommand::Validate { doc }) => {
-            identity_cmd::validate_doc(&doc, out)
-        }
-        Command::Did(cmd) => identity_cmd::run_did(cmd, connect(cli.rpc, cli.data_dir)?, out),
+        Command::Did(did_cmd::DidCommand::Validate { doc }) => did_cmd::validate_doc(&doc, out),
+        Command::Did(cmd) => did_cmd::run_did(cmd, connect(cli.rpc, cli.data_dir)?, out),
         Command::Asset(cmd) => asset_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
         Command::Access(cmd) => access_cmd::run(cmd, connect(cli.rpc, cli.data_dir)?, out),
     }
