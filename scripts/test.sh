@@ -22,7 +22,8 @@ if ! command -v softhsm2-util >/dev/null || [ ! -e "${MOVID_PKCS11_MODULE:-/usr/
 fi
 
 # The DID interop test (cli/tests/cli.rs) checks resolved documents with pydid, an independent
-# DID library, pinned in cli/tests/interop/requirements.txt and kept in a venv under target/.
+# DID library, and the credential test (cli/tests/credentials.rs) signs and verifies JWTs with
+# PyJWT; both are pinned in cli/tests/interop/requirements.txt and kept in a venv under target/.
 venv=target/interop-venv
 requirements=cli/tests/interop/requirements.txt
 if ! cmp -s "$requirements" "$venv/requirements.txt"; then
