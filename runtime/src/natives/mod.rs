@@ -4,6 +4,7 @@
 //! against the [`ObjectRuntime`] extension. The Move side of each is declared in
 //! `move/framework/sources`; the signatures there and here must agree.
 
+pub(crate) mod inventory;
 pub mod object_runtime;
 pub mod test_scenario;
 pub mod testing;

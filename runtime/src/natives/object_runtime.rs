@@ -150,7 +150,7 @@ pub struct ObjectRuntime<'a> {
     children: BTreeMap<ObjectID, ChildObject>,
     limits: RuntimeLimits,
     /// State of `test_scenario`, present only under the unit-test runner.
-    pub(crate) test: Option<Box<super::test_scenario::Inventory>>,
+    pub(crate) test: Option<Box<super::inventory::Inventory>>,
 }
 
 /// Abort codes of `sui::dynamic_field`, raised by its natives (Sui's codes).
@@ -415,7 +415,7 @@ impl<'a> ObjectRuntime<'a> {
         layout: &MoveTypeLayout,
     ) -> PartialVMResult<NativeOutcome<Value>> {
         if self.test.is_some() {
-            return super::test_scenario::receive(self, parent, id, type_, layout);
+            return self.receive_from_inventory(parent, id, type_, layout);
         }
         if self.receivable.get(&id) != Some(&version) || self.received.contains(&id) {
             return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
@@ -473,6 +473,34 @@ impl<'a> ObjectRuntime<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// `transfer::receive` under the unit-test runner: takes the object from the inventory of the
+    /// parent's address.
+    fn receive_from_inventory(
+        &mut self,
+        parent: ObjectID,
+        id: ObjectID,
+        tag: &StructTag,
+        layout: &MoveTypeLayout,
+    ) -> PartialVMResult<NativeOutcome<Value>> {
+        let inv = self.test.as_deref_mut().expect("test mode");
+        let Some(map) = inv.by_address.get_mut(&parent) else {
+            return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
+        };
+        match map.get(&id) {
+            None => Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE)),
+            Some((t, _)) if t != tag => {
+                Ok(NativeOutcome::Abort(receive_codes::E_RECEIVE_TYPE_MISMATCH))
+            }
+            Some(_) => {
+                let (_, bytes) = map.shift_remove(&id).expect("present");
+                inv.ticketed.remove(&id);
+                let v = Value::simple_deserialize(&bytes, layout)
+                    .ok_or_else(|| invariant("bad inventory object"))?;
+                Ok(NativeOutcome::Ok(v))
+            }
+        }
     }
 
     /// Resets per-transaction records (used between `test_scenario` transactions).

@@ -3,20 +3,19 @@
 //! shared and immutable inventories when the transaction ends; later transactions take them
 //! out by ID or type and return them.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use indexmap::IndexMap;
 use move_binary_format::errors::PartialVMResult;
 use move_core_types::account_address::AccountAddress;
 use move_core_types::language_storage::StructTag;
-use move_core_types::value::MoveTypeLayout;
 use move_vm_runtime::native_functions::NativeContext;
 use move_vm_types::loaded_data::runtime_types::Type;
 use move_vm_types::natives::function::NativeResult;
 use move_vm_types::pop_arg;
 use move_vm_types::values::{Struct, Value};
 
-use super::object_runtime::{expect_struct, receive_codes, NativeOutcome, NewOwner, ObjectRuntime};
+use super::object_runtime::{expect_struct, NewOwner};
 use super::{id_struct_address, invariant, runtime, type_tag_and_layout, Native};
 use crate::types::{Address, ObjectID};
 
@@ -34,23 +33,7 @@ const E_UNABLE_TO_DEALLOCATE_RECEIVING_TICKET: u64 = 7;
 /// The natives were called outside the unit-test runner (movid's own code; no Sui equivalent).
 const E_NOT_IN_TEST: u64 = 100;
 
-type Stored = (StructTag, Vec<u8>);
-
-/// Objects held between simulated transactions.
-#[derive(Default)]
-pub struct Inventory {
-    by_address: BTreeMap<Address, IndexMap<ObjectID, Stored>>,
-    shared: IndexMap<ObjectID, Stored>,
-    immutable: IndexMap<ObjectID, Stored>,
-    taken_from_address: BTreeMap<ObjectID, Address>,
-    taken_shared: BTreeSet<ObjectID>,
-    taken_immutable: BTreeSet<ObjectID>,
-    /// Every object ID seen, to tell transfers to objects from transfers to accounts.
-    known_objects: BTreeSet<ObjectID>,
-    /// Objects with a receiving ticket out in this transaction: they stay in their inventory
-    /// but cannot be taken or ticketed again until received or the ticket is returned.
-    ticketed: BTreeSet<ObjectID>,
-}
+use super::inventory::{Inventory, Stored};
 
 pub(super) const NATIVES: &[(&str, &str, Native)] = &[
     ("test_scenario", "end_transaction", end_transaction),
@@ -468,34 +451,6 @@ fn ids_for_address(
         })
         .unwrap_or_default();
     done([ids_value(ids)])
-}
-
-/// `transfer::receive` under the unit-test runner: takes the object from the inventory of the
-/// parent's address.
-pub(super) fn receive(
-    rt: &mut ObjectRuntime,
-    parent: ObjectID,
-    id: ObjectID,
-    tag: &StructTag,
-    layout: &MoveTypeLayout,
-) -> PartialVMResult<NativeOutcome<Value>> {
-    let inv = rt.test.as_deref_mut().expect("test mode");
-    let Some(map) = inv.by_address.get_mut(&parent) else {
-        return Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE));
-    };
-    match map.get(&id) {
-        None => Ok(NativeOutcome::Abort(receive_codes::E_UNABLE_TO_RECEIVE)),
-        Some((t, _)) if t != tag => {
-            Ok(NativeOutcome::Abort(receive_codes::E_RECEIVE_TYPE_MISMATCH))
-        }
-        Some(_) => {
-            let (_, bytes) = map.shift_remove(&id).expect("present");
-            inv.ticketed.remove(&id);
-            let v = Value::simple_deserialize(&bytes, layout)
-                .ok_or_else(|| invariant("bad inventory object"))?;
-            Ok(NativeOutcome::Ok(v))
-        }
-    }
 }
 
 fn allocate_receiving_ticket_for_object(
